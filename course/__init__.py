@@ -1,0 +1,35 @@
+"""`course`: the library behind the TensorFlow/Keras course notebooks.
+
+Importing `course` is cheap and does not import TensorFlow. It only sets quiet defaults for
+TensorFlow's C++ logging before TensorFlow can load (never overriding a value the user set).
+Submodules load on first access, so ``course.layers`` works without an explicit import.
+"""
+import importlib
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+__version__ = "0.1.0"
+
+_SUBMODULES = (
+    "analysis", "augment", "cli", "config", "data", "ensemble", "generative", "homework",
+    "layers", "nn", "notebooks", "optim", "train", "transfer", "viz",
+)
+
+
+def setup(seed=0, deterministic=False, verbose=True):
+    """Seed everything, silence TensorFlow and report the device; see `course.config.setup`."""
+    from course import config
+
+    return config.setup(seed=seed, deterministic=deterministic, verbose=verbose)
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"course.{name}")
+    raise AttributeError(f"module 'course' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_SUBMODULES))

@@ -1,0 +1,130 @@
+"""The `course` command: list, run and regenerate session notebooks, and check the install."""
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from course import config, notebooks
+
+BUILD_DIR = Path("build")
+
+
+def cmd_list(args):
+    """Print sessions, notebooks and the topics each covers."""
+    found = notebooks.discover()
+    if not found:
+        print(f"no notebooks under {notebooks.NOTEBOOK_DIR} (run from a clone of the repository)")
+        return 1
+    session = None
+    for nb in found:
+        current = nb.name.split("/")[0]
+        if current != session:
+            session = current
+            print(f"\n{session}")
+        print(f"  {nb.name:<45} {nb.title}")
+        for topic in nb.topics:
+            print(f"      - {topic}")
+    return 0
+
+
+def _select(args):
+    if args.all == bool(args.names):
+        raise SystemExit("name one or more notebooks, or pass --all (see `course list`)")
+    try:
+        return notebooks.discover() if args.all else notebooks.resolve(args.names)
+    except KeyError as err:
+        print(err.args[0], file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _run_many(selected, output_for, fast):
+    """Execute notebooks one by one with a per-cell progress bar; return the failures."""
+    from nbclient.exceptions import CellExecutionError
+    from tqdm import tqdm
+
+    env = {config.FAST_ENV: "1" if fast else "0"}
+    failures = []
+    for nb in selected:
+        target = output_for(nb)
+        with tqdm(total=notebooks.code_cell_count(nb.path), desc=nb.name, unit="cell",
+                  leave=False) as bar:
+            try:
+                seconds = notebooks.execute(nb.path, target, progress=lambda i: bar.update(1), env=env)
+                print(f"ok    {nb.name:<45} {seconds:7.1f} s -> {target}")
+            except CellExecutionError as err:
+                failures.append(nb.name)
+                print(f"FAIL  {nb.name}: {str(err).splitlines()[-1] if str(err) else err}\n"
+                      f"      partial output in {target}", file=sys.stderr)
+    return failures
+
+
+def cmd_run(args):
+    """Execute notebooks headless; executed copies go under build/."""
+    selected = _select(args)
+    out = Path(args.output)
+    fast = args.fast or config.is_fast()
+    failures = _run_many(selected, lambda nb: out / nb.relative_path, fast=fast)
+    return 1 if failures else 0
+
+
+def cmd_regenerate(args):
+    """Re-execute notebooks from a clean kernel and store the outputs in place (fast mode)."""
+    selected = _select(args)
+    failures = _run_many(selected, lambda nb: nb.path, fast=True)
+    return 1 if failures else 0
+
+
+def cmd_doctor(args):
+    """Report versions, device, fast mode and which optional extras are installed."""
+    from importlib.util import find_spec
+
+    import course
+
+    print(f"python      {sys.version.split()[0]}")
+    print(f"course      {course.__version__}")
+    for module in ("tensorflow", "keras", "tensorflow_probability", "numpy", "sklearn"):
+        print(f"{module:<11} {_version_of(module)}")
+    print(f"fast mode   {'on' if config.is_fast() else 'off'} ({config.FAST_ENV}={os.environ.get(config.FAST_ENV, '')!r})")
+    print(config.device_report())
+    extras = {"keras-cv": "keras_cv", "albumentations": "albumentations",
+              "imbalanced-learn": "imblearn", "nbval (test)": "nbval", "jupyterlab": "jupyterlab"}
+    for label, module in extras.items():
+        print(f"extra {label:<16} {'installed' if find_spec(module) else 'missing'}")
+    return 0
+
+
+def _version_of(module):
+    from importlib import import_module
+
+    try:
+        return getattr(import_module(module), "__version__", "?")
+    except Exception as err:  # a broken optional install should not stop the report
+        return f"not importable ({type(err).__name__}: {err})"
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="course", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="list sessions, notebooks and topics").set_defaults(func=cmd_list)
+    run = sub.add_parser("run", help="execute notebooks headless into build/")
+    run.add_argument("names", nargs="*", help="notebook names (see `course list`)")
+    run.add_argument("--all", action="store_true", help="run every session notebook")
+    run.add_argument("--fast", action="store_true",
+                     help=f"fast mode: small data and few epochs (also set by {config.FAST_ENV}=1)")
+    run.add_argument("--output", default=str(BUILD_DIR), help="where executed copies go")
+    run.set_defaults(func=cmd_run)
+    regen = sub.add_parser("regenerate", help="re-execute notebooks and store outputs in place")
+    regen.add_argument("names", nargs="*")
+    regen.add_argument("--all", action="store_true")
+    regen.set_defaults(func=cmd_regenerate)
+    sub.add_parser("doctor", help="versions, device and extras").set_defaults(func=cmd_doctor)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Run configuration: seeding and determinism, fast mode, and the device report.
+
+Fast mode (``COURSE_FAST=1``, set by the test configuration) shrinks epochs, steps and data
+through `pick` and its wrappers, so notebooks run in seconds under CI without being edited.
+"""
+import os
+import random
+import sys
+from dataclasses import dataclass
+
+FAST_ENV = "COURSE_FAST"
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def is_fast():
+    """True when ``COURSE_FAST`` asks for the small, quick configuration."""
+    return os.environ.get(FAST_ENV, "").strip().lower() in _TRUE
+
+
+def pick(full, fast):
+    """Return `fast` in fast mode and `full` otherwise."""
+    return fast if is_fast() else full
+
+
+def epochs(full, fast=1):
+    """Number of training epochs: `full` normally, `fast` in fast mode."""
+    return pick(full, fast)
+
+
+def steps(full, fast=2):
+    """Number of optimisation or sampling steps: `full` normally, `fast` in fast mode."""
+    return pick(full, fast)
+
+
+def samples(full, fast):
+    """Number of data points to use: `full` normally, `fast` in fast mode."""
+    return pick(full, fast)
+
+
+def in_colab():
+    """True inside a Google Colab runtime."""
+    return "google.colab" in sys.modules
+
+
+@dataclass(frozen=True)
+class DeviceReport:
+    """What hardware TensorFlow sees and what that implies for training."""
+
+    cpus: int
+    gpus: tuple
+    tpu: bool
+    mixed_precision_helps: bool
+
+    @property
+    def kind(self):
+        return "TPU" if self.tpu else ("GPU" if self.gpus else "CPU")
+
+    def __str__(self):
+        if self.gpus:
+            names = ", ".join(self.gpus)
+            extra = "mixed precision helps" if self.mixed_precision_helps else "mixed precision would not help"
+            return f"device: {len(self.gpus)} GPU(s) [{names}]; {extra}"
+        if self.tpu:
+            return "device: TPU"
+        return f"device: CPU ({self.cpus} cores); mixed precision off (no GPU)"
+
+
+def _has_tensor_cores(details):
+    """Mixed float16 pays off on GPUs of compute capability 7.0 (Volta) and newer."""
+    capability = details.get("compute_capability")
+    return bool(capability) and tuple(capability) >= (7, 0)
+
+
+def device_report():
+    """Inspect TensorFlow's visible devices and return a `DeviceReport`."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    names, helps = [], bool(gpus)
+    for gpu in gpus:
+        details = tf.config.experimental.get_device_details(gpu)
+        names.append(details.get("device_name", gpu.name))
+        helps = helps and _has_tensor_cores(details)
+    tpu = bool(tf.config.list_logical_devices("TPU")) or "COLAB_TPU_ADDR" in os.environ
+    return DeviceReport(os.cpu_count() or 1, tuple(names), tpu, helps)
+
+
+COLAB_GPU_HINT = (
+    "No GPU in this Colab runtime. For faster training choose "
+    "Runtime > Change runtime type > Hardware accelerator: GPU, then rerun this cell."
+)
+
+
+def setup(seed=0, deterministic=False, verbose=True):
+    """Seed Python, NumPy and Keras/TensorFlow; optionally make TF ops deterministic.
+
+    Returns the `DeviceReport`. With ``deterministic=True`` TensorFlow picks deterministic
+    kernels (slower on GPU), so a CPU or GPU run repeats bit for bit.
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    random.seed(seed)
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+    report = device_report()
+    if verbose:
+        mode = "fast" if is_fast() else "full"
+        print(f"course {_version()} | TF {tf.__version__} | Keras {keras.__version__} | {mode} mode | seed {seed}")
+        print(report)
+        if in_colab() and report.kind == "CPU":
+            print(COLAB_GPU_HINT)
+    return report
+
+
+def _version():
+    from course import __version__
+
+    return __version__

@@ -1,0 +1,57 @@
+"""`Split`: a fixed train/validation/test partition as NumPy arrays, with tf.data views."""
+from dataclasses import dataclass
+
+import numpy as np
+
+from course.validation import check_number
+
+
+@dataclass
+class Split:
+    """Arrays of one dataset, already partitioned; `class_names` label the integer targets."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple = ()
+
+    @property
+    def num_classes(self):
+        return len(self.class_names) or int(np.max(self.y_train)) + 1
+
+    @property
+    def input_shape(self):
+        return tuple(self.x_train.shape[1:])
+
+    def datasets(self, batch_size=32, shuffle_seed=0):
+        """(train, val, test) `tf.data.Dataset`s; only the training set is shuffled."""
+        import tensorflow as tf
+
+        check_number("batch_size", batch_size, 1, integer=True)
+
+        def make(x, y, shuffle):
+            ds = tf.data.Dataset.from_tensor_slices((x, y))
+            if shuffle:
+                ds = ds.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
+            return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+        return (make(self.x_train, self.y_train, True), make(self.x_val, self.y_val, False),
+                make(self.x_test, self.y_test, False))
+
+
+def split_arrays(x, y, val_fraction, test_fraction, seed, class_names=()):
+    """Stratified, seeded train/validation/test split of (x, y) into a `Split`."""
+    from sklearn.model_selection import train_test_split
+
+    check_number("val_fraction", val_fraction, 0, 1, low_open=True, high_open=True)
+    check_number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
+    if val_fraction + test_fraction >= 1:
+        raise ValueError(f"val_fraction + test_fraction must be < 1, got {val_fraction + test_fraction}")
+    x_rest, x_test, y_rest, y_test = train_test_split(
+        x, y, test_size=test_fraction, random_state=seed, stratify=y)
+    x_train, x_val, y_train, y_val = train_test_split(
+        x_rest, y_rest, test_size=val_fraction / (1 - test_fraction), random_state=seed, stratify=y_rest)
+    return Split(x_train, y_train, x_val, y_val, x_test, y_test, tuple(class_names))
