@@ -1,0 +1,59 @@
+"""The `course` command: list, run (with a failing notebook), doctor, unknown names."""
+import subprocess
+import sys
+
+import pytest
+
+from course import cli, notebooks
+
+
+def test_list_shows_sessions_and_topics(capsys):
+    assert cli.main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "session02" in out and "05_dropout_and_batchnorm" in out
+
+
+def test_unknown_notebook_exits_non_zero_and_lists_valid_names(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["run", "no_such_notebook"])
+    assert exit_info.value.code == 2
+    assert "valid names" in capsys.readouterr().err
+
+
+def test_run_needs_names_or_all():
+    with pytest.raises(SystemExit):
+        cli.main(["run"])
+
+
+def test_doctor_reports_versions(capsys):
+    assert cli.main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "tensorflow" in out and "keras" in out and "device:" in out and "fast mode" in out
+
+
+def _tiny_notebook(path, body):
+    nb = notebooks.nbformat.v4.new_notebook()
+    nb.cells = [notebooks.nbformat.v4.new_code_cell(body)]
+    nb.metadata["kernelspec"] = {"name": notebooks.KERNEL_NAME, "display_name": "Python 3", "language": "python"}
+    notebooks.nbformat.write(nb, path)
+
+
+def test_execute_writes_outputs_and_reports_failures(tmp_path):
+    from nbclient.exceptions import CellExecutionError
+
+    good, bad = tmp_path / "good.ipynb", tmp_path / "bad.ipynb"
+    _tiny_notebook(good, "import os; print(os.environ['COURSE_FAST'])")
+    _tiny_notebook(bad, "raise RuntimeError('boom')")
+    out = tmp_path / "build" / "good.ipynb"
+    notebooks.execute(good, out, env={"COURSE_FAST": "1"})
+    executed = notebooks.nbformat.read(out, as_version=4)
+    assert executed.cells[0].outputs[0].text.strip() == "1"
+    assert executed.cells[0].execution_count == 1
+    with pytest.raises(CellExecutionError, match="boom"):
+        notebooks.execute(bad, tmp_path / "build" / "bad.ipynb")
+    assert (tmp_path / "build" / "bad.ipynb").exists()  # partial copy kept for debugging
+
+
+def test_console_script_is_installed():
+    out = subprocess.run([sys.executable, "-m", "course.cli", "run", "nope"], capture_output=True, text=True)
+    assert out.returncode == 2 and "valid names" in out.stderr

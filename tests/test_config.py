@@ -1,0 +1,83 @@
+"""`course.setup`, fast mode, import-time environment defaults and the device report."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import course
+from course import config
+
+
+def _run(code, env=None):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_CPP", "TF_ENABLE"))}
+    full_env.update(env or {})
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full_env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_import_sets_quiet_tf_defaults_without_importing_tensorflow():
+    code = ("import os, sys, course; print(os.environ['TF_CPP_MIN_LOG_LEVEL'], "
+            "os.environ['TF_ENABLE_ONEDNN_OPTS'], 'tensorflow' in sys.modules)")
+    assert _run(code) == "3 0 False"
+
+
+def test_import_never_overrides_the_users_value():
+    code = "import os, course; print(os.environ['TF_CPP_MIN_LOG_LEVEL'], os.environ['TF_ENABLE_ONEDNN_OPTS'])"
+    assert _run(code, {"TF_CPP_MIN_LOG_LEVEL": "1", "TF_ENABLE_ONEDNN_OPTS": "1"}) == "1 1"
+
+
+def test_setup_makes_a_cpu_run_repeatable():
+    import keras
+
+    def run():
+        course.setup(seed=3, verbose=False)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), course.layers.Dropout(0.5)])
+        x = np.random.rand(8, 4).astype("float32")
+        return np.asarray(model(x, training=True)), x
+
+    (a, xa), (b, xb) = run(), run()
+    np.testing.assert_array_equal(xa, xb)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_setup_reports_the_device(capsys):
+    report = course.setup(seed=0)
+    out = capsys.readouterr().out
+    assert report.kind == "CPU" and "device: CPU" in out and "seed 0" in out
+    assert not report.mixed_precision_helps
+
+
+def test_colab_hint_only_on_colab_without_gpu(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "google.colab", object())
+    course.setup(seed=0)
+    assert config.COLAB_GPU_HINT in capsys.readouterr().out
+    monkeypatch.delitem(sys.modules, "google.colab")
+    course.setup(seed=0)
+    assert config.COLAB_GPU_HINT not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_setup_rejects_bad_seed(seed):
+    with pytest.raises(ValueError, match="seed"):
+        course.setup(seed=seed)
+
+
+def test_fast_mode_helpers(monkeypatch):
+    monkeypatch.setenv(config.FAST_ENV, "1")
+    assert config.is_fast() and config.epochs(20) == 1 and config.samples(1000, 50) == 50
+    monkeypatch.setenv(config.FAST_ENV, "0")
+    assert not config.is_fast() and config.epochs(20) == 20 and config.steps(300) == 300
+
+
+def test_mixed_precision_needs_compute_capability_7():
+    assert config._has_tensor_cores({"compute_capability": (7, 5)})
+    assert not config._has_tensor_cores({"compute_capability": (6, 1)})
+    assert not config._has_tensor_cores({})
+
+
+def test_unknown_attribute_of_the_package():
+    with pytest.raises(AttributeError):
+        course.does_not_exist

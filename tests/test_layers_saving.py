@@ -1,0 +1,39 @@
+"""The course layers are Keras citizens: Sequential, functional, fit, and `.keras` round trip."""
+import keras
+import numpy as np
+
+from course.layers import BatchNorm, Dropout, GroupNorm, LayerNorm
+
+
+def _model():
+    inputs = keras.Input((8, 8, 1))
+    x = keras.layers.Conv2D(4, 3, padding="same")(inputs)
+    x = BatchNorm(momentum=0.9)(x)
+    x = GroupNorm(groups=2)(x)
+    x = keras.layers.Flatten()(x)
+    x = Dropout(0.25, inverted=False, seed=1)(x)
+    x = LayerNorm()(x)
+    return keras.Model(inputs, keras.layers.Dense(3)(x))
+
+
+def test_fit_then_save_and_load_round_trip(tmp_path):
+    keras.utils.set_random_seed(0)
+    model = _model()
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(32, 8, 8, 1)).astype("float32"), rng.integers(0, 3, 32)
+    before = [w.copy() for w in model.get_layer(index=2).get_weights()]
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    after = model.get_layer(index=2).get_weights()
+    assert not np.allclose(before[2], after[2])  # moving mean moved during fit
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(model.predict(x, verbose=0), loaded.predict(x, verbose=0), atol=1e-6)
+    config = loaded.layers[5].get_config()
+    assert (config["rate"], config["inverted"], config["seed"]) == (0.25, False, 1)
+
+
+def test_sequential_use():
+    model = keras.Sequential([keras.Input((4,)), BatchNorm(), Dropout(0.1), keras.layers.Dense(1)])
+    assert model(np.zeros((2, 4), "float32")).shape == (2, 1)
