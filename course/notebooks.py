@@ -179,3 +179,24 @@ def _atomic_write(nb, path):
 def code_cell_count(path):
     """Number of code cells (the progress bar's total)."""
     return sum(c.cell_type == "code" for c in nbformat.read(path, as_version=4).cells)
+
+
+def modules_used(path):
+    """The `course` submodules a notebook calls, read from its code (``course.layers``...)."""
+    nb = nbformat.read(path, as_version=4)
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    names = set(re.findall(r"\bcourse\.(\w+)", source))
+    names |= {m for group in re.findall(r"from course import ([\w, ]+)", source)
+              for m in (n.strip() for n in group.split(","))}
+    return sorted(n for n in names if n not in {"setup", "notebooks"})
+
+
+def session_map_markdown(root=NOTEBOOK_DIR):
+    """The README's session map: notebook (with Colab badge) -> topics of the notes -> modules."""
+    rows = ["| notebook | topics of the notes | library modules |", "|---|---|---|"]
+    for nb in discover(root):
+        badge = f"[![Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(nb.relative_path)})"
+        link = f"[{nb.name}]({nb.relative_path}) {badge}"
+        modules = ", ".join(f"`course.{m}`" for m in modules_used(nb.path))
+        rows.append(f"| {link} | {'; '.join(nb.topics)} | {modules} |")
+    return "\n".join(rows)
