@@ -1,0 +1,61 @@
+"""`LossModel`: a `keras.Model` whose own `train_step`/`test_step` minimise a dict of losses.
+
+Subclasses implement ``compute_losses(x, y, training)`` returning named scalars, ``"loss"`` (the
+one minimised) among them; one `keras.metrics.Mean` tracker per name in `loss_names` averages
+them, and the steps return exactly the trackers' names. The steps use only the model and its
+optimizer, so `model.fit` and a custom loop wrapping ``model.train_step`` in a `tf.function`
+both work.
+"""
+import keras
+import tensorflow as tf
+
+from course.generative._coders import unpack
+
+
+class LossModel(keras.Model):
+    """Base class: Mean trackers named by `loss_names`, Keras-3 train and test steps."""
+
+    loss_names = ("loss",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.trackers = [keras.metrics.Mean(name=name) for name in self.loss_names]
+
+    @property
+    def metrics(self):
+        return list(self.trackers)
+
+    def compute_losses(self, x, y, training):
+        """Named scalar losses of one batch; must include ``"loss"``."""
+        raise NotImplementedError
+
+    def _record(self, values):
+        missing = set(self.loss_names) - set(values)
+        if missing:
+            raise KeyError(f"compute_losses did not return {sorted(missing)}")
+        for tracker in self.trackers:
+            tracker.update_state(values[tracker.name])
+        return {tracker.name: tracker.result() for tracker in self.trackers}
+
+    def train_step(self, data):
+        x, y = unpack(data)
+        with tf.GradientTape() as tape:
+            values = self.compute_losses(x, y, training=True)
+        variables = self.trainable_variables
+        gradients = tape.gradient(values["loss"], variables)
+        self.optimizer.apply(gradients, variables)
+        return self._record(values)
+
+    def test_step(self, data):
+        x, y = unpack(data)
+        return self._record(self.compute_losses(x, y, training=False))
+
+
+def train_steps(model, batch, steps):
+    """Run `steps` calls of ``model.train_step(batch)`` inside one `tf.function` (the way a custom
+    training loop drives these models) and return the list of returned logs as floats."""
+    step = tf.function(model.train_step)
+    history = []
+    for _ in range(steps):
+        history.append({name: float(value) for name, value in step(batch).items()})
+    return history
