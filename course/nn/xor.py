@@ -8,6 +8,8 @@ import keras
 import numpy as np
 
 from course import config
+from course.nn.losses import binary_crossentropy
+from course.nn.training import train_full_batch
 from course.validation import check_number
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")
@@ -32,22 +34,9 @@ def relu_network(hidden=8, seed=0):
 
 
 def train(model, steps=None, learning_rate=0.05):
-    """Full-batch Adam on BCE over the four XOR points (a compiled step); returns the accuracy."""
-    import tensorflow as tf
-
+    """Full-batch Adam on BCE over the four XOR points; returns the accuracy."""
     steps = steps or config.pick(600, 300)
-    optimizer = keras.optimizers.Adam(learning_rate)
-    loss_fn = keras.losses.BinaryCrossentropy()
-    x, y = tf.constant(XOR_X), tf.constant(XOR_Y[:, None])
-
-    @tf.function
-    def step():
-        with tf.GradientTape() as tape:
-            loss = loss_fn(y, model(x, training=True))
-        optimizer.apply(tape.gradient(loss, model.trainable_variables), model.trainable_variables)
-
-    for _ in range(steps):
-        step()
+    train_full_batch(model, XOR_X, XOR_Y[:, None], binary_crossentropy, steps, learning_rate)
     return accuracy(model)
 
 
