@@ -1,0 +1,55 @@
+"""Log-magnitude spectrograms with `tf.signal.stft` (as a function and a Keras layer) and a
+matplotlib plot of one."""
+import keras
+import tensorflow as tf
+
+from course.validation import check_number
+
+
+def log_spectrogram(waveform, frame_length=512, frame_step=128, eps=1e-6):
+    """log(|STFT| + eps) of (..., samples) waveforms: (..., frames, frame_length // 2 + 1)."""
+    check_number("frame_length", frame_length, 2, integer=True)
+    check_number("frame_step", frame_step, 1, integer=True)
+    x = tf.convert_to_tensor(waveform, tf.float32)
+    spec = tf.signal.stft(x, frame_length=frame_length, frame_step=frame_step,
+                          fft_length=frame_length, window_fn=tf.signal.hann_window)
+    return tf.math.log(tf.abs(spec) + eps)
+
+
+@keras.saving.register_keras_serializable(package="course")
+class LogSpectrogram(keras.layers.Layer):
+    """Waveforms (batch, samples) to log-magnitude spectrograms (batch, frames, bins)."""
+
+    def __init__(self, frame_length=512, frame_step=128, **kwargs):
+        check_number("frame_length", frame_length, 2, integer=True)
+        check_number("frame_step", frame_step, 1, integer=True)
+        super().__init__(**kwargs)
+        self.frame_length, self.frame_step = int(frame_length), int(frame_step)
+
+    def call(self, inputs):
+        return log_spectrogram(inputs, self.frame_length, self.frame_step)
+
+    def compute_output_shape(self, input_shape):
+        samples = input_shape[-1]
+        frames = None if samples is None else 1 + (samples - self.frame_length) // self.frame_step
+        return (*input_shape[:-1], frames, self.frame_length // 2 + 1)
+
+    def get_config(self):
+        return {**super().get_config(), "frame_length": self.frame_length,
+                "frame_step": self.frame_step}
+
+
+def plot_spectrogram(spec, sample_rate=16000, frame_step=128, ax=None, title=None):
+    """Show a (frames, bins) spectrogram with time (s) across and frequency (Hz) up."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    spec = np.asarray(spec)
+    ax = ax or plt.subplots(figsize=(5, 3))[1]
+    extent = (0, spec.shape[0] * frame_step / sample_rate, 0, sample_rate / 2)
+    ax.imshow(spec.T, origin="lower", aspect="auto", extent=extent, cmap="magma")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("frequency (Hz)")
+    if title:
+        ax.set_title(title, fontsize=9)
+    return ax

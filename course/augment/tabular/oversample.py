@@ -1,0 +1,82 @@
+"""Oversampling a minority class: SMOTE and ADASYN (imbalanced-learn's, not rewritten) and
+Gaussian-noise jitter, each returning a class-balanced training set."""
+import numpy as np
+
+from course.validation import check_number
+
+IMBALANCED_HINT = ('imbalanced-learn is needed for SMOTE and ADASYN; install the optional extra '
+                   'with: pip install "course[imbalanced]" (or pip install imbalanced-learn)')
+
+
+def _imblearn_over_sampling():
+    """imbalanced-learn's `over_sampling` module, or an ImportError naming the extra."""
+    try:
+        from imblearn import over_sampling
+    except ImportError as err:
+        raise ImportError(IMBALANCED_HINT) from err
+    return over_sampling
+
+
+def check_xy(X, y):
+    """Validate a feature matrix (n, d) and its integer labels (n,); return numpy copies."""
+    X = np.asarray(X, dtype="float64")
+    y = np.asarray(y)
+    if X.ndim != 2 or len(X) == 0:
+        raise ValueError(f"X must be a non-empty 2-D array (samples, features), got shape {X.shape}")
+    if y.shape != (len(X),):
+        raise ValueError(f"y must have shape ({len(X)},) to match X, got {y.shape}")
+    if len(np.unique(y)) < 2:
+        raise ValueError(f"y must contain at least two classes, got {np.unique(y).tolist()}")
+    return X, y
+
+
+def smote(X, y, k_neighbors=5, seed=0):
+    """Balance every class to the majority count with imbalanced-learn's SMOTE.
+
+    New minority points lie on segments between a minority sample and one of its `k_neighbors`
+    nearest minority neighbours. Returns ``(X_resampled, y_resampled)``, originals first.
+    """
+    X, y = check_xy(X, y)
+    check_number("k_neighbors", k_neighbors, 1, integer=True)
+    sampler = _imblearn_over_sampling().SMOTE(k_neighbors=k_neighbors, random_state=seed)
+    return sampler.fit_resample(X, y)
+
+
+def adasyn(X, y, n_neighbors=5, seed=0):
+    """Oversample with imbalanced-learn's ADASYN: like SMOTE, but more synthetic points are made
+    next to minority samples whose neighbourhood is dominated by the majority (the hard ones).
+
+    ADASYN balances only approximately (its per-sample counts are rounded).
+    """
+    X, y = check_xy(X, y)
+    check_number("n_neighbors", n_neighbors, 1, integer=True)
+    sampler = _imblearn_over_sampling().ADASYN(n_neighbors=n_neighbors, random_state=seed)
+    return sampler.fit_resample(X, y)
+
+
+def noise_oversample(X, y, sigma=0.1, seed=0):
+    """Balance the classes with jittered copies: each new sample is a random member of its class
+    plus Gaussian noise of standard deviation ``sigma`` times that feature's standard deviation.
+    """
+    X, y = check_xy(X, y)
+    check_number("sigma", sigma, 0)
+    rng = np.random.default_rng(seed)
+    scale = X.std(axis=0)
+    classes, counts = np.unique(y, return_counts=True)
+    new_x, new_y = [X], [y]
+    for label, count in zip(classes, counts):
+        need = counts.max() - count
+        if need:
+            members = X[y == label]
+            base = members[rng.integers(0, len(members), need)]
+            new_x.append(base + rng.normal(size=base.shape) * sigma * scale)
+            new_y.append(np.full(need, label, dtype=y.dtype))
+    return np.concatenate(new_x), np.concatenate(new_y)
+
+
+def gaussian_noise(X, sigma=0.1, seed=0):
+    """Return ``X`` plus Gaussian noise with per-feature standard deviation ``sigma * std(X)``."""
+    X = np.asarray(X, dtype="float64")
+    check_number("sigma", sigma, 0)
+    rng = np.random.default_rng(seed)
+    return X + rng.normal(size=X.shape) * sigma * X.std(axis=0)
