@@ -1,10 +1,7 @@
 """Autoencoder family, anomaly detection and the PCA comparison."""
-import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
-from course.generative._steps import train_steps
 from course.generative.anomaly import (evaluate_detector, percentile_threshold,
                                        reconstruction_errors, split_normal_anomalous)
 from course.generative.autoencoders import (Autoencoder, ContractiveAutoencoder,
@@ -13,45 +10,12 @@ from course.generative.pca_comparison import (autoencoder_reconstruction_mse, ma
                                               pca_reconstruction_mse)
 
 SHAPE = (8, 8, 1)
-MODELS = {
-    "dense": lambda: Autoencoder(SHAPE, 4),
-    "conv": lambda: Autoencoder(SHAPE, 4, kind="conv"),
-    "denoising": lambda: DenoisingAutoencoder(SHAPE, 4, noise_stddev=0.2, seed=3),
-    "sparse": lambda: SparseAutoencoder(SHAPE, 4, l1=1e-2),
-    "contractive": lambda: ContractiveAutoencoder(SHAPE, 4, contractive_weight=1e-2),
-}
 
 
 @pytest.fixture(scope="module")
 def images():
     rng = np.random.default_rng(0)
     return (rng.random((32, *SHAPE)) > 0.6).astype("float32")
-
-
-@pytest.mark.parametrize("name", sorted(MODELS))
-def test_trains_round_trips_and_predicts(name, images, tmp_path):
-    keras.utils.set_random_seed(0)
-    model = MODELS[name]()
-    model.compile(optimizer=keras.optimizers.Adam(1e-2))
-    history = train_steps(model, tf.constant(images), 15)
-    assert list(history[0]) == [m.name for m in model.metrics] == list(model.loss_names)
-    assert history[-1]["loss"] < history[0]["loss"]
-    logs = model.evaluate(images, verbose=0, return_dict=True)
-    assert set(logs) == set(model.loss_names)
-    before = model.predict(images, verbose=0)
-    assert before.shape == images.shape
-    path = tmp_path / f"{name}.keras"
-    model.save(path)
-    loaded = keras.models.load_model(path)
-    assert type(loaded) is type(model) and loaded.get_config() == model.get_config()
-    np.testing.assert_allclose(loaded.predict(images, verbose=0), before, atol=1e-6)
-
-
-def test_fit_uses_the_custom_train_step(images):
-    model = Autoencoder(SHAPE, 3)
-    model.compile(optimizer="adam")
-    history = model.fit(images, images, epochs=2, batch_size=16, verbose=0).history
-    assert set(history) == {"loss", "reconstruction_loss"}
 
 
 def test_linear_autoencoder_mse_is_mean_squared_error(images):
