@@ -63,7 +63,7 @@ def test_loss_is_reconstruction_plus_beta_kl_and_elbo_ignores_beta(batch, beta):
 def test_sampling_interpolation_and_latent_map(batch):
     x, _ = batch
     model = VAE(SHAPE, 2, seed=0)
-    assert model.sample(5, seed=1).shape == (5, *SHAPE)
+    assert model.generate(5, seed=1).shape == (5, *SHAPE)
     path = model.interpolate(x[0], x[1], steps=6)
     assert path.shape == (6, *SHAPE)
     np.testing.assert_allclose(path[0], model.predict(x[:1], verbose=0)[0], atol=1e-6)
@@ -81,9 +81,9 @@ def test_conditional_vae_uses_the_label(batch):
     model = ConditionalVAE(SHAPE, num_classes=3, latent_dim=2, seed=0)
     z = np.zeros((1, 2), "float32")
     assert not np.allclose(model.decode(z, [0]), model.decode(z, [1]))
-    assert model.sample(4, y=2, seed=0).shape == (4, *SHAPE)
-    with pytest.raises(ValueError, match="y must be"):
-        model.sample(4, y=3)
+    assert model.generate(4, labels=2, seed=0).shape == (4, *SHAPE)
+    with pytest.raises(ValueError, match="labels must be"):
+        model.generate(4, labels=3)
     with pytest.raises(ValueError, match="labels"):
         model.compute_losses(x)
 

@@ -110,11 +110,14 @@ class VAE(LossModel):
         return {"loss": reconstruction + self.beta * kl, "reconstruction_loss": reconstruction,
                 "kl_loss": kl, "elbo": -(reconstruction + kl)}
 
-    def sample(self, n, y=None, seed=None):
-        """`n` new images: z ~ N(0, I) (the prior), decoded to pixel probabilities."""
+    def generate(self, n, labels=None, seed=None):
+        """`n` new images: z ~ N(0, I) (the prior), decoded to pixel probabilities in [0, 1].
+
+        Same signature as the GANs' ``generate``, so `course.generative.metrics` callbacks work.
+        """
         check_number("n", n, 1, integer=True)
         z = keras.random.normal((n, self.latent_dim), seed=seed)
-        return ops.convert_to_numpy(self.decode(z, y))
+        return ops.convert_to_numpy(self.decode(z, labels))
 
     def interpolate(self, x_a, x_b, steps=8, y=None):
         """Decode `steps` points on the line between the posterior means of two images."""
@@ -155,7 +158,7 @@ class VAE(LossModel):
 
 @keras.saving.register_keras_serializable(package="course")
 class ConditionalVAE(VAE):
-    """VAE whose encoder and decoder also see the one-hot class, so `sample(n, y)` draws digits
+    """VAE whose encoder and decoder also see the one-hot class, so `generate(n, labels)` draws digits
     of the requested class. Batches are ``(x, y)`` with integer labels; `call` takes ``(x, y)``.
     """
 
@@ -179,12 +182,12 @@ class ConditionalVAE(VAE):
             raise ValueError("ConditionalVAE.call takes (images, labels)")
         return inputs[0], inputs[1]
 
-    def sample(self, n, y=None, seed=None):
-        """`n` images of class `y` (an int, or one label per image)."""
-        labels = np.broadcast_to(np.asarray(y if y is not None else -1), (n,))
-        if y is None or labels.min() < 0 or labels.max() >= self.num_classes:
-            raise ValueError(f"y must be class labels in [0, {self.num_classes - 1}], got {y!r}")
-        return super().sample(n, labels, seed)
+    def generate(self, n, labels=None, seed=None):
+        """`n` images of class `labels` (an int, or one label per image)."""
+        requested = np.broadcast_to(np.asarray(labels if labels is not None else -1), (n,))
+        if labels is None or requested.min() < 0 or requested.max() >= self.num_classes:
+            raise ValueError(f"labels must be classes in [0, {self.num_classes - 1}], got {labels!r}")
+        return super().generate(n, requested, seed)
 
     def get_config(self):
         config = super().get_config()
