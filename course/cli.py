@@ -102,6 +102,27 @@ def _version_of(module):
         return f"not importable ({type(err).__name__}: {err})"
 
 
+def cmd_homework_release(args):
+    """Write the student notebooks from the instructor sources."""
+    from course.homework.release import release
+
+    for path in release():
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_homework_check(args):
+    """Execute a homework notebook and print a score table; non-zero exit unless all pass."""
+    from course.homework.grade import grade, report
+
+    if not Path(args.notebook).is_file():
+        print(f"no such notebook: {args.notebook}", file=sys.stderr)
+        return 2
+    results = grade(args.notebook)
+    print(report(results))
+    return 0 if results and all(r.passed for r in results) else 1
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -118,6 +139,13 @@ def build_parser():
     regen.add_argument("--all", action="store_true")
     regen.set_defaults(func=cmd_regenerate)
     sub.add_parser("doctor", help="versions, device and extras").set_defaults(func=cmd_doctor)
+    homework = sub.add_parser("homework", help="release or grade homework notebooks")
+    hw_sub = homework.add_subparsers(dest="homework_command", required=True)
+    hw_sub.add_parser("release", help="write student notebooks from instructor sources").set_defaults(
+        func=cmd_homework_release)
+    hw_check = hw_sub.add_parser("check", help="grade a notebook: score table, exit 1 on failure")
+    hw_check.add_argument("notebook")
+    hw_check.set_defaults(func=cmd_homework_check)
     return parser
 
 
