@@ -1,0 +1,172 @@
+"""Geometric layers Keras lacks: the fused affine layer (flip, rotation, zoom, translation and
+shear composed into one warp per image) and random resized crop (crop, then resize back).
+
+Stacked `keras.layers.Random*` resample the image once per layer (blurring it each time and
+paying the cost each time); `FusedGeometric` multiplies the per-image matrices and resamples
+once. Strengths follow the package convention: 1 means the maxima below.
+"""
+import math
+
+import keras
+from keras import ops
+
+from course.augment._base import ImageAugmentation, check_factor, uniform
+from course.augment.warp import FILL_MODES, INTERPOLATIONS, RESAMPLERS, centered, warp
+from course.validation import check_choice, check_number
+
+MAX_ROTATION_DEGREES = 180.0  # rotation=1 -> angles in +-180 degrees
+MAX_ZOOM = 0.5                # zoom=1 -> scale change in +-50 %
+MAX_TRANSLATION = 0.5         # translation=1 -> shifts of up to half the height/width
+MAX_SHEAR = 1.0               # shear=1 -> shear slopes in +-1 (45 degrees)
+FLIP_MODES = ("horizontal", "vertical", "horizontal_and_vertical")
+
+
+def _stack3(rows):
+    """(N, 3, 3) from nine (N,) tensors in row order."""
+    return ops.reshape(ops.stack(rows, axis=1), (-1, 3, 3))
+
+
+def flip_matrices(flip_x, flip_y):
+    """Centre-relative mirror maps: -1 where an image is flipped along that axis, else 1."""
+    zero, one = ops.zeros_like(flip_x), ops.ones_like(flip_x)
+    return _stack3([flip_x, zero, zero, zero, flip_y, zero, zero, zero, one])
+
+
+def rotation_matrices(degrees):
+    """Keras' rotation convention (as `keras.layers.RandomRotation`): output -> input map."""
+    theta = degrees * (math.pi / 180.0)
+    cos, sin = ops.cos(theta), ops.sin(theta)
+    zero, one = ops.zeros_like(theta), ops.ones_like(theta)
+    return _stack3([cos, -sin, zero, sin, cos, zero, zero, zero, one])
+
+
+def zoom_matrices(zoom_x, zoom_y):
+    """Keras' zoom convention (`keras.layers.RandomZoom`): scale > 1 zooms out."""
+    zero, one = ops.zeros_like(zoom_x), ops.ones_like(zoom_x)
+    return _stack3([zoom_x, zero, zero, zero, zoom_y, zero, zero, zero, one])
+
+
+def shear_matrices(shear_x, shear_y):
+    """Shear about the image centre: x_in = x + sx*y, y_in = sy*x + y."""
+    zero, one = ops.zeros_like(shear_x), ops.ones_like(shear_x)
+    return _stack3([one, shear_x, zero, shear_y, one, zero, zero, zero, one])
+
+
+def translation_matrices(dx, dy):
+    """Keras' translation convention (`keras.layers.RandomTranslation`): +dx moves content right."""
+    zero, one = ops.zeros_like(dx), ops.ones_like(dx)
+    return _stack3([one, zero, -dx, zero, one, -dy, zero, zero, one])
+
+
+@keras.saving.register_keras_serializable(package="course")
+class FusedGeometric(ImageAugmentation):
+    """Random flip, rotation, zoom, translation and shear as ONE projective warp per image.
+
+    Applied in that order (flip first): the per-image output->input matrix is
+    F @ R @ Z @ S @ T, so the result equals the stacked layers up to a single resampling.
+    Strengths are in [0, 1] (1 = the module maxima) or (low, high) pairs in [-1, 1] for a fixed
+    range; `flip` is a mode or None, flipped with `flip_probability`. `resampler="xla"` keeps
+    uint8 images in uint8 and is the fast CPU path; "tf" supports the reflect and wrap fills.
+    """
+
+    def __init__(self, flip="horizontal", flip_probability=0.5, rotation=0.0, zoom=0.0,
+                 translation=0.0, shear=0.0, fill_mode="constant", fill_value=0.0,
+                 interpolation="bilinear", resampler="xla", value_range=(0, 1), seed=None, **kwargs):
+        super().__init__(value_range=value_range, seed=seed, **kwargs)
+        if flip is not None:
+            check_choice("flip", flip, FLIP_MODES)
+        self.flip = flip
+        self.flip_probability = check_number("flip_probability", flip_probability, 0, 1)
+        self.rotation = check_factor("rotation", rotation, signed=True)
+        self.zoom = check_factor("zoom", zoom, signed=True)
+        self.translation = check_factor("translation", translation, signed=True)
+        self.shear = check_factor("shear", shear, signed=True)
+        self.fill_mode = check_choice("fill_mode", fill_mode, FILL_MODES)
+        self.fill_value = check_number("fill_value", fill_value)
+        self.interpolation = check_choice("interpolation", interpolation, INTERPOLATIONS)
+        self.resampler = check_choice("resampler", resampler, RESAMPLERS)
+
+    def matrices(self, batch, height, width):
+        """Draw the per-image (N, 3, 3) centre-relative output->input maps."""
+        def draw(strength_range, scale):
+            low, high = strength_range
+            return uniform((batch,), low * scale, high * scale, self.generator)
+
+        def flips(active):
+            if not active:
+                return ops.ones((batch,))
+            hit = keras.random.uniform((batch,), seed=self.generator) < self.flip_probability
+            return ops.where(hit, -1.0, 1.0)
+
+        m = flip_matrices(flips(self.flip in ("horizontal", "horizontal_and_vertical")),
+                          flips(self.flip in ("vertical", "horizontal_and_vertical")))
+        if self.rotation != (0.0, 0.0):
+            m = m @ rotation_matrices(draw(self.rotation, MAX_ROTATION_DEGREES))
+        if self.zoom != (0.0, 0.0):
+            z = 1.0 + draw(self.zoom, MAX_ZOOM)
+            m = m @ zoom_matrices(z, z)
+        if self.shear != (0.0, 0.0):
+            m = m @ shear_matrices(draw(self.shear, MAX_SHEAR), draw(self.shear, MAX_SHEAR))
+        if self.translation != (0.0, 0.0):
+            w, h = ops.cast(width, "float32"), ops.cast(height, "float32")
+            m = m @ translation_matrices(draw(self.translation, MAX_TRANSLATION) * w,
+                                         draw(self.translation, MAX_TRANSLATION) * h)
+        return m
+
+    def call(self, images, training=True):
+        if not training:
+            return images
+        images = ops.convert_to_tensor(images)
+        batched = len(images.shape) == 4
+        x = images if batched else images[None]
+        shape = ops.shape(x)
+        transforms = centered(self.matrices(shape[0], shape[1], shape[2]), shape[1], shape[2])
+        out = warp(x, transforms, self.fill_mode, self.fill_value, self.interpolation, self.resampler)
+        return out if batched else out[0]
+
+    def get_config(self):
+        return {**super().get_config(), "flip": self.flip, "flip_probability": self.flip_probability,
+                "rotation": self.rotation, "zoom": self.zoom, "translation": self.translation,
+                "shear": self.shear, "fill_mode": self.fill_mode, "fill_value": self.fill_value,
+                "interpolation": self.interpolation, "resampler": self.resampler}
+
+
+RandomAffine = FusedGeometric
+
+
+@keras.saving.register_keras_serializable(package="course")
+class RandomResizedCrop(ImageAugmentation):
+    """Crop a random box and resize it back to the input size, in one resampling.
+
+    factor=f keeps an area fraction drawn from [max(1 - f, 0.08), 1] with a log aspect ratio in
+    +-f*ln(4/3); f=1 is torchvision's RandomResizedCrop default (scale 0.08-1, ratio 3/4-4/3),
+    and the notes' ``scale=(0.8, 1.0)`` is f=0.2.
+    """
+
+    def __init__(self, factor=0.2, interpolation="bilinear", value_range=(0, 1), seed=None, **kwargs):
+        super().__init__(value_range=value_range, seed=seed, **kwargs)
+        self.factor = check_factor("factor", factor)
+        self.interpolation = check_choice("interpolation", interpolation, INTERPOLATIONS)
+
+    def augment(self, images):
+        shape = ops.shape(images)
+        n = shape[0]
+        h, w = ops.cast(shape[1], "float32"), ops.cast(shape[2], "float32")
+        strength = uniform((n,), self.factor[0], self.factor[1], self.generator)
+        area = uniform((n,), 0.0, 1.0, self.generator) * ops.minimum(strength, 0.92)
+        area = 1.0 - area
+        log_ratio = uniform((n,), -1.0, 1.0, self.generator) * strength * math.log(4 / 3)
+        ratio = ops.exp(log_ratio)
+        crop_w = ops.minimum(ops.sqrt(area * ratio), 1.0) * w
+        crop_h = ops.minimum(ops.sqrt(area / ratio), 1.0) * h
+        left = uniform((n,), 0.0, 1.0, self.generator) * (w - crop_w)
+        top = uniform((n,), 0.0, 1.0, self.generator) * (h - crop_h)
+        sx, sy = crop_w / w, crop_h / h
+        zero = ops.zeros_like(sx)
+        # Output pixel centre x + 0.5 lands on left + (x + 0.5) * sx in the input.
+        transforms = ops.stack([sx, zero, left + 0.5 * sx - 0.5, zero, sy, top + 0.5 * sy - 0.5,
+                                zero, zero], axis=1)
+        return warp(images, transforms, "nearest", 0.0, self.interpolation)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor, "interpolation": self.interpolation}
