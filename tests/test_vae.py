@@ -137,3 +137,20 @@ def test_vqvae_codebook_trains_and_straight_through_reaches_the_encoder(batch):
 def test_invalid_arguments_name_the_argument(make, argument):
     with pytest.raises(ValueError, match=argument):
         make()
+
+
+def test_quality_figures(batch):
+    from course.generative.vae_quality import quality, reconstruction_mse
+
+    x, _ = batch
+    y = np.arange(32) % 10
+    vqvae = VQVAE(SHAPE, latent_dim=4, num_embeddings=8)
+    manual = np.mean((x - vqvae.predict(x, verbose=0)) ** 2)
+    assert reconstruction_mse(vqvae, x) == pytest.approx(manual, rel=1e-6)
+    assert set(quality(vqvae, x, y)) == {"reconstruction_mse"}
+    vae = VAE(SHAPE, 2, seed=0)
+    report = quality(vae, x, y)
+    assert set(report) == {"reconstruction_mse", "elbo"} and report["elbo"] < 0
+    cvae = ConditionalVAE(SHAPE, num_classes=10, latent_dim=2, seed=0)
+    report = quality(cvae, x, y, samples_per_class=3)
+    assert 0.0 <= report["conditional_accuracy"] <= 1.0 and report["fid"] > 0
