@@ -1,0 +1,105 @@
+"""Ensemble theory against enumeration, voting on hand-made predictions, bagging and boosting."""
+import itertools
+
+import keras
+import numpy as np
+import pytest
+
+from course.data import load_digits
+from course.ensemble import (AdaBoostSAMME, BaggingEnsemble, average_predictions,
+                             bootstrap_indices, correlated_majority_error, hard_vote,
+                             majority_vote_error, notes_ensemble_error, soft_vote)
+from course.ensemble.boosting import reweight, samme_alpha
+
+
+def enumerate_majority_error(e, m):
+    return sum(e ** sum(o) * (1 - e) ** (m - sum(o))
+               for o in itertools.product((0, 1), repeat=m) if sum(o) > m / 2)
+
+
+@pytest.mark.parametrize("m", [1, 2, 3, 4, 5, 7, 10])
+@pytest.mark.parametrize("e", [0.01, 0.2, 0.45])
+def test_majority_vote_error_equals_enumeration(e, m):
+    assert majority_vote_error(e, m) == pytest.approx(enumerate_majority_error(e, m), rel=1e-12)
+
+
+def test_notes_example_and_where_the_notes_formula_diverges():
+    assert round(majority_vote_error(0.01, 3), 6) == 0.000298
+    assert notes_ensemble_error(0.01, 3) == pytest.approx(majority_vote_error(0.01, 3))
+    for m in (5, 7, 9):
+        assert abs(notes_ensemble_error(0.01, m) - majority_vote_error(0.01, m)) > 1e-4
+
+
+def test_correlation_erodes_the_gain():
+    independent = correlated_majority_error(0.2, 5, rho=0.0, n_trials=100_000)
+    assert independent == pytest.approx(majority_vote_error(0.2, 5), abs=0.005)
+    half = correlated_majority_error(0.2, 5, rho=0.5, n_trials=100_000)
+    same = correlated_majority_error(0.2, 5, rho=1.0, n_trials=100_000)
+    assert independent < half < same
+    assert same == pytest.approx(0.2, abs=0.005)  # identical members: no gain at all
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: majority_vote_error(1.5, 3), "e must be"),
+    (lambda: majority_vote_error(0.1, 0), "M must be"),
+    (lambda: correlated_majority_error(0.1, 3, rho=-0.1), "rho"),
+])
+def test_invalid_arguments(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+PROBS = np.array([
+    [[0.40, 0.35, 0.25], [0.1, 0.8, 0.1]],
+    [[0.40, 0.30, 0.30], [0.3, 0.6, 0.1]],
+    [[0.05, 0.90, 0.05], [0.6, 0.3, 0.1]],
+])
+
+
+def test_hard_and_soft_voting_on_hand_made_predictions():
+    # example 0: votes 0, 0, 1 -> hard 0; mean probabilities 0.283, 0.517, 0.2 -> soft 1
+    np.testing.assert_array_equal(hard_vote(PROBS), [0, 1])
+    np.testing.assert_array_equal(soft_vote(PROBS), [1, 1])
+    np.testing.assert_array_equal(soft_vote(PROBS, weights=[1, 1, 0]), [0, 1])
+    np.testing.assert_array_equal(hard_vote(np.array([[[0.6, 0.4]], [[0.4, 0.6]]])), [0])  # tie -> lowest
+
+
+def test_average_predictions_and_shape_errors():
+    np.testing.assert_allclose(average_predictions([[1.0, 2.0], [3.0, 6.0]]), [2.0, 4.0])
+    with pytest.raises(ValueError, match="probs must have shape"):
+        hard_vote(np.zeros((3, 4)))
+
+
+def test_bootstrap_indices_are_resamples_with_replacement():
+    idx = bootstrap_indices(1000, 3, seed=1)
+    assert idx.shape == (3, 1000) and idx.min() >= 0 and idx.max() < 1000
+    unique_share = np.mean([len(np.unique(row)) / 1000 for row in idx])
+    assert unique_share == pytest.approx(1 - np.exp(-1), abs=0.03)  # about 63.2% distinct
+
+
+def test_samme_weights():
+    assert samme_alpha(0.9, 10) == pytest.approx(np.log(0.1 / 0.9) + np.log(9))
+    assert samme_alpha(0.5, 2) == pytest.approx(0.0)
+    w = reweight(np.full(4, 0.25), np.array([1.0, 0, 0, 0]), np.log(3))
+    np.testing.assert_allclose(w, [0.5, 1 / 6, 1 / 6, 1 / 6])
+
+
+def _small_mlp(n_classes=10):
+    model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy")
+    return model
+
+
+def test_bagging_and_boosting_train_and_predict():
+    data = load_digits(max_samples=300)
+    bag = BaggingEnsemble(_small_mlp, n_members=3).fit(data.x_train, data.y_train, epochs=5)
+    probs = bag.member_probabilities(data.x_test)
+    assert probs.shape == (3, len(data.x_test), 10)
+    assert (bag.predict(data.x_test) == data.y_test).mean() > 0.5
+    boost = AdaBoostSAMME(_small_mlp, n_rounds=3).fit(data.x_train, data.y_train, n_classes=10, epochs=5)
+    assert len(boost.learners) >= 1 and all(a > 0 for a in boost.alphas)
+    assert (boost.predict(data.x_test) == data.y_test).mean() > 0.5
+    with pytest.raises(ValueError, match="voting"):
+        bag.predict(data.x_test, voting="median")
