@@ -98,12 +98,17 @@ def test_mixup_oversample_balances_total_weight(data):
     assert X_res.shape[1] == 30
     assert w.sum() == pytest.approx(357 * 2)
     assert w[y_res == 1].sum() > 357 * 0.5 + 25  # most added weight is minority
+    assert w[y_res == 1].sum() < 357  # ... but soft labels leave the classes unbalanced
+    X_a, y_a, w_a = mixup_oversample(X, y, seed=0, label="anchor")
+    assert np.bincount(y_a).tolist() == [357, 357] and np.all(w_a == 1.0)
+    np.testing.assert_array_equal(X_a[: len(X)], X)
 
 
 @pytest.mark.parametrize("call, name", [
     (lambda X, y: noise_oversample(X, y, sigma=-0.1), "sigma"),
     (lambda X, y: mixup(X, y, 10, alpha=0.0), "alpha"),
     (lambda X, y: mixup(X, y, 10, anchor_class=7), "anchor_class"),
+    (lambda X, y: mixup_oversample(X, y, label="hard"), "label"),
     (lambda X, y: smote(X[:, 0], y), "X"),
     (lambda X, y: smote(X, y[:-1]), "y"),
     (lambda X, y: smote(X, np.zeros_like(y)), "y"),

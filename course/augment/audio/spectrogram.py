@@ -39,15 +39,18 @@ class LogSpectrogram(keras.layers.Layer):
                 "frame_step": self.frame_step}
 
 
-def plot_spectrogram(spec, sample_rate=16000, frame_step=128, ax=None, title=None):
-    """Show a (frames, bins) spectrogram with time (s) across and frequency (Hz) up."""
+def plot_spectrogram(spec, sample_rate=16000, frame_step=128, ax=None, title=None, vmin=None,
+                     vmax=None):
+    """Show a (frames, bins) spectrogram with time (s) across and frequency (Hz) up; pass the
+    same `vmin`/`vmax` to panels that should share one colour scale."""
     import matplotlib.pyplot as plt
     import numpy as np
 
     spec = np.asarray(spec)
     ax = ax or plt.subplots(figsize=(5, 3))[1]
     extent = (0, spec.shape[0] * frame_step / sample_rate, 0, sample_rate / 2)
-    ax.imshow(spec.T, origin="lower", aspect="auto", extent=extent, cmap="magma")
+    ax.imshow(spec.T, origin="lower", aspect="auto", extent=extent, cmap="magma",
+              vmin=vmin, vmax=vmax)
     ax.set_xlabel("time (s)")
     ax.set_ylabel("frequency (Hz)")
     if title:

@@ -21,7 +21,8 @@ RESAMPLERS = {
     "SMOTE": lambda X, y, seed: smote(X, y, seed=seed),
     "ADASYN": lambda X, y, seed: adasyn(X, y, seed=seed),
     "Gaussian noise": lambda X, y, seed: noise_oversample(X, y, sigma=0.1, seed=seed),
-    "MixUp": lambda X, y, seed: mixup_oversample(X, y, alpha=0.4, seed=seed),
+    "MixUp (soft labels)": lambda X, y, seed: mixup_oversample(X, y, alpha=0.4, seed=seed),
+    "MixUp (anchor label)": lambda X, y, seed: mixup_oversample(X, y, 0.4, seed, label="anchor"),
 }
 
 

@@ -3,7 +3,7 @@ classifier that accepts sample weights."""
 import numpy as np
 
 from course.augment.tabular.oversample import check_xy
-from course.validation import check_number
+from course.validation import check_choice, check_number
 
 
 def mixup(X, y, n_samples, alpha=0.4, seed=0, anchor_class=None):
@@ -48,17 +48,24 @@ def soft_label_rows(X, Y_soft, classes):
     return np.asarray(X)[rows], np.asarray(classes)[cols], Y_soft[rows, cols]
 
 
-def mixup_oversample(X, y, alpha=0.4, seed=0):
-    """Balance the classes with anchored MixUp samples (see `mixup`) for each smaller class.
+def mixup_oversample(X, y, alpha=0.4, seed=0, label="soft"):
+    """Top up each smaller class with anchored MixUp samples (see `mixup`).
 
-    Returns ``(X, y, sample_weight)``: the originals with weight 1, then the expanded soft rows.
+    ``label="soft"`` keeps MixUp's soft labels, so a blend gives only part of its weight to the
+    small class; ``label="anchor"`` gives the whole label to the anchor class (the Remix rule of
+    Chou et al., 2020, for an anchor weight >= 0.5), which actually rebalances.
+    Returns ``(X, y, sample_weight)``: the originals with weight 1, then the new rows.
     """
+    check_choice("label", label, ("soft", "anchor"))
     X, y = check_xy(X, y)
     classes, counts = np.unique(y, return_counts=True)
     parts = [(X, y, np.ones(len(y)))]
-    for k, (label, count) in enumerate(zip(classes, counts)):
+    for k, (target, count) in enumerate(zip(classes, counts)):
         need = int(counts.max() - count)
         if need:
-            X_mix, Y_soft, cls = mixup(X, y, need, alpha=alpha, seed=seed + k, anchor_class=label)
-            parts.append(soft_label_rows(X_mix, Y_soft, cls))
+            X_mix, Y_soft, cls = mixup(X, y, need, alpha=alpha, seed=seed + k, anchor_class=target)
+            if label == "anchor":
+                parts.append((X_mix, np.full(need, target, dtype=y.dtype), np.ones(need)))
+            else:
+                parts.append(soft_label_rows(X_mix, Y_soft, cls))
     return tuple(np.concatenate(p) for p in zip(*parts))
