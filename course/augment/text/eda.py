@@ -99,7 +99,9 @@ def eda(text, n_aug=4, alpha_sr=0.1, alpha_ri=0.1, alpha_rs=0.1, p_rd=0.1, seed=
     for name, value in (("alpha_sr", alpha_sr), ("alpha_ri", alpha_ri), ("alpha_rs", alpha_rs),
                         ("p_rd", p_rd)):
         check_number(name, value, 0, 1)
-    size = lambda alpha: max(1, round(alpha * len(words)))  # noqa: E731
+    def size(alpha):
+        return max(1, round(alpha * len(words)))
+
     operations = [op for op, on in (
         (lambda: synonym_replacement(text, size(alpha_sr), rng, synonyms), alpha_sr > 0),
         (lambda: random_insertion(text, size(alpha_ri), rng, synonyms), alpha_ri > 0),
