@@ -1,0 +1,64 @@
+"""Backbones by name (`keras.applications`), from a weights file, or the offline digits backbone.
+
+ImageNet weights need a download (fine on Colab); offline, asking for them fails within
+seconds with a message that names `pretrained_digits_backbone()`, which ships in `data/`.
+"""
+from pathlib import Path
+
+import keras
+
+from course.notebooks import REPO_ROOT
+
+BACKBONES = {
+    "MobileNetV2": keras.applications.MobileNetV2,
+    "MobileNetV3Small": keras.applications.MobileNetV3Small,
+    "EfficientNetB0": keras.applications.EfficientNetB0,
+    "ResNet50": keras.applications.ResNet50,
+    "DenseNet121": keras.applications.DenseNet121,
+    "VGG16": keras.applications.VGG16,
+}
+MIN_SIZE = 32  # every listed architecture needs inputs of at least 32x32
+WEIGHTS_HOST = "storage.googleapis.com"
+DIGITS_BACKBONE = REPO_ROOT / "data" / "digits_backbone.keras"
+
+
+def _imagenet_reachable():
+    from course.data.keras_datasets import is_online
+
+    return is_online(WEIGHTS_HOST, timeout=3.0)
+
+
+def load_backbone(name, input_shape, weights=None):
+    """A headless `keras.applications` model; `weights` is None, "imagenet" or a weights file."""
+    if name not in BACKBONES:
+        raise ValueError(f"unknown backbone {name!r}; valid names: {', '.join(BACKBONES)}")
+    if len(input_shape) != 3 or min(input_shape[:2]) < MIN_SIZE or input_shape[2] != 3:
+        raise ValueError(f"input_shape {tuple(input_shape)} is too small or not RGB for {name}: "
+                         f"need (height, width, 3) with height and width >= {MIN_SIZE}")
+    if weights == "imagenet" and not _imagenet_reachable():
+        raise ConnectionError(
+            f"ImageNet weights for {name} need a download and {WEIGHTS_HOST} is unreachable. "
+            "Offline, use course.transfer.pretrained_digits_backbone() (shipped in data/).")
+    file_weights = weights not in (None, "imagenet")
+    model = BACKBONES[name](include_top=False, input_shape=tuple(input_shape),
+                            weights=None if file_weights else weights)
+    if file_weights:
+        _load_weights_file(model, Path(weights), name)
+    return model
+
+
+def _load_weights_file(model, path, name):
+    if not path.exists():
+        raise FileNotFoundError(f"weights file not found: {path}")
+    try:
+        model.load_weights(path)
+    except ValueError as err:
+        raise ValueError(f"weights file {path} does not fit the {name} architecture: {err}") from err
+
+
+def pretrained_digits_backbone(path=DIGITS_BACKBONE):
+    """The small CNN pretrained on digits 0-4 (32x32 RGB) by `scripts/pretrain_digits_backbone.py`."""
+    if not Path(path).exists():
+        raise FileNotFoundError(f"{path} is missing; rebuild it with "
+                                "`python scripts/pretrain_digits_backbone.py`")
+    return keras.models.load_model(path)

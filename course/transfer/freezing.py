@@ -1,0 +1,65 @@
+"""Freezing rules for fine-tuning, done right for Keras 3.
+
+In Keras 3, calling a base with `training=False` does not keep its BatchNormalization layers
+frozen once the base is made trainable: each BN layer needs `trainable = False` (a frozen BN
+runs in inference mode, so its moving statistics stay put). Changing `trainable` only takes
+effect after recompiling.
+"""
+import keras
+
+from course.layers import BatchNorm
+from course.validation import check_number
+
+_BN_TYPES = (keras.layers.BatchNormalization, BatchNorm)
+
+
+def freeze_batchnorm(model):
+    """Set `trainable=False` on every batch-normalisation layer inside `model`; return the count."""
+    count = 0
+    for layer in _all_layers(model):
+        if isinstance(layer, _BN_TYPES):
+            layer.trainable = False
+            count += 1
+    return count
+
+
+def _all_layers(model):
+    for layer in model.layers:
+        yield layer
+        if hasattr(layer, "layers"):
+            yield from _all_layers(layer)
+
+
+def _layer_index(backbone, from_layer):
+    names = [layer.name for layer in backbone.layers]
+    if isinstance(from_layer, str):
+        if from_layer not in names:
+            raise ValueError(f"from_layer {from_layer!r} is not a layer of {backbone.name}")
+        return names.index(from_layer)
+    check_number("from_layer", from_layer, -len(names), len(names) - 1, integer=True)
+    return from_layer % len(names)
+
+
+def unfreeze(model, from_layer=0, learning_rate=None, recompile=True):
+    """Make the backbone trainable from `from_layer` (index or name) on, keep BN frozen, recompile.
+
+    Layers before `from_layer` stay frozen. If the model was compiled, it is recompiled with
+    the same loss and metrics and a fresh optimizer of the same kind (optionally with a new,
+    usually smaller, `learning_rate`).
+    """
+    from course.transfer.builder import find_backbone
+
+    backbone = find_backbone(model)
+    start = _layer_index(backbone, from_layer)
+    if learning_rate is not None:
+        check_number("learning_rate", learning_rate, 0, low_open=True)
+    backbone.trainable = True
+    for i, layer in enumerate(backbone.layers):
+        layer.trainable = i >= start
+    freeze_batchnorm(backbone)
+    if recompile and model.compiled:
+        config = model.get_compile_config()  # serialized optimizer, loss and metrics
+        if learning_rate is not None:
+            config["optimizer"]["config"]["learning_rate"] = learning_rate
+        model.compile_from_config(config)  # a fresh optimizer: its slots match the new trainables
+    return model
