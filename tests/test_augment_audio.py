@@ -184,3 +184,17 @@ def test_audio_model_fits_and_round_trips(tmp_path):
                                atol=1e-5)
     assert loaded.layers[2].get_config()["semitones"] == (-1.0, 1.0) or \
         list(loaded.layers[2].get_config()["semitones"]) == [-1.0, 1.0]
+
+
+def test_layers_run_inside_tf_data():
+    import tensorflow as tf
+
+    noise_layer, shift, masks = BackgroundNoise(seed=0), PitchShift(seed=1), SpecAugment(seed=2)
+
+    def augment(waves):
+        return masks(log_spectrogram(shift(noise_layer(waves, training=True), training=True)),
+                     training=True)
+
+    ds = tf.data.Dataset.from_tensor_slices(_batch()).batch(3).map(augment)
+    out = next(iter(ds)).numpy()
+    assert out.shape == (3, 122, 257) and np.isfinite(out).all()
