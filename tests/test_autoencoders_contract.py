@@ -61,3 +61,16 @@ def test_fit_uses_the_custom_train_step(batch):
     model.compile(optimizer="adam")
     history = model.fit(x, y, epochs=2, batch_size=16, verbose=0).history
     assert set(history) == set(model.loss_names)
+
+
+def test_course_trainer_drives_the_custom_steps(batch):
+    from course.train import Trainer
+
+    x, y = batch
+    keras.utils.set_random_seed(0)
+    model = VQVAE(SHAPE, latent_dim=4, num_embeddings=8)
+    trainer = Trainer(model, keras.optimizers.Adam(1e-2), verbose=0, steps_per_execution=2)
+    history = trainer.fit((x, y), epochs=3, batch_size=16)
+    history = getattr(history, "history", history)
+    assert set(history) == set(model.loss_names)
+    assert history["loss"][-1] < history["loss"][0]

@@ -149,21 +149,23 @@ class ContractiveAutoencoder(Autoencoder):
         super().__init__(input_shape, latent_dim, code_activation=code_activation, **kwargs)
         self.contractive_weight = float(contractive_weight)
 
-    def jacobian_norm(self, x, training=False):
-        """Per-example ||d code / d x||_F^2 and the codes, as (norms, code)."""
-        x = tf.convert_to_tensor(x, tf.float32)
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            code = self.encode(x, training)
-        jacobian = tape.batch_jacobian(code, x)  # (batch, latent_dim, *input_shape)
-        norms = tf.reduce_sum(tf.square(tf.reshape(jacobian, (tf.shape(x)[0], -1))), axis=-1)
-        return norms, code
-
     def penalty(self, x, training):
-        norms, code = self.jacobian_norm(x, training)
+        norms, code = code_jacobian_norm(self, x, training)
         return code, self.contractive_weight * ops.mean(norms)
 
     def get_config(self):
         config = super().get_config()
         config.update(contractive_weight=self.contractive_weight)
         return config
+
+
+def code_jacobian_norm(model, x, training=False):
+    """Per-example squared Frobenius norm ||d code / d x||_F^2 of any autoencoder's encoder
+    (via `tf.GradientTape.batch_jacobian`), and the codes, as (norms, code)."""
+    x = tf.convert_to_tensor(x, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        code = model.encode(x, training)
+    jacobian = tape.batch_jacobian(code, x)  # (batch, latent_dim, *input_shape)
+    norms = tf.reduce_sum(tf.square(tf.reshape(jacobian, (tf.shape(x)[0], -1))), axis=-1)
+    return norms, code

@@ -33,7 +33,7 @@ AUTOENCODERS = {
 
 
 def autoencoder_reconstruction_mse(split, code_size, variant="linear AE", epochs=None,
-                                   learning_rate=3e-3, batch_size=64, seed=0):
+                                   learning_rate=1e-2, batch_size=32, seed=0):
     """Train an `Autoencoder` of the named `variant` (see `AUTOENCODERS`) on ``split.x_train``;
     returns (train MSE, test MSE)."""
     import keras
@@ -45,7 +45,7 @@ def autoencoder_reconstruction_mse(split, code_size, variant="linear AE", epochs
     keras.utils.set_random_seed(seed)
     model = Autoencoder(split.input_shape, code_size, **AUTOENCODERS[variant])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate))
-    model.fit(split.x_train, epochs=epochs or config.epochs(100, 15), batch_size=batch_size,
+    model.fit(split.x_train, epochs=epochs or config.epochs(100, 40), batch_size=batch_size,
               verbose=0, shuffle=True)
     return tuple(model.evaluate(x, verbose=0, return_dict=True)["reconstruction_loss"]
                  for x in (split.x_train, split.x_test))
