@@ -1,0 +1,76 @@
+"""Helpers for the augmentation notebooks: a small digits CNN, scikit-learn's sample photos
+as a batch, fixed-angle rotation, and a labelled grid of one technique family."""
+import numpy as np
+
+
+def small_cnn(input_shape, num_classes, seed=0):
+    """A compiled two-block CNN that trains on the digits in seconds on a CPU."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([
+        keras.Input(input_shape),
+        keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D(),
+        keras.layers.Conv2D(64, 3, padding="same", activation="relu"),
+        keras.layers.Flatten(),
+        keras.layers.Dense(num_classes, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def sample_photos(size=128):
+    """scikit-learn's two bundled photos (china, flower), centre-cropped square, float [0, 1]."""
+    import tensorflow as tf
+    from sklearn.datasets import load_sample_images
+
+    photos = np.stack(load_sample_images().images).astype("float32") / 255.0
+    side = min(photos.shape[1:3])
+    top, left = (photos.shape[1] - side) // 2, (photos.shape[2] - side) // 2
+    square = photos[:, top:top + side, left:left + side]
+    return tf.image.resize(square, (size, size), antialias=True).numpy().clip(0, 1)
+
+
+def rotate(x, degrees, fill_mode="constant"):
+    """Rotate every image by exactly `degrees` (Keras' sign convention)."""
+    from course.augment.geometric import FusedGeometric
+
+    fixed = (degrees / 180.0, degrees / 180.0)
+    return np.asarray(FusedGeometric(flip=None, rotation=fixed, fill_mode=fill_mode)(x))
+
+
+def family_grid(images, family, factor_scale=1.0, seed=0, ncols=None):
+    """Figure: each row one technique of `family` (at its default strength times
+    `factor_scale`, capped at 1), each column one input image; the original in row 0."""
+    import matplotlib.pyplot as plt
+
+    from course.augment.registry import MIXING, TECHNIQUES, available
+
+    names = [n for n in available(family) if TECHNIQUES[n].source != "keras-cv"]
+    rows = [("original", images, None)]
+    labels = np.eye(len(images), dtype="float32")
+    for name in names:
+        factor = min(1.0, TECHNIQUES[name].default * factor_scale)
+        layer = TECHNIQUES[name].make(factor, (0.0, 1.0), seed)
+        if name in MIXING:
+            out, mixed = layer((images, labels), training=True)
+            rows.append((f"{name} ({factor:.2f})", np.asarray(out), np.asarray(mixed)))
+        else:
+            rows.append((f"{name} ({factor:.2f})", np.asarray(layer(images, training=True)), None))
+    ncols = ncols or len(images)
+    fig, axes = plt.subplots(len(rows), ncols, figsize=(2.2 * ncols, 2.0 * len(rows)), squeeze=False)
+    for r, (title, batch, mixed) in enumerate(rows):
+        for c in range(ncols):
+            ax = axes[r, c]
+            ax.imshow(np.clip(batch[c], 0, 1).squeeze(), cmap="gray")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c == 0:
+                ax.set_ylabel(title, fontsize=8)
+            if mixed is not None:
+                ax.set_title("labels " + " / ".join(f"{w:.2f}" for w in mixed[c]), fontsize=7)
+    fig.suptitle(f"{family} (factor = strength, 1 = maximum)", fontsize=10)
+    fig.tight_layout()
+    return fig
