@@ -10,6 +10,9 @@ import tensorflow as tf
 import course
 from course.train import EarlyStopping, Trainer
 
+# model.fit on a Dataset warns that its default shuffle=True is ignored: expected here.
+pytestmark = pytest.mark.filterwarnings("ignore:`shuffle=True` was passed:UserWarning")
+
 SCCE = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
 

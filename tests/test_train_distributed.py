@@ -51,6 +51,13 @@ SCRIPT = textwrap.dedent('''
                 "weights": [w.tolist() for w in model.get_weights()], "eval": trainer.evaluate(data)}
 
     result = {"distributed": train(strategy)}
+    if mode == "mirrored":  # a model built outside the scope must be refused, not silently unreplicated
+        outside = keras.Sequential([keras.Input((5,)), keras.layers.Dense(3)])
+        try:
+            Trainer(outside, loss="mse", strategy=strategy)
+            result["refused"] = ""
+        except ValueError as error:
+            result["refused"] = str(error)
     resolver = getattr(strategy, "cluster_resolver", None)
     if mode != "workers" or resolver.task_id == 0:
         result["single"] = train(tf.distribute.get_strategy())   # the one-device reference
@@ -102,7 +109,9 @@ def _assert_same(result):
 
 
 def test_two_logical_devices_match_one_device(tmp_path):
-    _assert_same(_run(tmp_path, "mirrored"))
+    result = _run(tmp_path, "mirrored")
+    _assert_same(result)
+    assert "strategy.scope()" in result["refused"]
 
 
 def test_two_local_workers_match_one_process(tmp_path):

@@ -61,6 +61,9 @@ def resolve_metrics(metrics, y_true_shape, y_pred_shape):
     resolved = []
     for metric in metrics or []:
         if isinstance(metric, str) and metric.lower() in ("accuracy", "acc"):
+            if y_pred_shape is None:
+                raise ValueError("metrics='accuracy' is ambiguous for a model with several outputs; "
+                                 "pass metric objects instead")
             if y_pred_shape[-1] == 1:
                 metric = keras.metrics.BinaryAccuracy(name=metric)
             elif len(y_true_shape) < len(y_pred_shape) or y_true_shape[-1] == 1:

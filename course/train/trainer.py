@@ -159,7 +159,7 @@ class Trainer:
             callbacks.on_train_batch_end(in_epoch + int(ran) - 1, logs)
             if self.position % spe == 0:
                 if val is not None:
-                    logs.update({f"val_{k}": v for k, v in self.evaluate(val, _reset_logs=False).items()})
+                    logs.update({f"val_{k}": v for k, v in self.evaluate(val).items()})
                 callbacks.on_epoch_end(epoch, logs)
         callbacks.on_train_end(logs)
         history.trainer = self
@@ -167,7 +167,7 @@ class Trainer:
 
     def _nonfinite(self, step, epoch, losses):
         rate = None
-        if self.optimizer is not None and not isinstance(self.optimizer.learning_rate, type(None)):
+        if self.optimizer is not None:
             rate = float(keras.ops.convert_to_numpy(self.optimizer.learning_rate))
         self.stop_reason = nonfinite_message(step, epoch, losses, rate)
         self.model.stop_training = True
@@ -175,7 +175,7 @@ class Trainer:
             raise FloatingPointError(self.stop_reason)
         warnings.warn(self.stop_reason, RuntimeWarning, stacklevel=3)
 
-    def evaluate(self, data, batch_size=32, _reset_logs=True):
+    def evaluate(self, data, batch_size=32):
         """Loss and metrics over all of `data` (a batched dataset or an ``(x, y)`` tuple)."""
         dataset = _as_dataset(data, batch_size, "data")
         self._prepare(dataset)
@@ -184,8 +184,7 @@ class Trainer:
         n = tf.constant(self.steps_per_execution, tf.int32)
         while int(self._eval_loop(iterator, n)) == self.steps_per_execution:
             pass
-        logs = _numpy(self.steps.results())
-        return logs
+        return _numpy(self.steps.results())
 
 
 def fit(model, data, epochs=1, validation_data=None, **trainer_kwargs):
@@ -246,6 +245,8 @@ def _check_data(model, element_spec, loss):
         raise ValueError(f"model/data shape mismatch: the model cannot take inputs of shape "
                          f"{_shapes(x_spec)} from the dataset: {error}") from error
     y_pred = tf.nest.map_structure(lambda t: tf.cast(t, tf.float32), y_pred)
+    if not isinstance(y_pred, tf.Tensor) or not isinstance(y_spec, tf.TensorSpec):
+        return None, None  # several outputs: the loss checks its own structure at the first step
     y_true_shape, y_pred_shape = tuple(y_spec.shape), tuple(y_pred.shape)
     if not is_sparse(loss) and len(y_true_shape) >= 2 and y_true_shape[-1] not in (None, 1, y_pred_shape[-1]):
         raise ValueError(f"model/data shape mismatch: the model outputs {(None,) + y_pred_shape[1:]}, "
@@ -272,5 +273,5 @@ def _numpy(logs):
 
 
 def _first_value(outputs):
-    values = tf.nest.flatten(outputs)
-    return [float(np.asarray(v)) for v in values[:1]]
+    """The first logged value of a step's outputs (the loss), as a one-item list."""
+    return [float(np.asarray(v)) for v in tf.nest.flatten(outputs)[:1]]
