@@ -101,3 +101,11 @@ def test_invalid_kind_and_batch_size():
         S.make_norm("instance")
     with pytest.raises(ValueError, match="batch_size"):
         S.batch_dependence("batch", X, batch_size=1)
+
+
+def test_layer_and_group_norm_score_the_same_in_both_modes():
+    x = RNG.normal(size=(96, 8)).astype("float32")
+    y = RNG.integers(0, 3, 96)
+    for kind in ("layer", "group"):
+        r = S.train_with_norm(kind, x, y, x, y, batch_size=4, steps=10)
+        assert r["inference"] == r["batch_stats"]

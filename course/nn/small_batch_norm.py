@@ -9,6 +9,7 @@ each example alone: no dependence on the batch, identical in training and infere
 import keras
 import numpy as np
 
+from course import config
 from course.layers import BatchNorm, GroupNorm, LayerNorm
 from course.validation import check_choice, check_number
 
@@ -82,7 +83,7 @@ def norm_mlp(n_inputs, n_classes, kind, width=64, seed=0):
                                                 kernel_initializer=init(seed + 2))])
 
 
-def train_with_norm(kind, x_train, y_train, x_val, y_val, batch_size, steps=300, seed=0,
+def train_with_norm(kind, x_train, y_train, x_val, y_val, batch_size, steps=None, seed=0,
                     learning_rate=1e-3):
     """Train `norm_mlp` with mini-batches of `batch_size`; returns validation accuracies.
 
@@ -92,6 +93,7 @@ def train_with_norm(kind, x_train, y_train, x_val, y_val, batch_size, steps=300,
     """
     import tensorflow as tf
 
+    steps = steps or config.pick(600, 200)
     keras.utils.set_random_seed(seed)
     n_classes = int(y_train.max()) + 1
     model = norm_mlp(x_train.shape[1], n_classes, kind, seed=seed)
@@ -108,7 +110,8 @@ def train_with_norm(kind, x_train, y_train, x_val, y_val, batch_size, steps=300,
     for _ in range(steps):
         idx = rng.choice(len(x_train), size=batch_size, replace=False)
         step(tf.constant(x_train[idx]), tf.constant(y_train[idx]))
-    inference = np.mean(np.argmax(np.asarray(model(x_val, training=False)), axis=1) == y_val)
-    batches = _batches(len(x_val), batch_size, rng)
+    batches = _batches(len(x_val), batch_size, rng)  # full batches only: the same examples
+    seen = np.concatenate(batches)                   # are scored both ways
+    inference = np.argmax(np.asarray(model(x_val[seen], training=False)), axis=1) == y_val[seen]
     hits = [np.argmax(np.asarray(model(x_val[idx], training=True)), axis=1) == y_val[idx] for idx in batches]
-    return {"inference": float(inference), "batch_stats": float(np.mean(np.concatenate(hits)))}
+    return {"inference": float(np.mean(inference)), "batch_stats": float(np.mean(np.concatenate(hits)))}
