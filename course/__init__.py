@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "analysis", "augment", "cli", "config", "data", "ensemble", "generative", "homework",
-    "layers", "nn", "notebooks", "optim", "train", "transfer", "viz",
+    "layers", "nn", "notebooks", "optim", "saving", "train", "transfer", "viz",
 )
 
 
@@ -23,6 +23,13 @@ def setup(seed=0, deterministic=False, verbose=True):
     from course import config
 
     return config.setup(seed=seed, deterministic=deterministic, verbose=verbose)
+
+
+def load_model(path, **kwargs):
+    """Load a `.keras` file that uses course classes, in any process; see `course.saving`."""
+    from course import saving
+
+    return saving.load_model(path, **kwargs)
 
 
 def __getattr__(name):

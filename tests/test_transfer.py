@@ -128,3 +128,10 @@ def test_unfreeze_rejects_unknown_layer():
     model = build_transfer_model(pretrained_digits_backbone(), 5)
     with pytest.raises(ValueError, match="from_layer 'nope'"):
         unfreeze(model, from_layer="nope")
+
+
+def test_backbone_is_found_behind_an_augmentation_pipeline():
+    augmentation = keras.Sequential([keras.layers.RandomFlip()], name="augmentation")
+    model = build_transfer_model(pretrained_digits_backbone(), 5, mode="fine_tune",
+                                 augmentation=augmentation, fine_tune_from="conv3")
+    assert find_backbone(model).name == "digits_backbone"

@@ -15,11 +15,14 @@ MODES = ("feature_extraction", "fine_tune", "full")
 
 
 def find_backbone(model):
-    """The nested `keras.Model` inside a transfer model (the first one found)."""
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            return layer
-    raise ValueError(f"model {model.name!r} has no nested backbone model")
+    """The backbone inside a transfer model: its largest nested `keras.Model`.
+
+    (An augmentation pipeline or the head may be nested models too, but they are far smaller.)
+    """
+    nested = [layer for layer in model.layers if isinstance(layer, keras.Model) and layer.name != "head"]
+    if not nested:
+        raise ValueError(f"model {model.name!r} has no nested backbone model")
+    return max(nested, key=lambda layer: layer.count_params())
 
 
 def _resolve_backbone(backbone, input_shape, weights):
