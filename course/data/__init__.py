@@ -1,5 +1,40 @@
-"""Datasets that work offline (embedded) and the `Split` container every loader returns."""
+"""Datasets and input pipelines.
+
+Embedded, offline data: `load_digits` (scikit-learn's real handwritten digits), `load_shapes` /
+`make_shapes` (synthetic, class-controllable) and `load_sample_photos` (two real photos).
+`load_mnist`, `load_fashion_mnist`, `load_cifar10` use the Keras cache and fail fast offline.
+`make_pipeline` builds tf.data pipelines in the safe order; `ImageFolderDataset` is the
+`keras.utils.PyDataset` example. Every loader returns a `Split` (NumPy arrays + `.datasets()`).
+`ImageFolderDataset` and `write_image_folder` load on first use (they import Keras).
+"""
+import importlib
+
 from course.data.digits import load_digits
+from course.data.keras_datasets import (
+    KERAS_DATASETS,
+    DatasetUnavailableError,
+    is_online,
+    load_cifar10,
+    load_fashion_mnist,
+    load_keras_dataset,
+    load_mnist,
+)
+from course.data.photos import SAMPLE_PHOTO_NAMES, load_sample_photos
+from course.data.pipeline import make_pipeline
+from course.data.shapes import BACKGROUNDS, SHAPES, load_shapes, make_shapes
 from course.data.split import Split
 
-__all__ = ["Split", "load_digits"]
+_LAZY = {"ImageFolderDataset": "course.data.image_folder", "write_image_folder": "course.data.image_folder"}
+
+__all__ = [
+    "BACKGROUNDS", "KERAS_DATASETS", "SAMPLE_PHOTO_NAMES", "SHAPES", "DatasetUnavailableError",
+    "ImageFolderDataset", "Split", "is_online", "load_cifar10", "load_digits", "load_fashion_mnist",
+    "load_keras_dataset", "load_mnist", "load_sample_photos", "load_shapes", "make_pipeline",
+    "make_shapes", "write_image_folder",
+]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'course.data' has no attribute {name!r}")

@@ -26,32 +26,52 @@ class Split:
     def input_shape(self):
         return tuple(self.x_train.shape[1:])
 
-    def datasets(self, batch_size=32, shuffle_seed=0):
-        """(train, val, test) `tf.data.Dataset`s; only the training set is shuffled."""
-        import tensorflow as tf
+    @property
+    def sizes(self):
+        """(train, val, test) sample counts."""
+        return len(self.x_train), len(self.x_val), len(self.x_test)
+
+    def datasets(self, batch_size=32, shuffle_seed=0, augment=None):
+        """(train, val, test) `tf.data.Dataset`s; only the training set is shuffled and augmented.
+
+        Built with `course.data.make_pipeline`, so `augment` (a Keras layer or a batch function)
+        runs after batching, every epoch.
+        """
+        from course.data.pipeline import make_pipeline
 
         check_number("batch_size", batch_size, 1, integer=True)
+        train = make_pipeline(self.x_train, self.y_train, batch_size, augment=augment, shuffle=True,
+                              cache=False, seed=shuffle_seed)
+        val = make_pipeline(self.x_val, self.y_val, batch_size, shuffle=False, cache=False)
+        test = make_pipeline(self.x_test, self.y_test, batch_size, shuffle=False, cache=False)
+        return train, val, test
 
-        def make(x, y, shuffle):
-            ds = tf.data.Dataset.from_tensor_slices((x, y))
-            if shuffle:
-                ds = ds.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
-            return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
-        return (make(self.x_train, self.y_train, True), make(self.x_val, self.y_val, False),
-                make(self.x_test, self.y_test, False))
+def _check_fractions(val_fraction, test_fraction):
+    check_number("val_fraction", val_fraction, 0, 1, low_open=True, high_open=True)
+    check_number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
+    if val_fraction + test_fraction >= 1:
+        raise ValueError(f"val_fraction + test_fraction must be < 1, got {val_fraction + test_fraction}")
 
 
 def split_arrays(x, y, val_fraction, test_fraction, seed, class_names=()):
     """Stratified, seeded train/validation/test split of (x, y) into a `Split`."""
     from sklearn.model_selection import train_test_split
 
-    check_number("val_fraction", val_fraction, 0, 1, low_open=True, high_open=True)
-    check_number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
-    if val_fraction + test_fraction >= 1:
-        raise ValueError(f"val_fraction + test_fraction must be < 1, got {val_fraction + test_fraction}")
+    _check_fractions(val_fraction, test_fraction)
     x_rest, x_test, y_rest, y_test = train_test_split(
         x, y, test_size=test_fraction, random_state=seed, stratify=y)
     x_train, x_val, y_train, y_val = train_test_split(
         x_rest, y_rest, test_size=val_fraction / (1 - test_fraction), random_state=seed, stratify=y_rest)
+    return Split(x_train, y_train, x_val, y_val, x_test, y_test, tuple(class_names))
+
+
+def split_train_val(train, test, val_fraction, seed, class_names=()):
+    """A `Split` from a dataset's own (x, y) train and test parts: validation is carved from train."""
+    from sklearn.model_selection import train_test_split
+
+    check_number("val_fraction", val_fraction, 0, 1, low_open=True, high_open=True)
+    (x, y), (x_test, y_test) = train, test
+    x_train, x_val, y_train, y_val = train_test_split(
+        x, y, test_size=val_fraction, random_state=seed, stratify=y)
     return Split(x_train, y_train, x_val, y_val, x_test, y_test, tuple(class_names))

@@ -1,0 +1,93 @@
+"""The `tf.data` input pipeline builder: preprocess -> cache -> shuffle -> batch -> augment -> prefetch.
+
+Deterministic work (decoding, resizing, scaling) runs once and is cached; random work
+(augmentation) runs after the cache on every epoch, so no epoch ever replays a cached augmented
+sample. The cache also comes before the shuffle: a shuffle upstream of `cache()` is read only in
+the first epoch, after which every epoch replays that one order.
+
+Random augmentation should come from Keras layers or a `tf.random.Generator` (seed state that
+advances across epochs): a stateful `tf.random.*` op in a `map` under a global seed may restart
+its sequence on every pass and replay the same values each epoch.
+"""
+from course.validation import check_number
+
+
+def make_pipeline(x, y=None, batch_size=32, augment=None, shuffle=True, cache=True,
+                  deterministic=None, seed=0, drop_remainder=False, preprocess=None,
+                  shuffle_buffer=None, with_labels=False):
+    """A batched, prefetched `tf.data.Dataset` of (x, y) built in the safe order.
+
+    x, y: arrays (or tensors) of equal length, or `x` a `tf.data.Dataset` of (x, y) pairs with
+    `y=None`. preprocess: per-example deterministic function (x, y) -> (x, y), applied before the
+    cache. cache: True (memory), a file path, or False. augment: a Keras layer (called with
+    `training=True`) or a function of an image batch returning images or an (images, labels)
+    pair; mapped in parallel after batching. with_labels: the augmentation also sees the labels
+    (mixing: MixUp, CutMix): a layer gets `{"images", "labels"}` and returns that dict, a
+    function gets (images, labels) and returns a pair. deterministic: None keeps tf.data's default; True
+    or False fixes the output order of the parallel maps. seed: the shuffle seed.
+    drop_remainder: drop the last short batch so the batch dimension is static.
+    """
+    import tensorflow as tf
+
+    check_number("batch_size", batch_size, 1, integer=True)
+    check_number("seed", seed, 0, integer=True)
+    ds = _source(tf, x, y)
+    if deterministic is not None:
+        options = tf.data.Options()
+        options.deterministic = bool(deterministic)
+        ds = ds.with_options(options)
+    if preprocess is not None:
+        ds = ds.map(preprocess, num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
+    if cache:
+        ds = ds.cache() if cache is True else ds.cache(str(cache))
+    if shuffle:
+        ds = ds.shuffle(_buffer_size(tf, ds, shuffle_buffer), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    if augment is not None:
+        ds = ds.map(_batch_augmenter(augment, with_labels), num_parallel_calls=tf.data.AUTOTUNE,
+                    deterministic=deterministic)
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def _source(tf, x, y):
+    if isinstance(x, tf.data.Dataset):
+        if y is not None:
+            raise ValueError("y must be None when x is a tf.data.Dataset of (x, y) pairs, "
+                             f"got y of type {type(y).__name__}")
+        return x
+    if y is None:
+        raise ValueError("y is required when x is an array (pass labels, or a Dataset of pairs as x)")
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    return tf.data.Dataset.from_tensor_slices((x, y))
+
+
+def _buffer_size(tf, ds, shuffle_buffer):
+    """A full-dataset buffer (a perfect shuffle) unless the caller chose one."""
+    if shuffle_buffer is not None:
+        return check_number("shuffle_buffer", shuffle_buffer, 1, integer=True)
+    size = int(ds.cardinality())
+    if size < 1:
+        raise ValueError("shuffle_buffer is required when the dataset size is unknown "
+                         f"(cardinality {size}); pass shuffle_buffer=N")
+    return size
+
+
+def _batch_augmenter(augment, with_labels):
+    """Wrap `augment` as a map function over (images, labels) batches."""
+    import keras
+
+    if not callable(augment):
+        raise TypeError(f"augment must be a Keras layer or a callable, got {type(augment).__name__}")
+    is_layer = isinstance(augment, keras.layers.Layer)
+
+    def apply(images, labels):
+        if not with_labels:
+            out = augment(images, training=True) if is_layer else augment(images)
+            return tuple(out) if isinstance(out, (tuple, list)) else (out, labels)
+        if is_layer:
+            out = augment({"images": images, "labels": labels}, training=True)
+            return out["images"], out["labels"]
+        return tuple(augment(images, labels))
+
+    return apply
