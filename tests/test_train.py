@@ -272,3 +272,13 @@ def test_mixed_precision_override_runs_float16_with_loss_scaling():
     assert model.layers[0].compute_dtype == "float16" and model.layers[0].kernel.dtype == "float32"
     history = trainer.fit(dataset(x, y), epochs=2)
     assert np.isfinite(history.history["loss"]).all() and history.history["loss"][1] < history.history["loss"][0]
+
+
+def test_xla_override_compiles_the_step_and_matches_the_plain_graph():
+    x, y = make_data()
+    plain, compiled = build(), build()
+    Trainer(plain, optimizer="sgd", loss=SCCE, verbose=0).fit(dataset(x, y), epochs=2)
+    trainer = Trainer(compiled, optimizer="sgd", loss=SCCE, jit_compile=True, verbose=0)
+    trainer.fit(dataset(x, y), epochs=2)
+    assert trainer.jit_compile and trainer.trace_count["train"] == 1
+    assert_weights_close(plain, compiled)

@@ -33,7 +33,10 @@ def _detect():
 
     report = device_report()
     if report.tpu:
-        resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+        try:  # a TPU node names itself through the environment; a TPU VM is "local"
+            resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+        except ValueError:
+            resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu="local")
         tf.config.experimental_connect_to_cluster(resolver)
         tf.tpu.experimental.initialize_tpu_system(resolver)
         return tf.distribute.TPUStrategy(resolver)
@@ -71,7 +74,12 @@ def distribute(strategy, dataset):
     """A dataset whose elements are per-replica batches (the dataset is batched globally)."""
     if is_default(strategy):
         return dataset
-    if not isinstance(strategy, tf.distribute.TPUStrategy):
+    if isinstance(strategy, tf.distribute.TPUStrategy):
+        if any(spec.shape.rank and spec.shape[0] is None for spec in tf.nest.flatten(dataset.element_spec)):
+            raise ValueError("TPUs need static batch shapes: batch the dataset with drop_remainder=True")
+    elif dataset.options().experimental_distribute.auto_shard_policy == tf.data.experimental.AutoShardPolicy.AUTO:
+        # In-memory data has no files to shard by: shard by element (each replica a slice of
+        # every global batch) instead of letting AUTO try files first and warn.
         options = tf.data.Options()
         options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
         dataset = dataset.with_options(options)
