@@ -90,8 +90,66 @@ def test_checkpoint_of_another_model_is_refused_and_left_untouched(tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
+def test_checkpointer_refuses_an_unbuilt_custom_model(tmp_path):
+    x = np.zeros((8, 5), "float32")
+    data = tf.data.Dataset.from_tensor_slices((x, x[:, :1])).batch(4)
+    trainer = Trainer(TwoOptimizers(), callbacks=[Checkpointer(tmp_path)], verbose=0)
+    with pytest.raises(ValueError, match="no variables yet"):
+        trainer.fit(data)
+
+
 def test_checkpointer_validates_arguments(tmp_path):
     with pytest.raises(ValueError, match="save_every"):
         Checkpointer(tmp_path, save_every=0)
     with pytest.raises(ValueError, match="max_to_keep"):
         Checkpointer(tmp_path, max_to_keep=0)
+
+
+class TwoOptimizers(keras.Model):
+    """A GAN-shaped model: two parts, each trained by its own optimizer in its own train_step."""
+
+    def __init__(self):
+        super().__init__()
+        self.first, self.second = keras.layers.Dense(4), keras.layers.Dense(1)
+        self.opt_first, self.opt_second = keras.optimizers.Adam(0.01), keras.optimizers.Adam(0.02)
+        self.tracker = keras.metrics.Mean(name="loss")
+
+    def call(self, x):
+        return self.second(self.first(x))
+
+    @property
+    def metrics(self):
+        return [self.tracker]
+
+    def train_step(self, data):
+        x, y = data
+        for part, optimizer in ((self.first, self.opt_first), (self.second, self.opt_second)):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(self(x) - y))
+            grads = tape.gradient(loss, part.trainable_variables)
+            optimizer.apply_gradients(zip(grads, part.trainable_variables))
+        self.tracker.update_state(loss)
+        return {"loss": self.tracker.result()}
+
+
+def test_custom_step_model_with_two_optimizers_resumes_exactly(tmp_path):
+    def run(directory, kill=None, scramble=False):
+        keras.utils.set_random_seed(11)
+        model = TwoOptimizers()
+        rng = np.random.default_rng(0)
+        x = rng.normal(size=(48, 5)).astype("float32")
+        model(x[:1])  # the optimizers stay unbuilt until the first step
+        if scramble:
+            model.set_weights([w + 1.0 for w in model.get_weights()])
+        data = tf.data.Dataset.from_tensor_slices((x, x[:, :1] * 2.0)).shuffle(48, seed=1).batch(8)
+        callbacks = [Checkpointer(directory, save_every=2)] + ([KillAt(kill)] if kill else [])
+        trainer = Trainer(model, steps_per_execution=2, callbacks=callbacks, verbose=0)
+        trainer.fit(data, epochs=3)
+        return model
+
+    reference = run(tmp_path / "reference")
+    with pytest.raises(Killed):
+        run(tmp_path / "run", kill=9)
+    resumed = run(tmp_path / "run", scramble=True)
+    for a, b in zip(resumed.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-6)

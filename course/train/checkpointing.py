@@ -36,6 +36,9 @@ class TrainingState:
 
     def __init__(self, trainer):
         self.model = trainer.model
+        if not self.model.variables:
+            raise ValueError("the model has no variables yet, so a checkpoint would hold nothing: build it "
+                             "(call it once on a batch) before training with a Checkpointer")
         self.steps_per_epoch = tf.Variable(trainer.steps_per_epoch, dtype=tf.int64, trainable=False)
         self.checkpoint = tf.train.Checkpoint(
             model_variables=list(self.model.variables),
