@@ -213,8 +213,9 @@ class ScaledRegression(keras.Model):
     def train_step(self, data):
         x, y = data
         with tf.GradientTape() as tape:
-            loss = tf.reduce_mean(tf.square(self(x) - y)) * 0.5
-        grads = tape.gradient(loss, self.dense.trainable_variables)
+            loss = tf.reduce_mean(tf.square(tf.cast(self(x), "float32") - y)) * 0.5
+            scaled = self.optimizer.scale_loss(loss)  # Keras-3 style: a no-op without loss scaling
+        grads = tape.gradient(scaled, self.dense.trainable_variables)
         self.optimizer.apply_gradients(zip(grads, self.dense.trainable_variables))
         self.tracker.update_state(loss)
         self.calls.assign_add(1.0)
@@ -248,6 +249,21 @@ def test_models_with_their_own_train_step_are_driven_through_it():
     assert history.history["half"] == [0.5] * 3
     np.testing.assert_allclose(trainer.evaluate(data)["mse"],
                                models[1].evaluate(data, verbose=0, return_dict=True)["mse"], rtol=1e-5)
+
+
+def test_custom_step_models_get_mixed_precision_only_when_asked():
+    x = np.random.default_rng(2).normal(size=(32, 3)).astype("float32")
+    data = tf.data.Dataset.from_tensor_slices((x, x[:, :1] * 3.0)).batch(8)
+    model = ScaledRegression()
+    model(x[:1])
+    assert not Trainer(model, optimizer="sgd", verbose=0).mixed_precision  # auto: left alone
+    model = ScaledRegression()
+    model(x[:1])
+    trainer = Trainer(model, optimizer=keras.optimizers.SGD(0.05), mixed_precision=True, verbose=0)
+    assert isinstance(model.optimizer, keras.mixed_precision.LossScaleOptimizer)
+    assert model.dense.compute_dtype == "float16"
+    mse = trainer.fit(data, epochs=4).history["mse"]
+    assert np.isfinite(mse).all() and mse[-1] < 0.5 * mse[0]
 
 
 def test_fit_shortcut_progress_bar_and_tensorboard_logs(tmp_path, capsys):

@@ -46,6 +46,16 @@ def wrap_optimizer(optimizer):
     return keras.mixed_precision.LossScaleOptimizer(optimizer)
 
 
+def wrap_model_optimizers(model):
+    """Wrap every optimizer `model` holds as an attribute (a GAN's two, a VAE's one).
+
+    For models with their own ``train_step``, which must then call ``optimizer.scale_loss``.
+    """
+    for name, value in list(vars(model).items()):
+        if isinstance(value, keras.optimizers.Optimizer) and not name.startswith("_"):
+            setattr(model, name, wrap_optimizer(value))
+
+
 def loss_scale(optimizer):
     """The factor `optimizer.scale_loss` multiplies the loss by (a tensor or a float)."""
     if isinstance(optimizer, keras.mixed_precision.LossScaleOptimizer):

@@ -22,7 +22,9 @@ class Trainer:
     """Train `model` with `optimizer` on `loss`, reporting `metrics`.
 
     ``steps_per_execution`` steps run inside one graph call. ``mixed_precision`` and
-    ``jit_compile`` default to on only where they help (a recent GPU / any GPU). ``clipvalue``,
+    ``jit_compile`` default to on only where they help (a recent GPU / any GPU); a model with
+    its own ``train_step`` gets mixed precision only when asked (``mixed_precision=True``, which
+    also wraps each optimizer it holds: its step must call ``optimizer.scale_loss``). ``clipvalue``,
     ``clipnorm`` (per tensor) and ``global_clipnorm`` clip gradients. ``strategy`` defaults to
     the one the model was built under. ``log_dir`` adds TensorBoard logs. On a NaN/Inf loss the
     run stops with a diagnosis (``on_nonfinite="stop"``, a warning) or raises
@@ -48,11 +50,16 @@ class Trainer:
         self.mixed_precision, self.jit_compile = precision.resolve(mixed_precision, jit_compile)
         self.callbacks, self.log_dir, self.on_nonfinite = list(callbacks), log_dir, on_nonfinite
         self.custom_step = overrides_train_step(model)
+        if self.custom_step and mixed_precision is None:
+            self.mixed_precision = precision.uses_float16(model)
         if self.mixed_precision and not precision.uses_float16(model):
             precision.apply_policy(model)
         with self.strategy.scope():
             if self.custom_step:
                 self.optimizer = self._compile_custom(optimizer, loss, metrics, learning_rate)
+                if self.mixed_precision:
+                    precision.wrap_model_optimizers(model)
+                    self.optimizer = getattr(model, "optimizer", None)
                 self.steps = ModelSteps(model)
             else:
                 self.optimizer = self._make_optimizer(optimizer, learning_rate)
@@ -196,6 +203,7 @@ def fit(model, data, epochs=1, validation_data=None, **trainer_kwargs):
 
 
 def _check_learning_rate(optimizer):
+    optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # a LossScaleOptimizer's own rate is unused
     rate = getattr(optimizer, "_learning_rate", None)
     if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule) or rate is None:
         return
