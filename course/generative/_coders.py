@@ -22,8 +22,8 @@ def check_common(input_shape, latent_dim, kind, hidden_units, filters):
                          f"got {input_shape!r}")
     check_number("latent_dim", latent_dim, 1, integer=True)
     check_choice("kind", kind, KINDS)
-    hidden_units = tuple(check_number("hidden_units", int(u), 1, integer=True) for u in hidden_units)
-    filters = tuple(check_number("filters", int(f), 1, integer=True) for f in filters)
+    hidden_units = tuple(int(check_number("hidden_units", u, 1, integer=True)) for u in hidden_units)
+    filters = tuple(int(check_number("filters", f, 1, integer=True)) for f in filters)
     if kind == "conv":
         if not filters:
             raise ValueError("filters must name at least one conv layer when kind='conv', got ()")
