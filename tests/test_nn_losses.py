@@ -77,6 +77,11 @@ def test_binary_focal_matches_keras_both_conventions(gamma, smoothing):
                        label_smoothing=smoothing), plain)
 
 
+def test_binary_focal_matches_keras_loss_class():
+    keras_loss = keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=0.25, gamma=2.0)
+    assert float(np.mean(L.focal_loss(BINARY, PROBS))) == pytest.approx(float(keras_loss(BINARY, PROBS)), rel=1e-5)
+
+
 def test_focal_with_gamma_zero_and_no_alpha_is_bce():
     close(L.focal_loss(BINARY, PROBS, alpha=None, gamma=0.0), L.binary_crossentropy(BINARY, PROBS))
 

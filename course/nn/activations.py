@@ -5,7 +5,6 @@ can check `derivative(name)` against autodiff and `keras.activations` can check 
 """
 import math
 
-import numpy as np
 from keras import ops
 
 from course.validation import check_choice, check_number

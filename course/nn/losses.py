@@ -46,7 +46,11 @@ def _clip(p):
 
 
 def smooth_labels(y_true, label_smoothing, kind="categorical"):
-    """Soften hard targets: categorical y(1-ls) + ls/K, binary y(1-ls) + ls/2 (towards 0.5)."""
+    """Soften hard targets: categorical y(1-ls) + ls/K, binary y(1-ls) + ls/2 (towards 0.5).
+
+    `label_smoothing` must be in [0, 1): at 1 every target becomes uniform and the label is
+    gone (Keras accepts 1; we reject it).
+    """
     check_number("label_smoothing", label_smoothing, 0, 1, high_open=True)
     check_choice("kind", kind, ("categorical", "binary"))
     y_true = ops.convert_to_tensor(y_true)

@@ -40,7 +40,7 @@ class MLP:
     """
 
     def __init__(self, sizes, activation="relu", head="softmax", seed=0):
-        sizes = [check_number("sizes", int(s), 1, integer=True) for s in sizes]
+        sizes = [int(check_number("sizes", s, 1, integer=True)) for s in sizes]
         if len(sizes) < 2:
             raise ValueError(f"sizes must list at least an input and an output width, got {sizes}")
         check_choice("activation", activation, tuple(act.ACTIVATIONS))
