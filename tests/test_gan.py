@@ -78,6 +78,16 @@ def test_fit_in_graph_mode_logs_the_tracker_names():
     assert model.d_optimizer.iterations.numpy() == 2 and model.g_optimizer.iterations.numpy() == 2
 
 
+def test_trains_with_the_course_trainer():
+    from course.train import Trainer
+
+    model = ConditionalGAN(**SMALL)
+    model.compile()
+    history = Trainer(model, verbose=0).fit(batch(32), epochs=1, batch_size=16)
+    assert sorted(history.history) == sorted(ConditionalGAN.metric_names)
+    assert int(model.d_optimizer.iterations) == int(model.g_optimizer.iterations) == 2
+
+
 def test_wgan_takes_n_critic_critic_steps_per_generator_step():
     model = make(WGANGP, n_critic=3)
     step(model, *batch())
