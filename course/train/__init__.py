@@ -1,8 +1,11 @@
 """`course.train`: a tf.function training engine for any `keras.Model`.
 
-``Trainer(model, optimizer=..., loss=..., metrics=[...], steps_per_execution=..., callbacks=[...])``
-then ``trainer.fit(train_ds, epochs=..., validation_data=val_ds)`` and ``trainer.evaluate(ds)``;
-``fit(model, data, ...)`` is the one-call shortcut.
+``trainer = Trainer(model, optimizer=..., loss=..., metrics=[...], steps_per_execution=..., callbacks=[...])``,
+``history = trainer.fit(train_ds, epochs=..., validation_data=val_ds)``, ``trainer.evaluate(ds)``;
+``fit(model, data, ...)`` is the one-call shortcut. Several machines or devices: build the model
+inside ``with get_strategy().scope():`` and the trainer picks the strategy up. A model that
+overrides ``train_step``/``test_step`` (Keras-3 style: returns ``{name: value}``) is trained
+through them. ``trainer.trace_count`` counts graph traces (1 per loop for a whole run).
 """
 from course.train.callbacks import EarlyStopping, ProgressBar, TensorBoard, nonfinite_message
 from course.train.checkpointing import Checkpointer
