@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 TIMEOUT = 240
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SCRIPT = textwrap.dedent('''
     import json, os, sys
@@ -74,7 +75,7 @@ def _run(tmp_path, mode, env_extra=(), count=1):
     out = tmp_path / f"{mode}.json"
     procs = []
     for i in range(count):
-        env = {**os.environ, "PYTHONPATH": os.getcwd(), **(env_extra[i] if env_extra else {})}
+        env = {**os.environ, "PYTHONPATH": ROOT, **(env_extra[i] if env_extra else {})}
         procs.append(subprocess.Popen([sys.executable, str(script), mode, str(out)], env=env,
                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
     try:
