@@ -229,3 +229,14 @@ def test_generate_rejects_bad_arguments(shared_model, kwargs, name):
 def test_constructor_rejects_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=name):
         tiny(**kwargs)
+
+
+def test_course_trainer_drives_the_train_step_and_the_ema():
+    from course.train import Trainer
+
+    model = tiny()
+    ema_before = [np.asarray(w) for w in model.ema_network.weights]
+    history = Trainer(model, keras.optimizers.Adam(1e-2), verbose=0).fit(batch(32), epochs=2, batch_size=16)
+    history = getattr(history, "history", history)
+    assert set(history) == {"loss"} and np.all(np.isfinite(history["loss"]))
+    assert any(not np.allclose(a, np.asarray(b)) for a, b in zip(ema_before, model.ema_network.weights))
