@@ -7,7 +7,7 @@ by `catalog()`; `available()` lists the names. Every layer is the identity with
 ``training=False``. Names load on first access, so the text/audio/tabular subpackages do not
 pull in the image modules.
 """
-import importlib
+from course._lazy import lazy_exports
 
 _EXPORTS = {
     "adapters": ("AlbumentationsAdapter", "albumentations_dataset"),
@@ -22,17 +22,4 @@ _EXPORTS = {
     "policies": ("AutoAugment", "TrivialAugment"),
     "tta": ("default_tta_transform", "tta_gain", "tta_predict"),
 }
-_OWNER = {name: module for module, names in _EXPORTS.items() for name in names}
-__all__ = sorted(_OWNER)
-
-
-def __getattr__(name):
-    if name in _OWNER:
-        value = getattr(importlib.import_module(f"course.augment.{_OWNER[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'course.augment' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -55,6 +55,15 @@ def uniform(shape, low, high, seed):
     return keras.random.uniform(shape, minval=0.0, maxval=1.0, seed=seed) * (high - low) + low
 
 
+def as_batch(images):
+    """(batch, was_batched): a rank-3 image gets a batch axis so layers work on both ranks."""
+    images = ops.convert_to_tensor(images)
+    if len(images.shape) not in (3, 4):
+        raise ValueError(f"images must have rank 3 or 4, got shape {tuple(images.shape)}")
+    batched = len(images.shape) == 4
+    return (images if batched else images[None]), batched
+
+
 class ImageAugmentation(keras.layers.Layer):
     """Base of the course's random image layers: (H, W, C) or (N, H, W, C) in, same shape and
     dtype out, values kept in `value_range`; the identity when ``training=False``.
@@ -77,12 +86,8 @@ class ImageAugmentation(keras.layers.Layer):
     def call(self, images, training=True):
         if not training:
             return images
-        images = ops.convert_to_tensor(images)
-        dtype = images.dtype
-        batched = len(images.shape) == 4
-        if not batched and len(images.shape) != 3:
-            raise ValueError(f"images must have rank 3 or 4, got shape {tuple(images.shape)}")
-        x = images if batched else images[None]
+        x, batched = as_batch(images)
+        dtype = x.dtype
         out = self.augment(ops.cast(x, "float32"))
         out = ops.clip(out, *self.value_range)
         if "int" in str(dtype):

@@ -10,7 +10,7 @@ import math
 import keras
 from keras import ops
 
-from course.augment._base import ImageAugmentation, check_factor, uniform
+from course.augment._base import ImageAugmentation, as_batch, check_factor, uniform
 from course.augment.warp import FILL_MODES, INTERPOLATIONS, RESAMPLERS, centered, warp
 from course.validation import check_choice, check_number
 
@@ -116,9 +116,7 @@ class FusedGeometric(ImageAugmentation):
     def call(self, images, training=True):
         if not training:
             return images
-        images = ops.convert_to_tensor(images)
-        batched = len(images.shape) == 4
-        x = images if batched else images[None]
+        x, batched = as_batch(images)
         shape = ops.shape(x)
         transforms = centered(self.matrices(shape[0], shape[1], shape[2]), shape[1], shape[2])
         out = warp(x, transforms, self.fill_mode, self.fill_value, self.interpolation, self.resampler)

@@ -10,7 +10,7 @@ Both accept a tuple (images, labels) or Keras' dict {"images": ..., "labels": ..
 import keras
 from keras import ops
 
-from course.augment._base import check_seed, per_image_choice
+from course.augment._base import as_batch, check_seed, per_image_choice
 from course.validation import check_number
 
 
@@ -113,9 +113,7 @@ class RandomApply(keras.layers.Layer):
     def call(self, images, training=True):
         if not training:
             return images
-        images = ops.convert_to_tensor(images)
-        batched = len(images.shape) == 4
-        x = images if batched else images[None]
+        x, batched = as_batch(images)
         hit = keras.random.uniform((ops.shape(x)[0],), seed=self.generator) < self.rate
         out = ops.cast(self.layer(x, training=True), x.dtype)
         out = per_image_choice(hit, x, out)

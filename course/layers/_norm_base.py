@@ -6,7 +6,7 @@ The square root matters: "Summary DAY 2" divides by (var + eps), which does not 
 import keras
 from keras import ops
 
-from course.validation import check_number
+from course.validation import check_axis, check_number
 
 
 class NormalizationBase(keras.layers.Layer):
@@ -27,6 +27,13 @@ class NormalizationBase(keras.layers.Layer):
         self.beta_constraint = keras.constraints.get(beta_constraint)
         self.gamma_constraint = keras.constraints.get(gamma_constraint)
         self.supports_masking = True
+
+    def channel_axis(self, input_shape):
+        """The normalised (non-negative) `axis` for this input and its size, which must be known."""
+        axis = check_axis("axis", self.axis, len(input_shape))
+        if input_shape[axis] is None:
+            raise ValueError(f"axis={self.axis} of the input shape {input_shape} must be known")
+        return axis, input_shape[axis]
 
     def build_affine(self, shape):
         """Create gamma and beta of `shape` (when `scale`/`center` ask for them)."""

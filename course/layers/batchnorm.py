@@ -9,7 +9,7 @@ import keras
 from keras import ops
 
 from course.layers._norm_base import NormalizationBase, broadcast_shape, upcast
-from course.validation import check_axis, check_number
+from course.validation import check_number
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -37,10 +37,7 @@ class BatchNorm(NormalizationBase):
 
     def build(self, input_shape):
         ndim = len(input_shape)
-        axis = check_axis("axis", self.axis, ndim)
-        channels = input_shape[axis]
-        if channels is None:
-            raise ValueError(f"axis={self.axis} of the input shape {input_shape} must be known")
+        axis, channels = self.channel_axis(input_shape)
         self._feature_axis = axis
         self._reduction_axes = [i for i in range(ndim) if i != axis]
         self._param_shape = broadcast_shape(ndim, [axis], [channels])

@@ -7,7 +7,7 @@ import keras
 from keras import ops
 
 from course.layers._norm_base import NormalizationBase, broadcast_shape, upcast
-from course.validation import check_axis, check_number
+from course.validation import check_number
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -30,10 +30,7 @@ class GroupNorm(NormalizationBase):
 
     def build(self, input_shape):
         ndim = len(input_shape)
-        axis = check_axis("axis", self.axis, ndim)
-        channels = input_shape[axis]
-        if channels is None:
-            raise ValueError(f"axis={self.axis} of the input shape {input_shape} must be known")
+        axis, channels = self.channel_axis(input_shape)
         groups = channels if self.groups == -1 else self.groups
         if channels % groups:
             raise ValueError(f"groups={self.groups} must divide the number of channels "
