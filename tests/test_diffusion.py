@@ -240,3 +240,12 @@ def test_course_trainer_drives_the_train_step_and_the_ema():
     history = getattr(history, "history", history)
     assert set(history) == {"loss"} and np.all(np.isfinite(history["loss"]))
     assert any(not np.allclose(a, np.asarray(b)) for a, b in zip(ema_before, model.ema_network.weights))
+
+
+def test_label_dropout_replaces_labels_by_the_null_class_at_the_requested_rate():
+    labels = np.tile(np.arange(10, dtype="int32"), 2000)
+    dropped = np.asarray(tiny(label_dropout=0.25).drop_labels(labels))
+    null = dropped == 10
+    assert abs(null.mean() - 0.25) < 0.015
+    np.testing.assert_array_equal(dropped[~null], labels[~null])
+    np.testing.assert_array_equal(np.asarray(tiny(label_dropout=0.0).drop_labels(labels)), labels)

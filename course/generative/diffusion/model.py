@@ -92,10 +92,17 @@ class DiffusionModel(LossModel):
         t = keras.random.randint((batch,), 0, self.timesteps, dtype="int32", seed=self.seed_generator)
         noise = keras.random.normal(ops.shape(x0), seed=self.seed_generator)
         labels = self.labels_or_null(y if self.num_classes else None, batch)
-        if self.num_classes and training and self.label_dropout > 0:
-            drop = keras.random.uniform((batch,), seed=self.seed_generator) < self.label_dropout
-            labels = ops.where(drop, self.null_label, labels)
+        if training:
+            labels = self.drop_labels(labels)
         return {"loss": self.denoising_loss(x0, t, noise, labels, training)}
+
+    def drop_labels(self, labels):
+        """Replace each label by the null class with probability `label_dropout` (training only):
+        the unconditional model that classifier-free guidance needs, learned by the same network."""
+        if not self.num_classes or self.label_dropout == 0:
+            return labels
+        drop = keras.random.uniform(ops.shape(labels), seed=self.seed_generator) < self.label_dropout
+        return ops.where(drop, self.null_label, labels)
 
     def denoising_loss(self, x0, t, noise, labels, training=False):
         """Mean squared error between `noise` and the network's eps_hat(x_t, t, labels), where
