@@ -34,7 +34,7 @@ def test_larger_images_are_resized_and_channel_axis_optional(digits):
 
 
 def test_conditional_accuracy_counts_requested_class(digits):
-    x, y = digits.x_test, digits.y_test
+    x = digits.x_test
     predicted = metrics.classify(x)
     wrong = (predicted + 1) % 10
     assert metrics.conditional_accuracy(x, predicted) == 1.0

@@ -12,7 +12,6 @@ import sys
 import textwrap
 
 import numpy as np
-import pytest
 
 TIMEOUT = 240
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
