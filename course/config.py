@@ -7,8 +7,11 @@ import os
 import random
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 FAST_ENV = "COURSE_FAST"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"  # small offline artifacts, each rebuilt by a script in scripts/
 _TRUE = {"1", "true", "yes", "on"}
 
 

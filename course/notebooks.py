@@ -15,7 +15,8 @@ from unittest import mock
 
 import nbformat
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from course.config import REPO_ROOT
+
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 SESSIONS = ("session02", "session07")
 KERNEL_NAME = "python3"

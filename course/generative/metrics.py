@@ -22,10 +22,10 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from course.config import DATA_DIR
 from course.validation import check_number
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CLASSIFIER_PATH = REPO_ROOT / "data" / "reference_digits_classifier.keras"
+CLASSIFIER_PATH = DATA_DIR / "reference_digits_classifier.keras"
 TRAIN_SCRIPT = "scripts/train_reference_classifier.py"
 FEATURE_LAYER = "features"
 IMAGE_SIZE = 8

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from course.config import DATA_DIR
 from course.validation import check_number
 
 FRUITS = ("apple", "mango", "papaya", "litchi", "banana", "dragon_fruit")
@@ -37,7 +38,6 @@ AROMA = np.array([  # relative intensity of each channel, one row per fruit (syn
     [0.1, 0.5, 0.1, 0.2, 0.2, 0.0, 0.6, 0.0],   # dragon_fruit
 ])
 SEED = 7
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 TABLE_CSV, BASKETS_CSV = "fruits.csv", "fruit_baskets.csv"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import keras
 
-from course.notebooks import REPO_ROOT
+from course.config import DATA_DIR
 
 BACKBONES = {
     "MobileNetV2": keras.applications.MobileNetV2,
@@ -19,7 +19,7 @@ BACKBONES = {
 }
 MIN_SIZE = 32  # every listed architecture needs inputs of at least 32x32
 WEIGHTS_HOST = "storage.googleapis.com"
-DIGITS_BACKBONE = REPO_ROOT / "data" / "digits_backbone.keras"
+DIGITS_BACKBONE = DATA_DIR / "digits_backbone.keras"
 
 
 def _imagenet_reachable():

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
+from course.config import DATA_DIR
 from course.validation import check_number
 
-CORPUS_PATH = Path(__file__).resolve().parents[3] / "data" / "reviews.tsv"
+CORPUS_PATH = DATA_DIR / "reviews.tsv"
 CLASS_NAMES = ("negative", "positive")
 
 DOMAINS = {

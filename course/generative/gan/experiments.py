@@ -16,6 +16,7 @@ import keras
 import numpy as np
 
 from course import config
+from course.config import DATA_DIR
 from course.generative import metrics
 from course.generative.gan.base import two_time_scale
 from course.generative.gan.conditional import ACGAN, ConditionalGAN
@@ -23,7 +24,7 @@ from course.generative.gan.dcgan import DCGAN
 from course.generative.gan.wgan import WGANGP
 from course.validation import check_choice, check_number
 
-FIGURES_PATH = Path(__file__).resolve().parents[3] / "data" / "gan_full_mode_figures.json"
+FIGURES_PATH = DATA_DIR / "gan_full_mode_figures.json"
 FIGURES_COMMAND = "python benchmarks/gan_quality.py"
 
 
