@@ -39,6 +39,23 @@ def test_augmented_data_is_never_cached():
         assert abs(residual.std() - 0.5) < 0.06 and abs(residual.mean()) < 0.07  # two doses: 0.71
 
 
+def test_random_layer_draws_a_fresh_seed_per_batch_and_repeats_across_runs():
+    """Parallel calls race on a layer's seed state (repeated draws); the default in-order map must not."""
+    import keras
+
+    x, y = np.zeros((320, 2, 2, 1), "float32"), np.arange(320)
+
+    def draws():
+        noise = keras.layers.GaussianNoise(0.5, seed=0)
+        ds = make_pipeline(x, y, 32, augment=noise, shuffle=False)
+        return [bx.ravel() for epoch in epochs(ds, n=5) for bx, _ in epoch]
+
+    first, second = draws(), draws()
+    assert len({d.tobytes() for d in first}) == len(first) == 50  # no batch reuses another's noise
+    for a, b in zip(first, second):  # a fresh layer with the same seed replays the same run
+        np.testing.assert_array_equal(a, b)
+
+
 def test_preprocess_runs_once_and_augment_every_epoch(arrays):
     x, y = arrays
     calls = {"preprocess": 0, "augment": 0}
@@ -134,6 +151,7 @@ def test_dataset_input_and_file_cache(arrays, tmp_path):
     ({"y": None}, "y is required"),
     ({"y": np.zeros(3)}, "same length"),
     ({"augment": 3}, "augment"),
+    ({"parallel_augment": "yes"}, "parallel_augment"),
 ])
 def test_bad_arguments_raise(arrays, kwargs, match):
     x, y = arrays

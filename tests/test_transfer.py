@@ -1,4 +1,6 @@
 """Transfer builders: trainable flags per mode, BN statistics frozen, strategy table, bad input."""
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -100,8 +102,20 @@ def test_bad_input(call, error, match):
 def test_weights_file_for_another_architecture(tmp_path):
     path = tmp_path / "other.weights.h5"
     keras.applications.MobileNetV3Small(include_top=False, input_shape=(32, 32, 3), weights=None).save_weights(path)
-    with pytest.raises(ValueError, match="does not fit the MobileNetV2 architecture"):
-        load_backbone("MobileNetV2", (32, 32, 3), weights=str(path))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValueError, match="does not fit the MobileNetV2 architecture"):
+            load_backbone("MobileNetV2", (32, 32, 3), weights=str(path))
+    assert not [w for w in caught if "Skipping" in str(w.message)]  # one error, not a warning per layer
+
+
+def test_weights_file_round_trip_keeps_the_weights(tmp_path):
+    path = tmp_path / "mine.weights.h5"
+    saved = keras.applications.MobileNetV3Small(include_top=False, input_shape=(32, 32, 3), weights=None)
+    saved.save_weights(path)
+    loaded = load_backbone("MobileNetV3Small", (32, 32, 3), weights=str(path))
+    for a, b in zip(saved.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_imagenet_offline_fails_fast_and_names_the_alternative(monkeypatch):

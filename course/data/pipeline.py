@@ -7,30 +7,38 @@ the first epoch, after which every epoch replays that one order.
 
 Random augmentation should come from Keras layers or a `tf.random.Generator` (seed state that
 advances across epochs): a stateful `tf.random.*` op in a `map` under a global seed may restart
-its sequence on every pass and replay the same values each epoch.
+its sequence on every pass and replay the same values each epoch. That seed state is read and
+then advanced in two steps, so parallel calls of one augmentation race on it: two batches can
+draw the same seed (a repeated augmentation) and runs stop being repeatable. The augment map
+therefore runs in order unless the caller opts into parallel calls.
 """
 from course.validation import check_number
 
 
 def make_pipeline(x, y=None, batch_size=32, augment=None, shuffle=True, cache=True,
                   deterministic=None, seed=0, drop_remainder=False, preprocess=None,
-                  shuffle_buffer=None, with_labels=False):
+                  shuffle_buffer=None, with_labels=False, parallel_augment=False):
     """A batched, prefetched `tf.data.Dataset` of (x, y) built in the safe order.
 
     x, y: arrays (or tensors) of equal length, or `x` a `tf.data.Dataset` of (x, y) pairs with
     `y=None`. preprocess: per-example deterministic function (x, y) -> (x, y), applied before the
     cache. cache: True (memory), a file path, or False. augment: a Keras layer (called with
     `training=True`) or a function of an image batch returning images or an (images, labels)
-    pair; mapped in parallel after batching. with_labels: the augmentation also sees the labels
+    pair; mapped over whole batches, in order. with_labels: the augmentation also sees the labels
     (mixing: MixUp, CutMix): a layer gets `{"images", "labels"}` and returns that dict, a
     function gets (images, labels) and returns a pair. deterministic: None keeps tf.data's default; True
-    or False fixes the output order of the parallel maps. seed: the shuffle seed.
+    or False fixes the output order of the parallel preprocess map. seed: the shuffle seed.
     drop_remainder: drop the last short batch so the batch dimension is static.
+    parallel_augment: run the augment map with parallel calls: faster for slow augmentations, but
+    calls racing on a layer's seed state may repeat a draw and the run is not repeatable; safe for
+    augmentations without random state.
     """
     import tensorflow as tf
 
     check_number("batch_size", batch_size, 1, integer=True)
     check_number("seed", seed, 0, integer=True)
+    if not isinstance(parallel_augment, bool):
+        raise TypeError(f"parallel_augment must be True or False, got {parallel_augment!r}")
     ds = _source(tf, x, y)
     if deterministic is not None:
         options = tf.data.Options()
@@ -44,7 +52,8 @@ def make_pipeline(x, y=None, batch_size=32, augment=None, shuffle=True, cache=Tr
         ds = ds.shuffle(_buffer_size(tf, ds, shuffle_buffer), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
     if augment is not None:
-        ds = ds.map(_batch_augmenter(augment, with_labels), num_parallel_calls=tf.data.AUTOTUNE,
+        ds = ds.map(_batch_augmenter(augment, with_labels),
+                    num_parallel_calls=tf.data.AUTOTUNE if parallel_augment else None,
                     deterministic=deterministic)
     return ds.prefetch(tf.data.AUTOTUNE)
 

@@ -3,6 +3,7 @@
 ImageNet weights need a download (fine on Colab); offline, asking for them fails within
 seconds with a message that names `pretrained_digits_backbone()`, which ships in `data/`.
 """
+import warnings
 from pathlib import Path
 
 import keras
@@ -48,12 +49,21 @@ def load_backbone(name, input_shape, weights=None):
 
 
 def _load_weights_file(model, path, name):
+    """Load `path` into `model`; a file that does not fit raises one ValueError.
+
+    Keras warns once per skipped layer before it raises, so the warnings are held back and only
+    passed on when loading succeeds.
+    """
     if not path.exists():
         raise FileNotFoundError(f"weights file not found: {path}")
-    try:
-        model.load_weights(path)
-    except ValueError as err:
-        raise ValueError(f"weights file {path} does not fit the {name} architecture: {err}") from err
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model.load_weights(path)
+        except ValueError as err:
+            raise ValueError(f"weights file {path} does not fit the {name} architecture: {err}") from err
+    for held in caught:
+        warnings.warn_explicit(held.message, held.category, held.filename, held.lineno)
 
 
 def pretrained_digits_backbone(path=DIGITS_BACKBONE):
