@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from course.data.pipeline import make_pipeline
 from course.validation import check_number
 
 
@@ -89,19 +90,15 @@ def compare_online_offline(x, y, augment, copies=4, epochs=2, batch_size=64, mod
                            directory=None):
     """Measure both strategies on (x, y) with the same `augment` layer.
 
-    Online: cache the originals, augment each batch on the fly. Offline: write `copies`
+    Online: `make_pipeline` caches the originals and augments each batch on the fly. Offline: write `copies`
     augmented copies to TFRecords once, then each epoch reads one copy. With a compiled
     `model`, an epoch includes its training steps; otherwise it only drains the pipeline.
     Returns `OnlineOffline` with the best epoch time of each strategy.
     """
-    import tensorflow as tf
-
     check_number("epochs", epochs, 1, integer=True)
     x, y = np.asarray(x), np.asarray(y)
     step = (lambda a, b: model.train_on_batch(a, b)) if model is not None else (lambda a, b: None)
-    online = (tf.data.Dataset.from_tensor_slices((x, y)).cache().batch(batch_size)
-              .map(lambda a, b: (augment(a, training=True), b), num_parallel_calls=tf.data.AUTOTUNE)
-              .prefetch(tf.data.AUTOTUNE))
+    online = make_pipeline(x, y, batch_size, augment=augment, shuffle=False)
     with tempfile.TemporaryDirectory(dir=directory) as tmp:
         start = time.perf_counter()
         paths = write_augmented(x, y, augment, tmp, copies)

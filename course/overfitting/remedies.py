@@ -120,7 +120,8 @@ def train_remedy(remedy, x, y, x_val, y_val, num_classes, epochs=30, passes=5, b
             .batch(batch_size).repeat(passes))
     if remedy.augment:
         augment = augmenter(seed=seed)
-        data = data.map(lambda a, b: (augment(a, training=True), b), num_parallel_calls=tf.data.AUTOTUNE)
+        # In order: parallel calls would race on the layer's seed state (see course.data.pipeline).
+        data = data.map(lambda a, b: (augment(a, training=True), b))
     callbacks = [keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)] \
         if remedy.early_stopping else []
     history = model.fit(data.prefetch(tf.data.AUTOTUNE), epochs=epochs, verbose=0, shuffle=False,
