@@ -249,3 +249,26 @@ def test_label_dropout_replaces_labels_by_the_null_class_at_the_requested_rate()
     assert abs(null.mean() - 0.25) < 0.015
     np.testing.assert_array_equal(dropped[~null], labels[~null])
     np.testing.assert_array_equal(np.asarray(tiny(label_dropout=0.0).drop_labels(labels)), labels)
+
+
+def test_sampler_table_averages_each_sampler_over_the_sampling_seeds(shared_model):
+    from course.data import load_digits
+    from course.generative.diffusion import quality
+
+    digits = load_digits()
+    real, train = digits.x_test[:60], digits.x_train[:120]
+
+    def table(seeds):
+        return quality.sampler_table(shared_model, real, per_class=2, ddim_steps=(4,), seeds=seeds, train=train)
+
+    one, other, both = table([0]), table([1]), table([0, 1])
+    assert [(r["sampler"], r["steps"], r["seeds"]) for r in both] == [("ddpm", T, 2), ("ddim", 4, 2)]
+    for a, b, mean in zip(one, other, both):
+        for key in ("fid", "fid_train", "conditional_accuracy"):
+            assert mean[key] == pytest.approx((a[key] + b[key]) / 2)
+        assert mean["fid_spread"] == pytest.approx(abs(a["fid"] - b["fid"]) / 2)
+        assert a["fid_spread"] == 0 and a["fid"] != b["fid"]
+    with pytest.raises(ValueError, match="seeds"):
+        table([])
+    with pytest.raises(ValueError, match="seeds"):
+        table([-1])
