@@ -90,8 +90,8 @@ def compare_online_offline(x, y, augment, copies=4, epochs=2, batch_size=64, mod
                            directory=None):
     """Measure both strategies on (x, y) with the same `augment` layer.
 
-    Online: `make_pipeline` caches the originals and augments each batch on the fly. Offline: write `copies`
-    augmented copies to TFRecords once, then each epoch reads one copy. With a compiled
+    Online: `make_pipeline` caches the originals and augments each batch on the fly. Offline:
+    write `copies` augmented copies to TFRecords once, then each epoch reads one copy. With a compiled
     `model`, an epoch includes its training steps; otherwise it only drains the pipeline.
     Returns `OnlineOffline` with the best epoch time of each strategy.
     """
