@@ -2,6 +2,7 @@
 alternative named, and no test touches the network."""
 import gzip
 import socket
+import threading
 import time
 
 import keras  # noqa: F401  (imported up front so the timings below measure the loaders only)
@@ -40,14 +41,20 @@ def test_offline_without_cache_fails_fast_naming_the_alternative(tmp_path, monke
 
 
 def test_hanging_connection_is_cut_by_the_probe_timeout(tmp_path, monkeypatch):
-    def hang(*args, **kwargs):
-        time.sleep(30)
+    released = threading.Event()
+
+    def hang(*args, **kwargs):  # hangs until the test is over, then fails like a dead host
+        released.wait(30)
+        raise OSError("connection released by the test")
 
     monkeypatch.setattr(socket, "create_connection", hang)
     start = time.perf_counter()
-    with pytest.raises(DatasetUnavailableError, match="within 0.5 s"):
-        load_keras_dataset("mnist", cache_dir=tmp_path, timeout=0.5)
-    assert time.perf_counter() - start < 5
+    try:
+        with pytest.raises(DatasetUnavailableError, match="within 0.5 s"):
+            load_keras_dataset("mnist", cache_dir=tmp_path, timeout=0.5)
+        assert time.perf_counter() - start < 5
+    finally:
+        released.set()
 
 
 def test_probe_against_local_sockets():
