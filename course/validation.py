@@ -1,34 +1,54 @@
 """Argument checks shared by the library, so bad input fails early with one message style.
 
-Every error names the argument, the accepted values and the value received.
+Every error names the argument, the accepted values and the value received. NaN is never a
+valid number; infinity is accepted only where the caller opts in with ``finite=False``.
 """
+import math
 import numbers
 
 
-def check_number(name, value, low=None, high=None, low_open=False, high_open=False, integer=False):
+def _interval(low, high, low_open, high_open):
+    """The accepted interval written the way the messages show it, e.g. ``[0, 1)``."""
+    left = "(" if low_open else "["
+    right = ")" if high_open else "]"
+    lo = "-inf" if low is None else low
+    hi = "inf" if high is None else high
+    return f"{left}{lo}, {hi}{right}"
+
+
+def check_number(name, value, low=None, high=None, low_open=False, high_open=False, integer=False,
+                 finite=True):
     """Raise if `value` is not a number in the interval given by `low`/`high`.
 
-    ``low_open``/``high_open`` exclude the end point. Returns the value, so checks can be
-    chained into assignments.
+    ``low_open``/``high_open`` exclude the end point. NaN always fails (every comparison with
+    NaN is false, so a range check alone would let it through); ``inf``/``-inf`` fail unless
+    ``finite=False``, for arguments where infinity means "no limit". Returns the value, so checks
+    can be chained into assignments.
     """
     kind = numbers.Integral if integer else numbers.Real
     if isinstance(value, bool) or not isinstance(value, kind):
         expected = "an int" if integer else "a number"
         raise TypeError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")
+    accepted = _interval(low, high, low_open, high_open)
+    if not isinstance(value, numbers.Integral):  # ints are never NaN/inf (and may exceed float)
+        if math.isnan(value):
+            raise ValueError(f"{name} must be a number in {accepted}, got nan")
+        if finite and math.isinf(value):
+            raise ValueError(f"{name} must be a finite number in {accepted}, got {value!r}")
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and (value >= high if high_open else value > high)
     if too_low or too_high:
-        left = "(" if low_open else "["
-        right = ")" if high_open else "]"
-        lo = "-inf" if low is None else low
-        hi = "inf" if high is None else high
-        raise ValueError(f"{name} must be in {left}{lo}, {hi}{right}, got {value!r}")
+        raise ValueError(f"{name} must be in {accepted}, got {value!r}")
     return value
 
 
 def check_choice(name, value, choices):
     """Raise unless `value` is one of `choices`; the message lists them."""
-    if value not in choices:
+    try:
+        found = value in choices
+    except TypeError:  # an unhashable value looked up in a dict or set of choices
+        found = False
+    if not found:
         listed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {listed}; got {value!r}")
     return value
