@@ -61,3 +61,41 @@ def check_axis(name, axis, ndim):
         raise ValueError(f"{name}={axis} is out of range for an input of rank {ndim} "
                          f"(accepted: {-ndim} to {ndim - 1})")
     return axis % ndim
+
+
+def check_array(name, value, ndim=None, finite=True):
+    """`value` as a float64 numpy array, or raise if it is not numeric, has a rank other than
+    `ndim` (an int or a tuple of accepted ranks), or holds NaN/inf while `finite`."""
+    import numpy as np
+
+    try:
+        raw = np.asarray(value)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers, got a ragged "
+                         f"{type(value).__name__}") from None
+    if raw.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__} "
+                        f"of dtype {raw.dtype}")
+    array = raw.astype("float64")
+    ranks = (ndim,) if isinstance(ndim, int) else ndim
+    if ranks is not None and array.ndim not in ranks:
+        listed = " or ".join(str(r) for r in ranks)
+        raise ValueError(f"{name} must have rank {listed}, got shape {array.shape}")
+    if finite and not np.isfinite(array).all():
+        raise ValueError(f"{name} must hold finite numbers only, got NaN or inf "
+                         f"at {int((~np.isfinite(array)).sum())} of {array.size} entries")
+    return array
+
+
+def check_labels(name, labels, n_classes):
+    """Integer class labels in [0, n_classes) as an int64 array (one-hot or float labels fail)."""
+    import numpy as np
+
+    array = np.asarray(labels)
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be integer class indices in [0, {n_classes}), "
+                        f"got dtype {array.dtype} with shape {array.shape}")
+    if array.size and (array.min() < 0 or array.max() >= n_classes):
+        raise ValueError(f"{name} must be integer class indices in [0, {n_classes}), "
+                         f"got values from {array.min()} to {array.max()}")
+    return array.astype("int64")

@@ -1,5 +1,6 @@
 """Ensemble theory against enumeration, voting on hand-made predictions, bagging and boosting."""
 import itertools
+import math
 
 import keras
 import numpy as np
@@ -103,3 +104,76 @@ def test_bagging_and_boosting_train_and_predict():
     assert (boost.predict(data.x_test) == data.y_test).mean() > 0.5
     with pytest.raises(ValueError, match="voting"):
         bag.predict(data.x_test, voting="median")
+
+
+def exact_tail(e, m):
+    """The binomial tail in exact rational arithmetic (no float until the end)."""
+    from fractions import Fraction
+    e = Fraction(e)
+    return float(sum(math.comb(m, k) * e ** k * (1 - e) ** (m - k) for k in range(m // 2 + 1, m + 1)))
+
+
+@pytest.mark.parametrize("e,m", [(0.3, 11), (0.45, 101), (0.49, 301), (0.3, 1100)])
+def test_majority_vote_error_equals_the_exact_rational_sum(e, m):
+    # (0.3, 1100) raised OverflowError when the float sum multiplied C(1100, k) by e^k
+    assert majority_vote_error(e, m) == pytest.approx(exact_tail(e, m), rel=1e-10)
+
+
+@pytest.mark.parametrize("e,m", [(0.3, 1100), (0.499, 100_001), (0.4999, 10_000_001)])
+def test_majority_vote_error_matches_scipy_for_large_ensembles(e, m):
+    from scipy.stats import binom
+    assert majority_vote_error(e, m) == pytest.approx(binom.sf(m // 2, m, e), rel=1e-9)
+
+
+def test_majority_vote_error_closed_forms_at_huge_m():
+    # symmetry: with e = 1/2 and odd M, "more than half wrong" has probability exactly 1/2
+    assert majority_vote_error(0.5, 10 ** 12 + 1) == pytest.approx(0.5, abs=1e-12)
+    assert majority_vote_error(0.0, 10 ** 9) == 0.0 and majority_vote_error(1.0, 10 ** 9) == 1.0
+
+
+def test_notes_formula_stays_finite_for_large_m():
+    from fractions import Fraction
+    e, m = Fraction(3, 10), 40
+    exact = 1 - (1 - e) ** m - math.comb(m, 2) * (1 - e) ** (m - 1) * e
+    assert notes_ensemble_error(0.3, m) == pytest.approx(float(exact), rel=1e-12)
+    assert notes_ensemble_error(0.3, 10 ** 200) == 1.0  # both terms underflow to 0
+    assert notes_ensemble_error(0.01, 1) == pytest.approx(0.01)
+
+
+def test_correlated_simulation_handles_large_ensembles():
+    # drawing every member's score would need n_trials * M floats (1.7 GB here)
+    independent = correlated_majority_error(0.48, 1101, rho=0.0, n_trials=100_000)
+    assert independent == pytest.approx(majority_vote_error(0.48, 1101), abs=0.005)
+    assert correlated_majority_error(0.48, 1101, rho=1.0, n_trials=100_000) == pytest.approx(0.48, abs=0.005)
+
+
+@pytest.mark.parametrize("call,error,match", [
+    (lambda: majority_vote_error(float("nan"), 3), ValueError, "e must be"),
+    (lambda: majority_vote_error(0.1, 3.0), TypeError, "M must be an int"),
+    (lambda: correlated_majority_error(0.1, 3, rho=float("nan")), ValueError, "rho"),
+    (lambda: hard_vote(np.full((2, 3, 4), np.nan)), ValueError, "probs must hold finite"),
+    (lambda: hard_vote(np.zeros((0, 3, 4))), ValueError, "probs needs at least one member"),
+    (lambda: soft_vote(PROBS, weights=[1, 1]), ValueError, r"weights must have one entry per member"),
+    (lambda: soft_vote(PROBS, weights=[1, -1, 1]), ValueError, "weights must be non-negative"),
+    (lambda: average_predictions([["a"], ["b"]]), TypeError, "predictions must be an array of numbers"),
+    (lambda: bootstrap_indices(10, 2, seed=-1), ValueError, "seed must be"),
+    (lambda: samme_alpha(float("nan"), 3), ValueError, "error must be"),
+    (lambda: samme_alpha(0.2, 1), ValueError, "n_classes must be"),
+    (lambda: BaggingEnsemble(_small_mlp, seed=0.5), TypeError, "seed must be an int"),
+])
+def test_bad_arguments_name_themselves(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+@pytest.mark.parametrize("y,error,match", [
+    (np.array([0, 1, 2, 3]), ValueError, r"y must be integer class indices in \[0, 3\), got values from 0 to 3"),
+    (np.eye(4, 3), TypeError, "y must be integer class indices"),
+    (np.array([0, 1, 2]), ValueError, "x and y must hold the same"),
+])
+def test_boosting_checks_labels_before_training(y, error, match):
+    built = []
+    boost = AdaBoostSAMME(lambda: built.append(1), n_rounds=2)
+    with pytest.raises(error, match=match):
+        boost.fit(np.zeros((4, 8, 8, 1)), y, n_classes=3)
+    assert built == [] and boost.learners == []  # nothing was built or trained

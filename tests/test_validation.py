@@ -83,3 +83,26 @@ def test_check_axis_normalises_and_names_the_argument():
         check_axis("axis", 4, 4)
     with pytest.raises(TypeError, match="^axis must be an int"):
         check_axis("axis", 1.0, 4)
+
+
+def test_check_array_converts_and_rejects_non_finite_wrong_rank_and_text():
+    from course.validation import check_array
+    np.testing.assert_array_equal(check_array("x", [[1, 2]], ndim=2), [[1.0, 2.0]])
+    with pytest.raises(ValueError, match=r"^x must hold finite numbers only, got NaN or inf at 1 of 3"):
+        check_array("x", [1.0, np.inf, 2.0])
+    assert np.isnan(check_array("x", [np.nan], finite=False)).all()
+    with pytest.raises(ValueError, match=r"^x must have rank 1 or 2, got shape \(1, 1, 1\)"):
+        check_array("x", np.zeros((1, 1, 1)), ndim=(1, 2))
+    with pytest.raises(TypeError, match="^x must be an array of numbers, got str"):
+        check_array("x", "1.5")
+    with pytest.raises(ValueError, match="^x must be a rectangular array"):
+        check_array("x", [[1, 2], [3]])
+
+
+def test_check_labels_wants_integer_indices_in_range():
+    from course.validation import check_labels
+    np.testing.assert_array_equal(check_labels("y", np.array([0, 2], dtype="uint8"), 3), [0, 2])
+    with pytest.raises(ValueError, match=r"^y must be integer class indices in \[0, 3\), got values from -1 to 2"):
+        check_labels("y", [-1, 2], 3)
+    with pytest.raises(TypeError, match=r"^y must be integer class indices in \[0, 3\), got dtype float64"):
+        check_labels("y", [0.0, 1.0], 3)

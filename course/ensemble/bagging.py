@@ -5,10 +5,18 @@ from course.ensemble.voting import hard_vote, soft_vote
 from course.validation import check_choice, check_number
 
 
+def check_paired(x, y):
+    """Training inputs and targets: at least one example, as many targets as inputs."""
+    if len(x) == 0 or len(x) != len(y):
+        raise ValueError(f"x and y must hold the same positive number of examples, "
+                         f"got {len(x)} and {len(y)}")
+
+
 def bootstrap_indices(n, n_members, seed=0):
     """One bootstrap resample (n indices drawn with replacement) per member."""
     check_number("n", n, 1, integer=True)
     check_number("n_members", n_members, 1, integer=True)
+    check_number("seed", seed, 0, integer=True)
     return np.random.default_rng(seed).integers(0, n, size=(n_members, n))
 
 
@@ -23,12 +31,14 @@ class BaggingEnsemble:
         if not callable(build_model):
             raise TypeError(f"build_model must be callable, got {type(build_model).__name__}")
         check_number("n_members", n_members, 1, integer=True)
+        check_number("seed", seed, 0, integer=True)
         self.build_model, self.n_members, self.seed = build_model, n_members, seed
         self.members = []
 
     def fit(self, x, y, **fit_kwargs):
         import keras
 
+        check_paired(x, y)
         fit_kwargs.setdefault("verbose", 0)
         self.members = []
         for i, idx in enumerate(bootstrap_indices(len(x), self.n_members, self.seed)):

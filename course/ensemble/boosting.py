@@ -6,11 +6,14 @@ examples it got wrong by exp(alpha), so the next learner focuses on them.
 """
 import numpy as np
 
-from course.validation import check_number
+from course.ensemble.bagging import check_paired
+from course.validation import check_labels, check_number
 
 
 def samme_alpha(error, n_classes):
     """A learner's weight in SAMME; positive while it beats random guessing (err < 1 - 1/K)."""
+    check_number("error", error, 0, 1)
+    check_number("n_classes", n_classes, 2, integer=True)
     error = min(max(error, 1e-10), 1 - 1e-10)
     return float(np.log((1 - error) / error) + np.log(n_classes - 1))
 
@@ -28,6 +31,7 @@ class AdaBoostSAMME:
         if not callable(build_model):
             raise TypeError(f"build_model must be callable, got {type(build_model).__name__}")
         check_number("n_rounds", n_rounds, 1, integer=True)
+        check_number("seed", seed, 0, integer=True)
         self.build_model, self.n_rounds, self.seed = build_model, n_rounds, seed
         self.learners, self.alphas, self.errors = [], [], []
 
@@ -35,6 +39,8 @@ class AdaBoostSAMME:
         import keras
 
         check_number("n_classes", n_classes, 2, integer=True)
+        check_paired(x, y)
+        y = check_labels("y", y, n_classes)
         fit_kwargs.setdefault("verbose", 0)
         weights = np.full(len(x), 1.0 / len(x))
         self.learners, self.alphas, self.errors = [], [], []

@@ -1,12 +1,29 @@
 """Combining members' predictions: hard voting, soft voting, and averaging for regression."""
 import numpy as np
 
+from course.validation import check_array
+
 
 def _stack(predictions, name):
-    array = np.asarray(predictions, dtype="float64")
+    array = check_array(name, predictions)
     if array.ndim != 3:
         raise ValueError(f"{name} must have shape (members, examples, classes), got {array.shape}")
+    if 0 in array.shape:
+        raise ValueError(f"{name} needs at least one member, example and class, got {array.shape}")
     return array
+
+
+def _member_weights(weights, n_members):
+    """None, or one finite non-negative weight per member with a positive sum."""
+    if weights is None:
+        return None
+    weights = check_array("weights", weights, ndim=1)
+    if weights.shape != (n_members,):
+        raise ValueError(f"weights must have one entry per member, shape ({n_members},), "
+                         f"got {weights.shape}")
+    if (weights < 0).any() or weights.sum() <= 0:
+        raise ValueError(f"weights must be non-negative with a positive sum, got {weights.tolist()}")
+    return weights
 
 
 def hard_vote(probs):
@@ -20,12 +37,12 @@ def hard_vote(probs):
 def soft_vote(probs, weights=None):
     """The argmax of the members' (optionally weighted) average probabilities."""
     probs = _stack(probs, "probs")
-    return np.average(probs, axis=0, weights=weights).argmax(axis=1)
+    return np.average(probs, axis=0, weights=_member_weights(weights, len(probs))).argmax(axis=1)
 
 
 def average_predictions(predictions, weights=None):
     """Regression ensembling: the (weighted) mean of the members' predictions."""
-    array = np.asarray(predictions, dtype="float64")
+    array = check_array("predictions", predictions)
     if array.ndim < 2:
         raise ValueError(f"predictions must have shape (members, examples, ...), got {array.shape}")
-    return np.average(array, axis=0, weights=weights)
+    return np.average(array, axis=0, weights=_member_weights(weights, len(array)))
