@@ -17,6 +17,8 @@ def as_generator(seed):
     """A numpy Generator from an int, None, a Generator (returned as is) or a `random.Random`."""
     if isinstance(seed, random.Random):
         return np.random.default_rng(seed.getrandbits(64))
+    if seed is not None and not isinstance(seed, np.random.Generator):
+        check_number("seed", seed, 0, integer=True)
     return np.random.default_rng(seed)
 
 
@@ -50,16 +52,35 @@ def synonym_replacement(text, n=1, seed=None, synonyms=None):
 
 def random_insertion(text, n=1, seed=None, synonyms=None):
     """Insert, `n` times, a synonym of a random word of the sentence at a random position
-    (unchanged if no word has a synonym)."""
+    (unchanged if no word has a synonym); inserted words can be picked in later rounds.
+
+    Linear in len(text) + n: the candidate pool grows by appends, each distinct word's synonyms
+    are looked up once, and the positions are drawn in one go (inserting at a uniform slot of
+    the growing list, n times, makes every interleaving that keeps the original words in order
+    equally likely, so that interleaving is drawn directly).
+    """
     words, rng = tokens_of(text), as_generator(seed)
     _count("n", n)
-    for _ in range(n):
-        seeds = [w for w in words if synonyms_of(w, synonyms)]
-        if not seeds:
-            break
-        options = synonyms_of(seeds[rng.integers(len(seeds))], synonyms)
-        words.insert(int(rng.integers(len(words) + 1)), options[rng.integers(len(options))])
-    return " ".join(words)
+    lookup = {}
+
+    def options(word):
+        if word not in lookup:
+            lookup[word] = synonyms_of(word, synonyms)
+        return lookup[word]
+
+    pool = [w for w in words if options(w)]
+    inserted = []
+    for _ in range(n if pool else 0):
+        choices = options(pool[rng.integers(len(pool))])
+        inserted.append(choices[rng.integers(len(choices))])
+        if options(inserted[-1]):
+            pool.append(inserted[-1])
+    total = len(words) + len(inserted)
+    is_new = np.zeros(total, dtype=bool)
+    is_new[rng.choice(total, size=len(inserted), replace=False)] = True
+    new_words = iter([inserted[i] for i in rng.permutation(len(inserted))])
+    old_words = iter(words)
+    return " ".join(next(new_words) if flag else next(old_words) for flag in is_new)
 
 
 def random_swap(text, n=1, seed=None):
@@ -84,6 +105,8 @@ def token_dropout(text, p=0.1, seed=None, mask_token="[UNK]"):
     """Replace each word with `mask_token` with probability `p` (length and positions kept)."""
     words, rng = tokens_of(text), as_generator(seed)
     check_number("p", p, 0, 1)
+    if not isinstance(mask_token, str):
+        raise TypeError(f"mask_token must be a str, got {type(mask_token).__name__}")
     return " ".join(mask_token if u < p else w for w, u in zip(words, rng.random(len(words))))
 
 

@@ -3,6 +3,7 @@
 Each group lists words that can replace each other in most everyday sentences; a word may sit in
 several groups. `STOPWORDS` are never replaced or used as insertion seeds (as in EDA).
 """
+from collections.abc import Mapping
 
 GROUPS = (
     # judgement adjectives
@@ -182,6 +183,9 @@ SYNONYMS = build_synonym_map()
 
 def synonyms_of(word, synonyms=None):
     """Synonyms of `word` (lower-cased; stopwords have none) from `synonyms` or the built-in map."""
+    if synonyms is not None and not isinstance(synonyms, Mapping):
+        raise TypeError(f"synonyms must be None or a mapping word -> tuple of synonyms, "
+                        f"got {type(synonyms).__name__}")
     key = word.lower()
     if key in STOPWORDS:
         return ()
