@@ -1,6 +1,7 @@
 """The `course` command: list, run and regenerate session notebooks, and check the install."""
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def _select(args):
         raise SystemExit(2) from None
 
 
-def _run_many(selected, output_for, fast):
+def _run_many(selected, output_for, fast, record_mode=False):
     """Execute notebooks one by one with a per-cell progress bar; return the failures."""
     from nbclient.exceptions import CellExecutionError
     from tqdm import tqdm
@@ -49,7 +50,8 @@ def _run_many(selected, output_for, fast):
         with tqdm(total=notebooks.code_cell_count(nb.path), desc=nb.name, unit="cell",
                   leave=False) as bar:
             try:
-                seconds = notebooks.execute(nb.path, target, progress=lambda i: bar.update(1), env=env)
+                seconds = notebooks.execute(nb.path, target, progress=lambda i: bar.update(1), env=env,
+                                            outputs_mode=("fast" if fast else "full") if record_mode else None)
                 print(f"ok    {nb.name:<45} {seconds:7.1f} s -> {target}")
             except CellExecutionError as err:
                 failures.append(nb.name)
@@ -68,9 +70,13 @@ def cmd_run(args):
 
 
 def cmd_regenerate(args):
-    """Re-execute notebooks from a clean kernel and store the outputs in place (fast mode)."""
+    """Re-execute notebooks from a clean kernel and store the outputs in place.
+
+    ``--full`` stores full-mode outputs, what students preview; without it, fast mode (a quick
+    check while editing). The notebook's metadata records which (``outputs_mode``).
+    """
     selected = _select(args)
-    failures = _run_many(selected, lambda nb: nb.path, fast=True)
+    failures = _run_many(selected, lambda nb: nb.path, fast=not args.full, record_mode=True)
     return 1 if failures else 0
 
 
@@ -103,24 +109,72 @@ def _version_of(module):
 
 
 def cmd_homework_release(args):
-    """Write the student notebooks from the instructor sources."""
+    """Write the student notebooks from the nbgrader sources."""
     from course.homework.release import release
 
-    for path in release():
+    for path in release(args.source, args.dest):
         print(f"wrote {path}")
     return 0
 
 
-def cmd_homework_check(args):
-    """Execute a homework notebook and print a score table; non-zero exit unless all pass."""
-    from course.homework.grade import grade, report
+def cmd_homework_grade(args):
+    """Autograde one folder per student; write the CSV gradebook and the HTML feedback."""
+    from course.homework.grade import grade
 
-    if not Path(args.notebook).is_file():
-        print(f"no such notebook: {args.notebook}", file=sys.stderr)
+    if not Path(args.submissions).is_dir():
+        print(f"no such submissions folder: {args.submissions}", file=sys.stderr)
         return 2
-    results = grade(args.notebook)
-    print(report(results))
-    return 0 if results and all(r.passed for r in results) else 1
+    results = grade(args.assignment, args.submissions, args.gradebook, args.feedback, args.source, args.timeout)
+    print(f"graded {len(results)} submissions: gradebook {args.gradebook}, feedback in {args.feedback}")
+    return 0
+
+
+def cmd_homework_check(args):
+    """Grade one notebook as nbgrader would (hidden tests included); print points and notes."""
+    import tempfile
+
+    from course.homework.grade import grade
+
+    notebook = Path(args.notebook)
+    if not notebook.is_file():
+        print(f"no such notebook: {notebook}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "submissions" / "you").mkdir(parents=True)
+        shutil.copy(notebook, Path(tmp) / "submissions" / "you" / f"{args.assignment or notebook.stem}.ipynb")
+        [result] = grade(args.assignment or notebook.stem, Path(tmp) / "submissions", Path(tmp) / "grades.csv",
+                         Path(tmp) / "feedback", args.source, args.timeout, progress=False)
+    for qid, points in result.points.items():
+        print(f"{qid:<32} {points:g}")
+    print(f"{'total':<32} {result.total:g}")
+    for note in result.notes:
+        print(note)
+    return 0 if not result.notes else 1
+
+
+def _homework_parser(sub):
+    """The `course homework release|grade|check` sub-commands."""
+    from course.homework.release import SOURCE_DIR, STUDENT_DIR
+
+    homework = sub.add_parser("homework", help="release or grade homework (nbgrader; the `instructor` extra)")
+    hw_sub = homework.add_subparsers(dest="homework_command", required=True)
+    release = hw_sub.add_parser("release", help="write student notebooks from nbgrader sources")
+    release.add_argument("--source", default=str(SOURCE_DIR), help="folder of ASSIGNMENT/ASSIGNMENT.ipynb sources")
+    release.add_argument("--dest", default=str(STUDENT_DIR), help="where the student notebooks go")
+    release.set_defaults(func=cmd_homework_release)
+    grade = hw_sub.add_parser("grade", help="autograde SUBMISSIONS/STUDENT_ID/ASSIGNMENT.ipynb for every student")
+    grade.add_argument("assignment")
+    grade.add_argument("submissions")
+    grade.add_argument("--gradebook", default="grades.csv", help="CSV: a row per student, a column per question")
+    grade.add_argument("--feedback", default="feedback", help="folder for one STUDENT_ID.html per student")
+    check = hw_sub.add_parser("check", help="grade one notebook with the hidden tests; exit 1 unless full marks")
+    check.add_argument("notebook")
+    check.add_argument("--assignment", help="assignment id (default: the notebook's file name)")
+    for command in (grade, check):
+        command.add_argument("--source", default=str(SOURCE_DIR), help="folder of nbgrader sources")
+        command.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell")
+    grade.set_defaults(func=cmd_homework_grade)
+    check.set_defaults(func=cmd_homework_check)
 
 
 def build_parser():
@@ -139,13 +193,7 @@ def build_parser():
     regen.add_argument("--all", action="store_true")
     regen.set_defaults(func=cmd_regenerate)
     sub.add_parser("doctor", help="versions, device and extras").set_defaults(func=cmd_doctor)
-    homework = sub.add_parser("homework", help="release or grade homework notebooks")
-    hw_sub = homework.add_subparsers(dest="homework_command", required=True)
-    hw_sub.add_parser("release", help="write student notebooks from instructor sources").set_defaults(
-        func=cmd_homework_release)
-    hw_check = hw_sub.add_parser("check", help="grade a notebook: score table, exit 1 on failure")
-    hw_check.add_argument("notebook")
-    hw_check.set_defaults(func=cmd_homework_check)
+    _homework_parser(sub)
     return parser
 
 

@@ -1,7 +1,9 @@
-"""Homework checks: `check(question_id, answer)` prints "<question_id>: OK" or raises
-`AssertionError` with a hint. Checks test properties, compare with Keras/autodiff, or compare
-hashed constants, so the reference solutions never appear in plain form in the package."""
-from course.homework import day2, session7  # noqa: F401  (registers the questions)
-from course.homework.registry import QUESTIONS, check
+"""Homework self-checks: `check(question_id, answer)` runs a question's visible tests anywhere
+(base dependencies only) and prints points, or expected against got. Grading-time hidden tests,
+release and batch grading (nbgrader, the `instructor` extra) live in `course.homework.grading`."""
+from course.homework import hw1_data, hw2_transfer, hw3_regularization, hw4_nn, hw5_optim, hw6_generative  # noqa: F401
+from course.homework.engine import QUESTIONS, check
 
-__all__ = ["QUESTIONS", "check"]
+ASSIGNMENTS = ("hw1_data", "hw2_transfer", "hw3_regularization", "hw4_nn", "hw5_optim", "hw6_generative")
+
+__all__ = ["ASSIGNMENTS", "QUESTIONS", "check"]

@@ -1,0 +1,99 @@
+"""Questions of assignment hw2_transfer: ensembling (voting, error theory) and transfer learning.
+
+References: SciPy's binomial tail, NumPy counting, Keras layer attributes.
+"""
+import numpy as np
+from scipy import stats
+
+from course.homework.engine import Case, question
+from course.homework.tasks import held_out_accuracy
+
+
+def _votes(rng, hidden):
+    for _ in range(4 if hidden else 1):
+        m, n, k = rng.integers(1, 7), rng.integers(3, 10), rng.integers(2, 5)
+        probs = rng.dirichlet(np.ones(k), size=(m, n))
+        yield probs
+
+
+@question("ens.hard_vote", points=2, scratch=True)
+def _hard_vote(rng, hidden):
+    for probs in _votes(rng, hidden):
+        votes = probs.argmax(axis=2)
+        counts = np.stack([(votes == c).sum(axis=0) for c in range(probs.shape[2])], axis=1)
+        yield Case((probs,), counts.argmax(axis=1), f"majority of {len(probs)} models' argmax votes "
+                   "(ties: the smallest class)", atol=0, rtol=0)
+
+
+@question("ens.soft_vote", points=1, scratch=True)
+def _soft_vote(rng, hidden):
+    for probs in _votes(rng, hidden):
+        yield Case((probs,), probs.sum(axis=0).argmax(axis=1), "argmax of the averaged probabilities", atol=0, rtol=0)
+
+
+@question("ens.majority_vote_error", points=2, scratch=True, blocked=("scipy",))
+def _majority_vote_error(rng, hidden):
+    for _ in range(6 if hidden else 2):
+        m, e = int(rng.integers(1, 16)), float(rng.uniform(0.01, 0.6))
+        yield Case((e, m), stats.binom.sf(m // 2, m, e), f"error of a majority vote of M={m} models with e={e:.3f}",
+                   atol=1e-12, rtol=1e-8)
+
+
+@question("ens.notes_formula_error", points=1, kind="scorer")
+def _notes_formula_error(answer, rng, hidden):
+    """The value is checked at grading only; visibly, that it is a small probability."""
+    assert isinstance(answer, float) and 0 < answer < 0.01, f"expected a probability below 0.01, got {answer!r}"
+    return iter(())
+
+
+@question("tl.strategy", points=1)
+def _strategy(rng, hidden):
+    table = {("small", "similar"): "feature_extraction", ("small", "different"): "early_features",
+             ("large", "similar"): "fine_tune", ("large", "different"): "fine_tune_all"}
+    for key in sorted(table, key=lambda k: rng.random()):
+        yield Case(key, table[key], f"strategy for a {key[0]} dataset, {key[1]} to the source")
+
+
+def _small_model():
+    import keras
+
+    return keras.Sequential([keras.Input((6,)), keras.layers.Dense(5), keras.layers.BatchNormalization(),
+                             keras.layers.Dense(4), keras.layers.BatchNormalization(), keras.layers.Dense(3)])
+
+
+@question("tl.unfreeze_top", points=2, kind="scorer")
+def _unfreeze_top(answer, rng, hidden):
+    for n in (range(0, 6) if hidden else (2,)):
+        model = _small_model()
+        for layer in model.layers:
+            layer.trainable = False
+        answer(model, n)
+        got = [layer.trainable for layer in model.layers]
+        expected = [i >= len(model.layers) - n and "BatchNorm" not in type(layer).__name__
+                    for i, layer in enumerate(model.layers)]
+        assert got == expected, (f"unfreeze_top(model, {n}): expected trainable flags {expected}, got {got} "
+                                 "(the last n layers trainable, every BatchNormalization frozen)")
+    return iter(())
+
+
+def _all_layers(model):
+    """Every layer inside `model`, nested models included (public `.layers` only)."""
+    for layer in getattr(model, "layers", []):
+        yield layer
+        yield from _all_layers(layer)
+
+
+@question("tl.finetuned_backbone", points=4, kind="scorer")
+def _finetuned_backbone(model, rng, hidden):
+    from course.transfer import pretrained_digits_backbone
+
+    reference = {layer.name: layer for layer in pretrained_digits_backbone().layers
+                 if "BatchNorm" in type(layer).__name__}
+    found = {layer.name: layer for layer in _all_layers(model) if layer.name in reference}
+    assert found, "the model must contain the pretrained backbone's BatchNormalization layers"
+    for name, layer in found.items():
+        drift = float(np.max(np.abs(np.asarray(layer.moving_mean) - np.asarray(reference[name].moving_mean))))
+        assert drift < 1e-6, (f"BatchNorm {name!r}: moving mean drifted by {drift:.3g} during fine-tuning; "
+                              "set trainable=False on each BatchNormalization layer")
+    held_out_accuracy(model, threshold=0.9, hidden=hidden, task="transfer")
+    return iter(())

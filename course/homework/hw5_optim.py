@@ -1,0 +1,101 @@
+"""Questions of assignment hw5_optim: optimizer steps, learning-rate schedules, gradient clipping.
+
+References: Keras' own optimizers and schedules, TensorFlow's clipping ops.
+"""
+import numpy as np
+
+from course.homework.engine import Case, question
+
+
+def _keras_run(optimizer, param, grads):
+    """Apply `grads` in order with a Keras optimizer; return the final parameter."""
+    import keras
+
+    variable = keras.Variable(param.astype("float32"))
+    for g in grads:
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor(g.astype("float32")), variable)])
+    return np.asarray(variable)
+
+
+def _problems(rng, hidden):
+    for _ in range(3 if hidden else 1):
+        yield rng.normal(size=4), rng.normal(size=(int(rng.integers(2, 6)), 4)), float(rng.uniform(0.001, 0.2))
+
+
+@question("opt.sgd_momentum", points=2, scratch=True)
+def _sgd_momentum(rng, hidden):
+    import keras
+
+    for param, grads, lr in _problems(rng, hidden):
+        momentum = float(rng.uniform(0.5, 0.95))
+        expected = _keras_run(keras.optimizers.SGD(lr, momentum=momentum), param, grads)
+        yield Case((param, grads, lr, momentum), expected, f"parameter after {len(grads)} steps, lr={lr:.3f}, "
+                   f"momentum={momentum:.2f}", atol=1e-4, rtol=1e-4)
+
+
+@question("opt.rmsprop", points=2, scratch=True)
+def _rmsprop(rng, hidden):
+    import keras
+
+    for param, grads, lr in _problems(rng, hidden):
+        rho = float(rng.uniform(0.8, 0.99))
+        expected = _keras_run(keras.optimizers.RMSprop(lr, rho=rho, epsilon=1e-7), param, grads)
+        yield Case((param, grads, lr, rho), expected, f"parameter after {len(grads)} steps, lr={lr:.3f}, rho={rho:.2f}",
+                   atol=1e-4, rtol=1e-4)
+
+
+@question("opt.adam", points=3, scratch=True)
+def _adam(rng, hidden):
+    import keras
+
+    for param, grads, lr in _problems(rng, hidden):
+        b1, b2 = float(rng.uniform(0.8, 0.95)), float(rng.uniform(0.9, 0.999))
+        expected = _keras_run(keras.optimizers.Adam(lr, beta_1=b1, beta_2=b2, epsilon=1e-7), param, grads)
+        yield Case((param, grads, lr, b1, b2), expected, f"parameter after {len(grads)} steps, lr={lr:.3f}, "
+                   f"beta_1={b1:.2f}, beta_2={b2:.3f} (bias-corrected)", atol=1e-4, rtol=1e-4)
+
+
+@question("opt.exponential_decay", points=1, scratch=True)
+def _exponential_decay(rng, hidden):
+    import keras
+
+    for _ in range(4 if hidden else 2):
+        lr0, steps, rate = float(rng.uniform(0.01, 1)), int(rng.integers(5, 100)), float(rng.uniform(0.1, 0.99))
+        step, staircase = int(rng.integers(0, 400)), bool(rng.integers(0, 2))
+        schedule = keras.optimizers.schedules.ExponentialDecay(lr0, steps, rate, staircase=staircase)
+        yield Case((step, lr0, steps, rate, staircase), float(schedule(step)),
+                   f"learning rate at step {step} (decay_steps={steps}, rate={rate:.2f}, staircase={staircase})")
+
+
+@question("opt.cosine_decay", points=2, scratch=True)
+def _cosine_decay(rng, hidden):
+    import keras
+
+    for _ in range(4 if hidden else 2):
+        lr0, steps, alpha = float(rng.uniform(0.01, 1)), int(rng.integers(10, 200)), float(rng.uniform(0, 0.3))
+        step = int(rng.integers(0, steps + 50))
+        schedule = keras.optimizers.schedules.CosineDecay(lr0, steps, alpha=alpha)
+        yield Case((step, lr0, steps, alpha), float(schedule(step)),
+                   f"learning rate at step {step} (decay_steps={steps}, alpha={alpha:.2f})")
+
+
+@question("opt.clip_by_norm", points=1, scratch=True)
+def _clip_by_norm(rng, hidden):
+    import tensorflow as tf
+
+    for _ in range(4 if hidden else 2):
+        g = rng.normal(0, rng.uniform(0.1, 5), size=6)
+        max_norm = float(rng.uniform(0.5, 3))
+        yield Case((g, max_norm), tf.clip_by_norm(g, max_norm).numpy(), f"clip {g.round(2)} to norm {max_norm:.2f}")
+
+
+@question("opt.clip_by_global_norm", points=2, scratch=True)
+def _clip_by_global_norm(rng, hidden):
+    import tensorflow as tf
+
+    for _ in range(4 if hidden else 2):
+        grads = [rng.normal(0, rng.uniform(0.1, 3), size=s) for s in ((3,), (2, 2), (4,))]
+        max_norm = float(rng.uniform(0.5, 4))
+        clipped, _ = tf.clip_by_global_norm(grads, max_norm)
+        yield Case((grads, max_norm), tuple(c.numpy() for c in clipped),
+                   f"the list of gradients clipped to a global norm of {max_norm:.2f}")
