@@ -87,3 +87,88 @@ def test_survival_probability_matches_the_notes_and_sums_to_one():
 def test_survival_probability_rejects_bad_input(args, match):
     with pytest.raises(ValueError, match=match):
         dropout_survival_probability(*args)
+
+
+def test_dropout_is_built_at_instantiation_like_keras():
+    ours = Dropout(0.5)
+    assert ours.built == keras.layers.Dropout(0.5).built is True
+    assert ours.weights == []
+
+
+@pytest.mark.parametrize("noise_shape,error,match", [
+    ("abc", TypeError, "noise_shape"),
+    (5, TypeError, "noise_shape"),
+    ((20, 1.5, 10), TypeError, r"noise_shape\[1\]"),
+    ((20, 0, 10), ValueError, r"noise_shape\[1\]"),
+    ((20, -1, 10), ValueError, r"noise_shape\[1\]"),
+])
+def test_invalid_noise_shape(noise_shape, error, match):
+    with pytest.raises(error, match=match):
+        Dropout(0.5, noise_shape=noise_shape)
+
+
+def test_noise_shape_of_the_wrong_rank_is_reported_at_call():
+    with pytest.raises(ValueError, match=r"noise_shape=\(None, 1\) must have one entry per input axis"):
+        Dropout(0.5, noise_shape=(None, 1))(np.ones((2, 3, 4), "float32"), training=True)
+
+
+@pytest.mark.parametrize("kwargs,error,match", [
+    ({"rate": float("nan")}, ValueError, "rate"),
+    ({"rate": float("inf")}, ValueError, "rate"),
+    ({"rate": 0.5, "seed": "seven"}, TypeError, "seed"),
+    ({"rate": 0.5, "seed": 1.5}, TypeError, "seed"),
+])
+def test_invalid_rate_or_seed(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        Dropout(**kwargs)
+
+
+def test_nan_rate_no_longer_turns_the_output_into_nan():
+    with pytest.raises(ValueError, match="rate must be a number in"):
+        Dropout(float("nan"))
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int32"])
+def test_integer_inputs_are_refused_in_training_like_keras(dtype):
+    """Keras refuses them too; before, uint8 turned q = 0.5 into 0 and divided by it."""
+    x = np.full((2, 6), 10, dtype)
+    with pytest.raises(ValueError):
+        keras.layers.Dropout(0.5)(x, training=True)
+    for layer in (Dropout(0.5), Dropout(0.5, inverted=False)):
+        with pytest.raises(TypeError, match=f"float tensor.*got dtype {dtype}"):
+            layer(x, training=True)
+
+
+def test_classic_dropout_refuses_integer_inputs_at_inference():
+    """Scaling by q = 0.7 cannot be held by an int32 tensor (before, it silently returned 0s)."""
+    with pytest.raises(TypeError, match="got dtype int32"):
+        Dropout(0.3, inverted=False)(np.full((2, 3), 10, "int32"))
+
+
+def test_inverted_dropout_passes_integer_inputs_through_at_inference_like_keras():
+    x = np.arange(6, dtype="int32").reshape(2, 3)
+    ours, theirs = Dropout(0.3)(x), keras.layers.Dropout(0.3)(x)
+    assert ours.dtype == theirs.dtype
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_survival_probability_for_many_units_matches_the_central_binomial_closed_form():
+    """C(2m, m) / 4^m = (1 - 1/(8m) + O(1/m^2)) / sqrt(pi m); before, 100000 units overflowed."""
+    m = 50000
+    expected = (1 - 1 / (8 * m)) / math.sqrt(math.pi * m)
+    assert math.isclose(dropout_survival_probability(2 * m, m, 0.5), expected, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("n,k,rate", [(100000, 70000, 0.3), (100000, 69000, 0.3), (5000, 10, 0.999),
+                                      (20, 14, 0.3), (1, 1, 0.5), (7, 0, 0.2)])
+def test_survival_probability_matches_scipy(n, k, rate):
+    from scipy.stats import binom
+
+    assert math.isclose(dropout_survival_probability(n, k, rate), binom.pmf(k, n, 1 - rate),
+                        rel_tol=1e-8)
+
+
+@pytest.mark.parametrize("n,k,rate,expected", [(5, 5, 0.0, 1.0), (5, 4, 0.0, 0.0), (5, 0, 1.0, 1.0),
+                                               (5, 1, 1.0, 0.0), (0, 0, 0.4, 1.0)])
+def test_survival_probability_without_randomness(n, k, rate, expected):
+    assert dropout_survival_probability(n, k, rate) == expected

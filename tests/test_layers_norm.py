@@ -118,3 +118,175 @@ def test_mixed_precision_outputs_float16_with_float32_statistics(cls):
     y = half(x, training=True)
     assert keras.ops.convert_to_tensor(y).dtype == "float16"
     np.testing.assert_allclose(np.asarray(y, "float32"), full(x, training=True), atol=1e-2)
+
+
+def test_batchnorm_accepts_every_keras_constructor_argument_and_mirrors_its_config():
+    """Keras' full signature (renorm, renorm_clipping, renorm_momentum, synchronized, ...)."""
+    import inspect
+
+    keras_args = set(inspect.signature(keras.layers.BatchNormalization.__init__).parameters)
+    layer = BatchNorm(**{name: keras.layers.BatchNormalization().get_config()[name]
+                         for name in keras_args - {"self", "kwargs"}})
+    assert set(layer.get_config()) == set(keras.layers.BatchNormalization().get_config())
+
+
+RENORM_CASES = [((16, 6), -1, None), ((4, 5, 5, 8), -1, {"rmax": 1.3, "rmin": 0.8, "dmax": 0.4}),
+                ((4, 8, 5, 5), 1, {"rmax": 2.0})]
+
+
+@pytest.mark.parametrize("shape,axis,clipping", RENORM_CASES)
+def test_batch_renormalization_matches_keras(shape, axis, clipping):
+    """Outputs, input and gamma gradients, all five statistics and inference after 4 steps."""
+    import tensorflow as tf
+
+    kwargs = dict(axis=axis, momentum=0.9, renorm=True, renorm_momentum=0.7, renorm_clipping=clipping)
+    ours, theirs = BatchNorm(**kwargs), keras.layers.BatchNormalization(**kwargs)
+    ours.build(shape)
+    theirs.build(shape)
+    _randomise_affine(ours, theirs)
+    weights = tf.constant(_data(shape, seed=20))  # a loss whose gradient reaches every input
+    for step in range(4):
+        x = tf.constant(_data(shape, seed=step) * (1 + step))  # the scale drifts: r and d move
+        grads = []
+        for layer in (ours, theirs):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = layer(x, training=True)
+                loss = tf.reduce_sum(y * weights)
+            grads.append(tape.gradient(loss, [x, layer.gamma]))
+            if layer is ours:
+                y_ours = y
+        np.testing.assert_allclose(y_ours, y, atol=TOL)
+        for a, b in zip(*grads):
+            np.testing.assert_allclose(a, b, atol=1e-4)
+    for name in ("moving_mean", "moving_variance", "moving_stddev", "renorm_mean", "renorm_stddev"):
+        np.testing.assert_allclose(getattr(ours, name), getattr(theirs, name), atol=TOL, err_msg=name)
+    x = _data(shape, seed=9)
+    np.testing.assert_allclose(ours(x, training=False), theirs(x, training=False), atol=TOL)
+
+
+@pytest.mark.parametrize("make,match", [
+    (lambda: BatchNorm(renorm_momentum=1.5), "renorm_momentum"),
+    (lambda: BatchNorm(renorm_clipping={"rmax": 2.0}), "renorm_clipping"),
+    (lambda: BatchNorm(renorm=True, renorm_clipping={"rmin": 2.0, "rmax": 1.0}), "rmax"),
+    (lambda: BatchNorm(renorm=True, renorm_clipping={"rmin": -1.0}), "rmin"),
+    (lambda: BatchNorm(renorm=True, renorm_clipping={"rmin": float("nan")}), "rmin"),
+    (lambda: BatchNorm(renorm=True, renorm_clipping={"scale": 1.0}), "renorm_clipping"),
+    (lambda: BatchNorm(renorm="yes"), "renorm"),
+    (lambda: BatchNorm(synchronized=2), "synchronized"),
+    (lambda: BatchNorm(moving_mean_initializer="no_such_initializer"), "moving_mean_initializer"),
+    (lambda: LayerNorm(gamma_regularizer="no_such_regularizer"), "gamma_regularizer"),
+    (lambda: BatchNorm(momentum=float("nan")), "momentum"),
+    (lambda: LayerNorm(epsilon=float("nan")), "epsilon"),
+    (lambda: GroupNorm(epsilon=float("inf")), "epsilon"),
+])
+def test_invalid_renorm_and_keras_arguments(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+def test_renorm_clipping_must_be_a_dict():
+    with pytest.raises(TypeError, match="renorm_clipping"):
+        BatchNorm(renorm=True, renorm_clipping=[1.0, 2.0])
+
+
+def _masked_batch(seed=0):
+    """(batch, time, features) data whose padded steps hold large values, and its mask."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(1.0, 2.0, size=(6, 5, 3)).astype("float32")
+    mask = rng.random((6, 5)) < 0.6
+    mask[0] = False  # one fully padded example
+    x[~mask] = 50.0
+    return x, mask
+
+
+def test_batchnorm_leaves_masked_steps_out_of_the_statistics_like_keras():
+    x, mask = _masked_batch()
+    ours, theirs = BatchNorm(momentum=0.5), keras.layers.BatchNormalization(momentum=0.5)
+    for _ in range(2):
+        np.testing.assert_allclose(ours(x, training=True, mask=mask),
+                                   theirs(x, training=True, mask=mask), atol=TOL)
+    np.testing.assert_allclose(ours.moving_mean, theirs.moving_mean, atol=TOL)
+    np.testing.assert_allclose(ours.moving_variance, theirs.moving_variance, atol=TOL)
+    kept = x[mask]  # closed form: the numpy statistics of the unpadded steps
+    np.testing.assert_allclose(ours.moving_mean, 0.75 * kept.mean(0), rtol=1e-5)
+    np.testing.assert_allclose(ours.moving_variance, 0.25 + 0.75 * kept.var(0), rtol=1e-5)
+
+
+def test_batchnorm_masked_statistics_inside_a_model():
+    """An `Embedding(mask_zero=True)` mask reaches `call` and keeps padding out of the stats."""
+    tokens = np.array([[1, 2, 0, 0], [3, 0, 0, 0], [2, 3, 1, 0]])
+    embed = keras.layers.Embedding(4, 2, mask_zero=True)
+    norm = BatchNorm(momentum=0.0)
+    model = keras.Sequential([keras.Input((4,), dtype="int32"), embed, norm])
+    model(tokens, training=True)
+    vectors = np.asarray(embed(tokens))[tokens > 0]
+    np.testing.assert_allclose(norm.moving_mean, vectors.mean(0), atol=1e-6)
+    np.testing.assert_allclose(norm.moving_variance, vectors.var(0), atol=1e-6)
+
+
+def test_batchnorm_rejects_a_mask_of_the_wrong_rank():
+    x, _ = _masked_batch()
+    with pytest.raises(ValueError, match="mask"):
+        BatchNorm()(x, training=True, mask=np.ones((6,), bool))
+
+
+NORMS = [BatchNorm, LayerNorm, lambda **kw: GroupNorm(groups=2, **kw),
+         lambda **kw: BatchNorm(renorm=True, **kw)]
+
+
+@pytest.mark.parametrize("cls", NORMS)
+def test_mixed_precision_weights_are_float32_and_never_autocast(cls):
+    from course.keras_compat import autocasts
+
+    layer = cls(dtype="mixed_float16")
+    layer.build((8, 4))
+    assert layer.compute_dtype == "float16" and len(layer.weights) >= 2
+    for weight in layer.weights:
+        assert weight.dtype == "float32" and not autocasts(weight), weight.name
+
+
+def _float16_exact(x):
+    """`x` rounded to float16 and back, so a float16 layer and a float32 layer see equal inputs."""
+    return np.asarray(x, "float16").astype("float32")
+
+
+@pytest.mark.parametrize("cls", NORMS)
+def test_mixed_precision_computes_in_float32(cls):
+    """Inputs far from zero: float16 arithmetic would round the mean by up to 0.25, half a
+    standard deviation, so x - mean would be far off; float32 arithmetic matches a float32 layer
+    to the float16 rounding of the output."""
+    x = _float16_exact(1000.0 + 0.5 * _data((8, 4)))
+    half, full = cls(dtype="mixed_float16"), cls()
+    y_half, y_full = half(x, training=True), np.asarray(full(x, training=True))
+    np.testing.assert_allclose(np.asarray(y_half, "float32"), y_full, atol=4e-3)
+
+
+def test_mixed_precision_batchnorm_statistics_accumulate_in_float32():
+    """Moving averages read and written as float16 would carry ~1e-3 rounding errors."""
+    half, full = BatchNorm(dtype="mixed_float16", momentum=0.9), BatchNorm(momentum=0.9)
+    for step in range(5):
+        x = _float16_exact(_data((16, 4), seed=step))
+        half(x, training=True)
+        full(x, training=True)
+    np.testing.assert_allclose(half.moving_mean, full.moving_mean, rtol=1e-6)
+    np.testing.assert_allclose(half.moving_variance, full.moving_variance, rtol=1e-6)
+
+
+def test_mixed_precision_batchnorm_inference_uses_float32_statistics():
+    """A running variance beyond float16's maximum (65504) still normalises correctly."""
+    layer = BatchNorm(dtype="mixed_float16")
+    layer.build((None, 3))
+    layer.moving_mean.assign(np.full(3, 1000.0, "float32"))
+    layer.moving_variance.assign(np.full(3, 70000.0, "float32"))
+    x = _float16_exact(1000.0 + 300.0 * _data((5, 3)))
+    expected = (x - 1000.0) / np.sqrt(70000.0 + 1e-3)
+    np.testing.assert_allclose(np.asarray(layer(x), "float32"), expected, atol=2e-3)
+
+
+def test_integer_inputs_are_normalised_in_float32_like_keras():
+    x = np.array([[1, 4], [3, 8], [5, 0]], "int32")
+    ours, theirs = BatchNorm(), keras.layers.BatchNormalization()
+    y = ours(x, training=True)
+    assert keras.backend.standardize_dtype(y.dtype) == "float32"
+    np.testing.assert_allclose(y, theirs(x, training=True), atol=TOL)

@@ -10,22 +10,31 @@ from course.validation import check_axis, check_number
 
 
 class NormalizationBase(keras.layers.Layer):
-    """Base class holding epsilon, the optional affine parameters and their config."""
+    """Base class holding epsilon, the optional affine parameters and their config.
+
+    Every weight is created with ``autocast=False``: under a ``mixed_float16`` policy the
+    statistics and gamma/beta stay float32 and are read as float32 inside `call`, which
+    computes in float32 too and casts only the output to the float16 compute dtype.
+    """
 
     def __init__(self, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
                  beta_constraint=None, gamma_constraint=None, **kwargs):
-        check_number("epsilon", epsilon, 0, low_open=True)
+        epsilon = float(check_number("epsilon", epsilon, 0, low_open=True))
+        resolved = {name: resolve(name, value, getter) for name, value, getter in (
+            ("beta_initializer", beta_initializer, keras.initializers.get),
+            ("gamma_initializer", gamma_initializer, keras.initializers.get),
+            ("beta_regularizer", beta_regularizer, keras.regularizers.get),
+            ("gamma_regularizer", gamma_regularizer, keras.regularizers.get),
+            ("beta_constraint", beta_constraint, keras.constraints.get),
+            ("gamma_constraint", gamma_constraint, keras.constraints.get),
+        )}
         super().__init__(**kwargs)
-        self.epsilon = float(epsilon)
+        self.epsilon = epsilon
         self.center = bool(center)
         self.scale = bool(scale)
-        self.beta_initializer = keras.initializers.get(beta_initializer)
-        self.gamma_initializer = keras.initializers.get(gamma_initializer)
-        self.beta_regularizer = keras.regularizers.get(beta_regularizer)
-        self.gamma_regularizer = keras.regularizers.get(gamma_regularizer)
-        self.beta_constraint = keras.constraints.get(beta_constraint)
-        self.gamma_constraint = keras.constraints.get(gamma_constraint)
+        for name, value in resolved.items():
+            setattr(self, name, value)
         self.supports_masking = True
 
     def channel_axis(self, input_shape):
@@ -35,14 +44,19 @@ class NormalizationBase(keras.layers.Layer):
             raise ValueError(f"axis={self.axis} of the input shape {input_shape} must be known")
         return axis, input_shape[axis]
 
+    def add_float32_weight(self, name, shape, initializer, trainable=False, **options):
+        """A weight in the variable dtype (float32 under mixed precision), never autocast."""
+        return self.add_weight(name=name, shape=shape, initializer=initializer,
+                               trainable=trainable, autocast=False, **options)
+
     def build_affine(self, shape):
         """Create gamma and beta of `shape` (when `scale`/`center` ask for them)."""
-        self.gamma = self.add_weight(
-            name="gamma", shape=shape, initializer=self.gamma_initializer,
+        self.gamma = self.add_float32_weight(
+            "gamma", shape, self.gamma_initializer, trainable=True,
             regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
         ) if self.scale else None
-        self.beta = self.add_weight(
-            name="beta", shape=shape, initializer=self.beta_initializer,
+        self.beta = self.add_float32_weight(
+            "beta", shape, self.beta_initializer, trainable=True,
             regularizer=self.beta_regularizer, constraint=self.beta_constraint,
         ) if self.center else None
 
@@ -57,6 +71,10 @@ class NormalizationBase(keras.layers.Layer):
         if self.beta is not None:
             x_hat = x_hat + ops.reshape(ops.cast(self.beta, x_hat.dtype), param_shape)
         return x_hat
+
+    def to_compute_dtype(self, y):
+        """The float32 result `y` in the layer's compute dtype (float16 under mixed precision)."""
+        return ops.cast(y, self.compute_dtype)
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -75,6 +93,15 @@ class NormalizationBase(keras.layers.Layer):
         return config
 
 
+def resolve(name, value, getter):
+    """`getter(value)` (e.g. `keras.initializers.get`), with an error naming the argument."""
+    try:
+        return getter(value)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"{name} must be a Keras identifier (such as 'zeros' or 'l2'), a "
+                         f"config dict or an object; {error}") from None
+
+
 def broadcast_shape(ndim, axes, sizes):
     """Shape that places `sizes` on `axes` and 1 elsewhere, for broadcasting parameters."""
     shape = [1] * ndim
@@ -84,5 +111,6 @@ def broadcast_shape(ndim, axes, sizes):
 
 
 def upcast(x):
-    """Compute statistics in float32 for float16/bfloat16 inputs, as Keras does."""
-    return ops.cast(x, "float32") if x.dtype in ("float16", "bfloat16") else x
+    """`x` in at least float32 (float16, bfloat16 and integer inputs become float32, float64
+    stays): the statistics of half-precision inputs overflow or lose their digits otherwise."""
+    return ops.cast(x, keras.backend.result_type(x.dtype, "float32"))

@@ -17,6 +17,14 @@ class GroupNorm(NormalizationBase):
     Args:
         groups: number of groups; must divide the channel count. -1 means one channel per group.
         axis: the channel axis.
+        epsilon: added to the variance inside the square root, > 0.
+        center, scale: learn beta and gamma (one per channel).
+        **kwargs: the initializers, regularizers and constraints of beta and gamma, and the
+            base layer arguments (`name`, `dtype`, ...).
+
+    Call arguments:
+        inputs: a float tensor whose channel axis size is known. A mask passes through
+            unchanged and, as in Keras, does not enter the statistics.
     """
 
     def __init__(self, groups=32, axis=-1, epsilon=1e-3, center=True, scale=True, **kwargs):
@@ -49,8 +57,7 @@ class GroupNorm(NormalizationBase):
         reduce = [i for i in range(1, len(grouped_shape)) if i != axis]
         mean, variance = ops.moments(grouped, axes=reduce, keepdims=True)
         x_hat = ops.reshape((grouped - mean) * ops.rsqrt(variance + self.epsilon), shape)
-        out = self.affine(x_hat, self._param_shape)
-        return ops.cast(out, inputs.dtype)
+        return self.to_compute_dtype(self.affine(x_hat, self._param_shape))
 
     def get_config(self):
         config = super().get_config()

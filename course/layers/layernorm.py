@@ -12,7 +12,19 @@ from course.validation import check_axis, check_number
 
 @keras.saving.register_keras_serializable(package="course")
 class LayerNorm(NormalizationBase):
-    """Normalise each example over `axis` (an int or a list of ints); mirrors `LayerNormalization`."""
+    """Normalise each example over `axis`; mirrors `keras.layers.LayerNormalization`.
+
+    Args:
+        axis: the normalised axis, or a list of them; gamma and beta have their shape.
+        epsilon: added to the variance inside the square root, > 0.
+        center, scale: learn beta and gamma.
+        **kwargs: the initializers, regularizers and constraints of beta and gamma, and the
+            base layer arguments (`name`, `dtype`, ...).
+
+    Call arguments:
+        inputs: a float tensor whose `axis` sizes are known. A mask passes through unchanged
+            (statistics are per example, so padding elsewhere does not enter them).
+    """
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, **kwargs):
         axes = list(axis) if isinstance(axis, (list, tuple)) else [axis]
@@ -36,7 +48,7 @@ class LayerNorm(NormalizationBase):
     def call(self, inputs):
         x = upcast(inputs)
         mean, variance = ops.moments(x, axes=self._axes, keepdims=True)
-        return ops.cast(self.normalize(x, mean, variance, self._param_shape), inputs.dtype)
+        return self.to_compute_dtype(self.normalize(x, mean, variance, self._param_shape))
 
     def get_config(self):
         config = super().get_config()

@@ -8,6 +8,7 @@ import numbers
 import keras
 from keras import ops
 
+from course.keras_compat import DecayInUpdateStep, uses_weight_decay, variable_index
 from course.validation import check_number
 
 
@@ -31,7 +32,7 @@ def check_beta(name, value):
     return float(check_number(name, value, 0, 1, high_open=True))
 
 
-class CourseOptimizer(keras.optimizers.Optimizer):
+class CourseOptimizer(DecayInUpdateStep, keras.optimizers.Optimizer):
     """Keras `Optimizer` that validates the shared arguments and leaves weight decay to `decay`.
 
     Subclasses implement `build` (slots via `add_variable_from_reference`) and `update_step`,
@@ -50,9 +51,6 @@ class CourseOptimizer(keras.optimizers.Optimizer):
             global_clipnorm=check_optional_positive("global_clipnorm", global_clipnorm),
             **kwargs)
 
-    def _apply_weight_decay(self, variables):
-        """Disabled: the decay happens per variable in `update_step` (see `decay`)."""
-
     def decay(self, variable, learning_rate):
         """Decoupled weight decay (Loshchilov & Hutter): w <- w - lr * weight_decay * w.
 
@@ -60,7 +58,7 @@ class CourseOptimizer(keras.optimizers.Optimizer):
         adaptive optimizer the shrinkage is not divided by sqrt(v). Variables excluded with
         `exclude_from_weight_decay` are skipped.
         """
-        if self.weight_decay is None or not self._use_weight_decay(variable):
+        if self.weight_decay is None or not uses_weight_decay(self, variable):
             return
         wd = ops.cast(self.weight_decay, variable.dtype)
         self.assign(variable, variable - variable * wd * learning_rate)
@@ -71,4 +69,4 @@ class CourseOptimizer(keras.optimizers.Optimizer):
 
     def slot(self, slots, variable):
         """The slot of `slots` that belongs to `variable`."""
-        return slots[self._get_variable_index(variable)]
+        return slots[variable_index(self, variable)]
