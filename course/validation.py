@@ -42,6 +42,13 @@ def check_number(name, value, low=None, high=None, low_open=False, high_open=Fal
     return value
 
 
+def check_seed(seed, name="seed"):
+    """A seed is None (fresh randomness) or a non-negative int."""
+    if seed is not None:
+        check_number(name, seed, 0, integer=True)
+    return seed
+
+
 def check_choice(name, value, choices):
     """Raise unless `value` is one of `choices`; the message lists them."""
     try:

@@ -238,3 +238,80 @@ def test_catalog_lists_every_family_and_documents_factor_one():
     assert all(r[3] for r in rows)
     for family in augment.FAMILIES:
         assert augment.available(family)
+
+
+@pytest.mark.parametrize("cls", [augment.MixUp, augment.CutMix])
+@pytest.mark.parametrize("labels,match", [
+    (np.array([0, 1, 2, 0, 1, 2]), r"got int64 labels of shape \(6,\); class indices cannot be mixed"),
+    (np.array([[0], [1], [2], [0], [1], [2]]), r"shape \(6, 1\); class indices cannot be mixed"),
+    (np.array([0.0, 1, 2, 0, 1, 2], "float32"), r"got float32 labels of shape \(6,\)"),
+    (LABELS[:4], "labels must have one row per image: 6 images, got 4 label rows"),
+])
+def test_mixing_refuses_labels_it_cannot_blend(cls, labels, match):
+    # CutMix used to broadcast class indices into (6, 6) "labels" with values like 1.875
+    layer = cls(0.4, seed=0)
+    with pytest.raises(ValueError, match=match):
+        layer((IMAGES, labels))
+    with pytest.raises(ValueError, match=match):
+        layer({"images": IMAGES, "labels": labels}, training=False)
+
+
+def test_mixing_accepts_integer_one_hot_and_binary_soft_labels():
+    out = augment.MixUp(0.4, seed=0)((IMAGES, LABELS.astype("int32")))
+    np.testing.assert_allclose(np.asarray(out[1]).sum(-1), 1.0, atol=1e-6)
+    binary = RNG.uniform(0, 1, (6, 1)).astype("float32")
+    assert np.asarray(augment.CutMix(seed=0)((IMAGES, binary))[1]).shape == (6, 1)
+
+
+@pytest.mark.parametrize("call,error,argument", [
+    (lambda: augment.build("rotation", float("nan")), ValueError, "factor"),
+    (lambda: augment.build("rotation", 0.1, value_range=(0, float("inf"))), ValueError, r"value_range\[1\]"),
+    (lambda: augment.build("rotation", 0.1, seed=-1), ValueError, "seed"),
+    (lambda: augment.FusedGeometric(rotation=float("nan")), ValueError, "rotation"),
+    (lambda: augment.FusedGeometric(fill_value=float("inf")), ValueError, "fill_value"),
+    (lambda: augment.FusedGeometric(data_format="channels_first"), ValueError, "data_format"),
+    (lambda: augment.RandomGamma(factor=(0.1, float("nan"))), ValueError, r"factor\[1\]"),
+    (lambda: augment.TrivialAugment(resampler="cuda"), ValueError, "resampler"),
+    (lambda: augment.RandomApply("flip"), TypeError, "layer must be a keras.layers.Layer"),
+    (lambda: augment.PerClassAugment(keras.layers.Identity(), keras.layers.Identity(), [1, -2]),
+     ValueError, r"strong_classes\[i\]"),
+])
+def test_bad_arguments_fail_before_keras_initialises_the_layer(monkeypatch, call, error, argument):
+    """Validation runs before `Layer.__init__`: a refused layer never got a name or a tracker."""
+    started = []
+    original = keras.layers.Layer.__init__
+
+    def spy(self, *args, **kwargs):
+        started.append(type(self).__name__)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(keras.layers.Layer, "__init__", spy)
+    with pytest.raises(error, match=argument):
+        call()
+    assert started in ([], ["Identity", "Identity"])  # only the two valid sub-layers were built
+
+
+def test_fused_geometric_is_a_keras_image_augmentation_layer():
+    from course.keras_compat import image_preprocessing_layer
+    base = image_preprocessing_layer()
+    assert issubclass(keras.layers.RandomRotation, base)  # the hook class Keras' layers share
+    for hook in ("get_random_transformation", "transform_images", "transform_labels",
+                 "transform_segmentation_masks"):
+        assert callable(getattr(base, hook))
+    layer = augment.FusedGeometric(rotation=0.3, zoom=0.3, seed=4)
+    assert isinstance(layer, base) and "call" not in vars(augment.FusedGeometric)
+
+
+def test_fused_geometric_warps_masks_like_images_and_keeps_labels():
+    # a mask equal to a constant-per-region integer image must follow the image's warp exactly
+    mask = np.repeat(np.repeat(np.arange(16).reshape(1, 4, 4, 1), 4, 1), 4, 2)
+    mask = np.broadcast_to(mask, (6, 16, 16, 1)).astype("int32")
+    layer = augment.FusedGeometric(flip="horizontal", rotation=0.25, interpolation="nearest",
+                                   resampler="tf", seed=2)
+    out = layer({"images": mask.astype("float32"), "labels": LABELS, "segmentation_masks": mask})
+    np.testing.assert_array_equal(np.asarray(out["segmentation_masks"]), np.asarray(out["images"]))
+    assert not np.array_equal(np.asarray(out["images"]), mask)
+    np.testing.assert_array_equal(np.asarray(out["labels"]), LABELS)
+    single = layer(IMAGES[0])
+    assert tuple(single.shape) == IMAGES[0].shape
+    np.testing.assert_array_equal(np.asarray(layer(IMAGES, training=False)), IMAGES)

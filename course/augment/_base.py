@@ -5,12 +5,11 @@ The factor convention (used by `course.augment.build` for every technique): ``fa
 strength in [0, 1]; 0 is the identity and 1 the technique's documented maximum (see
 `course.augment.catalog()`); each image draws its own magnitude uniformly up to that strength.
 """
-import numbers
 
 import keras
 from keras import ops
 
-from course.validation import check_choice, check_number
+from course.validation import check_choice, check_number, check_seed
 
 
 def check_factor(name, value, signed=False):
@@ -34,20 +33,13 @@ def check_factor(name, value, signed=False):
 
 def check_value_range(value_range):
     """Validate a (low, high) pixel range such as (0, 1) or (0, 255)."""
-    if not isinstance(value_range, (tuple, list)) or len(value_range) != 2 or not all(
-            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value_range):
+    if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:
         raise ValueError(f"value_range must be a (low, high) pair of numbers, got {value_range!r}")
-    low, high = value_range
+    low = check_number("value_range[0]", value_range[0])
+    high = check_number("value_range[1]", value_range[1])
     if not low < high:
         raise ValueError(f"value_range must have low < high, got {value_range!r}")
     return float(low), float(high)
-
-
-def check_seed(seed):
-    """A seed is None (fresh randomness) or a non-negative int."""
-    if seed is not None:
-        check_number("seed", seed, 0, integer=True)
-    return seed
 
 
 def uniform(shape, low, high, seed):
@@ -68,14 +60,15 @@ class ImageAugmentation(keras.layers.Layer):
     """Base of the course's random image layers: (H, W, C) or (N, H, W, C) in, same shape and
     dtype out, values kept in `value_range`; the identity when ``training=False``.
 
-    Subclasses implement `augment(images)` on a float32 batch and list their own arguments in
-    `get_config`.
+    Subclasses implement `augment(images)` on a float32 batch, validate their own arguments
+    before calling ``super().__init__`` (so a bad one leaves no half-built layer) and list them
+    in `get_config`.
     """
 
     def __init__(self, value_range=(0, 1), seed=None, **kwargs):
+        value_range, seed = check_value_range(value_range), check_seed(seed)
         super().__init__(**kwargs)
-        self.value_range = check_value_range(value_range)
-        self.seed = check_seed(seed)
+        self.value_range, self.seed = value_range, seed
         self.generator = keras.random.SeedGenerator(seed)
         self._convert_input_args = False
         self._allow_non_tensor_positional_args = True

@@ -10,8 +10,10 @@ import math
 import keras
 from keras import ops
 
-from course.augment._base import ImageAugmentation, as_batch, check_factor, uniform
+from course.augment._base import (ImageAugmentation, check_factor, check_seed, check_value_range,
+                                   uniform)
 from course.augment.warp import FILL_MODES, INTERPOLATIONS, RESAMPLERS, centered, warp
+from course.keras_compat import image_preprocessing_layer
 from course.validation import check_choice, check_number
 
 MAX_ROTATION_DEGREES = 180.0  # rotation=1 -> angles in +-180 degrees
@@ -59,7 +61,7 @@ def translation_matrices(dx, dy):
 
 
 @keras.saving.register_keras_serializable(package="course")
-class FusedGeometric(ImageAugmentation):
+class FusedGeometric(image_preprocessing_layer()):
     """Random flip, rotation, zoom, translation and shear as ONE projective warp per image.
 
     Applied in that order (flip first): the per-image output->input matrix is
@@ -67,24 +69,45 @@ class FusedGeometric(ImageAugmentation):
     Strengths are in [0, 1] (1 = the module maxima) or (low, high) pairs in [-1, 1] for a fixed
     range; `flip` is a mode or None, flipped with `flip_probability`. `resampler="xla"` keeps
     uint8 images in uint8 and is the fast CPU path; "tf" supports the reflect and wrap fills.
+
+    A Keras image augmentation layer: `get_random_transformation` draws the per-image warps
+    and `transform_images` applies them, so a dict {"images", "labels", "segmentation_masks"}
+    gets the same warp on images and masks (masks resampled nearest) and labels pass through.
+
+    Call arguments:
+        data: images (H, W, C) or (N, H, W, C), or a dict with an "images" key.
+        training: the identity when False.
     """
+
+    _USE_BASE_FACTOR = False
 
     def __init__(self, flip="horizontal", flip_probability=0.5, rotation=0.0, zoom=0.0,
                  translation=0.0, shear=0.0, fill_mode="constant", fill_value=0.0,
-                 interpolation="bilinear", resampler="xla", value_range=(0, 1), seed=None, **kwargs):
-        super().__init__(value_range=value_range, seed=seed, **kwargs)
+                 interpolation="bilinear", resampler="xla", value_range=(0, 1), seed=None,
+                 data_format=None, **kwargs):
         if flip is not None:
             check_choice("flip", flip, FLIP_MODES)
-        self.flip = flip
-        self.flip_probability = check_number("flip_probability", flip_probability, 0, 1)
-        self.rotation = check_factor("rotation", rotation, signed=True)
-        self.zoom = check_factor("zoom", zoom, signed=True)
-        self.translation = check_factor("translation", translation, signed=True)
-        self.shear = check_factor("shear", shear, signed=True)
-        self.fill_mode = check_choice("fill_mode", fill_mode, FILL_MODES)
-        self.fill_value = check_number("fill_value", fill_value)
-        self.interpolation = check_choice("interpolation", interpolation, INTERPOLATIONS)
-        self.resampler = check_choice("resampler", resampler, RESAMPLERS)
+        settings = {
+            "flip": flip,
+            "flip_probability": check_number("flip_probability", flip_probability, 0, 1),
+            "rotation": check_factor("rotation", rotation, signed=True),
+            "zoom": check_factor("zoom", zoom, signed=True),
+            "translation": check_factor("translation", translation, signed=True),
+            "shear": check_factor("shear", shear, signed=True),
+            "fill_mode": check_choice("fill_mode", fill_mode, FILL_MODES),
+            "fill_value": check_number("fill_value", fill_value),
+            "interpolation": check_choice("interpolation", interpolation, INTERPOLATIONS),
+            "resampler": check_choice("resampler", resampler, RESAMPLERS),
+            "value_range": check_value_range(value_range),
+            "seed": check_seed(seed),
+        }
+        if data_format not in (None, "channels_last"):
+            raise ValueError(f"data_format must be None or 'channels_last' (the warp reads "
+                             f"(N, H, W, C) images), got {data_format!r}")
+        super().__init__(data_format="channels_last", **kwargs)
+        for name, value in settings.items():
+            setattr(self, name, value)
+        self.generator = keras.random.SeedGenerator(seed)
 
     def matrices(self, batch, height, width):
         """Draw the per-image (N, 3, 3) centre-relative output->input maps."""
@@ -113,20 +136,47 @@ class FusedGeometric(ImageAugmentation):
                                          draw(self.translation, MAX_TRANSLATION) * h)
         return m
 
-    def call(self, images, training=True):
+    def get_random_transformation(self, data, training=True, seed=None):
+        """Keras' hook: the (N, 8) warps for this batch (None when not training)."""
+        if not training:
+            return None
+        images = data["images"] if isinstance(data, dict) else data
+        shape = ops.shape(images)
+        if len(shape) == 3:  # a single image: Keras adds the batch axis before transforming
+            shape = (1, *shape)
+        return centered(self.matrices(shape[0], shape[1], shape[2]), shape[1], shape[2])
+
+    def transform_images(self, images, transformation, training=True):
+        """Keras' hook: one resampling of the batch (uint8 stays uint8 with the xla resampler)."""
         if not training:
             return images
-        x, batched = as_batch(images)
-        shape = ops.shape(x)
-        transforms = centered(self.matrices(shape[0], shape[1], shape[2]), shape[1], shape[2])
-        out = warp(x, transforms, self.fill_mode, self.fill_value, self.interpolation, self.resampler)
-        return out if batched else out[0]
+        return warp(images, transformation, self.fill_mode, self.fill_value, self.interpolation,
+                    self.resampler)
+
+    def transform_labels(self, labels, transformation, training=True):
+        """Class labels do not change under a geometric warp."""
+        return labels
+
+    def transform_segmentation_masks(self, segmentation_masks, transformation, training=True):
+        """The images' warp, resampled nearest so class ids are never blended."""
+        if not training:
+            return segmentation_masks
+        return warp(segmentation_masks, transformation, self.fill_mode, 0.0, "nearest",
+                    self.resampler)
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        raise NotImplementedError("FusedGeometric does not transform bounding boxes; use "
+                                  "Keras' Random* layers with bounding_box_format for detection")
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
 
     def get_config(self):
         return {**super().get_config(), "flip": self.flip, "flip_probability": self.flip_probability,
                 "rotation": self.rotation, "zoom": self.zoom, "translation": self.translation,
                 "shear": self.shear, "fill_mode": self.fill_mode, "fill_value": self.fill_value,
-                "interpolation": self.interpolation, "resampler": self.resampler}
+                "interpolation": self.interpolation, "resampler": self.resampler,
+                "value_range": self.value_range, "seed": self.seed}
 
 
 RandomAffine = FusedGeometric
@@ -142,9 +192,10 @@ class RandomResizedCrop(ImageAugmentation):
     """
 
     def __init__(self, factor=0.2, interpolation="bilinear", value_range=(0, 1), seed=None, **kwargs):
+        factor = check_factor("factor", factor)
+        check_choice("interpolation", interpolation, INTERPOLATIONS)
         super().__init__(value_range=value_range, seed=seed, **kwargs)
-        self.factor = check_factor("factor", factor)
-        self.interpolation = check_choice("interpolation", interpolation, INTERPOLATIONS)
+        self.factor, self.interpolation = factor, interpolation
 
     def augment(self, images):
         shape = ops.shape(images)

@@ -8,6 +8,7 @@ fractional box, so its label weight and the pasted area differ by up to a row an
 Both accept a tuple (images, labels) or Keras' dict {"images": ..., "labels": ...}.
 """
 import keras
+import numpy as np
 from keras import ops
 
 from course.augment._base import as_batch, check_seed, per_image_choice
@@ -23,6 +24,31 @@ def _unpack(data):
                      f"{{'images': ..., 'labels': ...}}, got {type(data).__name__}")
 
 
+def _shape_and_dtype(x):
+    """Static shape and dtype name of an array, tensor or KerasTensor (lists become arrays)."""
+    if not hasattr(x, "shape"):
+        x = np.asarray(x)
+    return tuple(x.shape), keras.backend.standardize_dtype(x.dtype)
+
+
+def check_mixable(images, labels):
+    """Mixing blends label rows, so `labels` must be one-hot or soft: shape (batch, classes),
+    one row per image. Integer class indices (shape (batch,) or (batch, 1)) would be blended
+    into meaningless numbers, so they are refused with the conversion to use."""
+    (image_shape, _), (shape, dtype) = _shape_and_dtype(images), _shape_and_dtype(labels)
+    indices = len(shape) == 1 or (len(shape) == 2 and shape[1] == 1 and "int" in dtype)
+    if indices or len(shape) != 2:
+        hint = "; class indices cannot be mixed: pass keras.ops.one_hot(labels, num_classes)"
+        raise ValueError(f"labels must be one-hot or soft labels of shape (batch, classes), got "
+                         f"{dtype} labels of shape {shape}" + (hint if indices else ""))
+    if len(image_shape) != 4:
+        raise ValueError(f"images must be a batch of shape (batch, height, width, channels), "
+                         f"got shape {image_shape}")
+    if None not in (shape[0], image_shape[0]) and shape[0] != image_shape[0]:
+        raise ValueError(f"labels must have one row per image: {image_shape[0]} images, "
+                         f"got {shape[0]} label rows")
+
+
 def _pack(images, labels, kind):
     return {"images": images, "labels": labels} if kind == "dict" else (images, labels)
 
@@ -31,12 +57,17 @@ class _Mixing(keras.layers.Layer):
     """Shared pairing, seeding and config of the mixing layers."""
 
     def __init__(self, factor=1.0, seed=None, **kwargs):
+        check_number("factor", factor, 0, 1, low_open=True)
+        check_seed(seed)
         super().__init__(**kwargs)
-        self.factor = check_number("factor", factor, 0, 1, low_open=True)
-        self.seed = check_seed(seed)
+        self.factor, self.seed = factor, seed
         self.generator = keras.random.SeedGenerator(seed)
         self._convert_input_args = False
         self._allow_non_tensor_positional_args = True
+
+    def __call__(self, data, *args, **kwargs):
+        check_mixable(*_unpack(data)[:2])  # before Keras wraps the error in its call context
+        return super().__call__(data, *args, **kwargs)
 
     def call(self, data, training=True):
         images, labels, kind = _unpack(data)
@@ -100,10 +131,12 @@ class RandomApply(keras.layers.Layer):
     """Apply `layer` to each image independently with probability `rate` (else pass it through)."""
 
     def __init__(self, layer, rate=0.5, seed=None, **kwargs):
+        if not isinstance(layer, keras.layers.Layer):
+            raise TypeError(f"layer must be a keras.layers.Layer, got {type(layer).__name__}")
+        check_number("rate", rate, 0, 1)
+        check_seed(seed)
         super().__init__(**kwargs)
-        self.layer = layer
-        self.rate = check_number("rate", rate, 0, 1)
-        self.seed = check_seed(seed)
+        self.layer, self.rate, self.seed = layer, rate, seed
         self.generator = keras.random.SeedGenerator(seed)
 
     def build(self, input_shape):

@@ -25,9 +25,17 @@ class PerClassAugment(keras.layers.Layer):
     """
 
     def __init__(self, weak, strong, strong_classes, **kwargs):
-        super().__init__(**kwargs)
+        for name, layer in (("weak", weak), ("strong", strong)):
+            if not isinstance(layer, keras.layers.Layer):
+                raise TypeError(f"{name} must be a keras.layers.Layer, got {type(layer).__name__}")
+        if isinstance(strong_classes, (str, bytes)) or not hasattr(strong_classes, "__iter__"):
+            raise TypeError(f"strong_classes must be a list of class ids, got {strong_classes!r}")
+        strong_classes = tuple(strong_classes)
         if not strong_classes:
             raise ValueError("strong_classes must name at least one class, got an empty list")
+        for c in strong_classes:
+            check_number("strong_classes[i]", c, 0, integer=True)
+        super().__init__(**kwargs)
         self.weak, self.strong = weak, strong
         self.strong_classes = tuple(int(c) for c in strong_classes)
         self._convert_input_args = False

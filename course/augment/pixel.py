@@ -19,8 +19,9 @@ class RandomGamma(ImageAugmentation):
     """x -> low + span * ((x - low) / span) ** gamma with log(gamma) in +-factor*ln(3)."""
 
     def __init__(self, factor=0.3, value_range=(0, 1), seed=None, **kwargs):
+        factor = check_factor("factor", factor, signed=True)
         super().__init__(value_range=value_range, seed=seed, **kwargs)
-        self.factor = check_factor("factor", factor, signed=True)
+        self.factor = factor
 
     def augment(self, images):
         low, high = self.factor
@@ -42,8 +43,9 @@ class RandomGaussianNoise(ImageAugmentation):
     """
 
     def __init__(self, factor=0.1, value_range=(0, 1), seed=None, **kwargs):
+        factor = check_factor("factor", factor)
         super().__init__(value_range=value_range, seed=seed, **kwargs)
-        self.factor = check_factor("factor", factor)
+        self.factor = factor
 
     def augment(self, images):
         low, high = self.factor
@@ -60,8 +62,9 @@ class SaltAndPepper(ImageAugmentation):
     """Set a random fraction of pixels (up to factor * 25 %) to the range's min or max."""
 
     def __init__(self, factor=0.1, value_range=(0, 1), seed=None, **kwargs):
+        factor = check_factor("factor", factor)
         super().__init__(value_range=value_range, seed=seed, **kwargs)
-        self.factor = check_factor("factor", factor)
+        self.factor = factor
 
     def augment(self, images):
         shape = ops.shape(images)
@@ -100,12 +103,12 @@ class RandomMotionBlur(ImageAugmentation):
     """
 
     def __init__(self, factor=0.5, kernel_size=7, value_range=(0, 1), seed=None, **kwargs):
-        super().__init__(value_range=value_range, seed=seed, **kwargs)
-        self.factor = check_factor("factor", factor)
+        factor = check_factor("factor", factor)
         check_number("kernel_size", kernel_size, 3, integer=True)
         if kernel_size % 2 == 0:
-            raise ValueError(f"kernel_size must be odd, got {kernel_size}")
-        self.kernel_size = kernel_size
+            raise ValueError(f"kernel_size must be an odd int >= 3, got {kernel_size}")
+        super().__init__(value_range=value_range, seed=seed, **kwargs)
+        self.factor, self.kernel_size = factor, kernel_size
 
     def augment(self, images):
         shape = tf.shape(images)
@@ -135,8 +138,9 @@ class RandomSolarize(ImageAugmentation):
     """
 
     def __init__(self, factor=0.3, value_range=(0, 1), seed=None, **kwargs):
+        factor = check_factor("factor", factor)
         super().__init__(value_range=value_range, seed=seed, **kwargs)
-        self.factor = check_factor("factor", factor)
+        self.factor = factor
 
     def augment(self, images):
         low, high = self.factor

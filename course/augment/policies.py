@@ -8,9 +8,9 @@ computed batch-wide with per-image magnitudes and selected per image.
 import keras
 from keras import ops
 
-from course.augment._base import ImageAugmentation, check_factor, uniform
+from course.augment._base import ImageAugmentation, check_choice, check_factor, uniform
 from course.augment.geometric import (rotation_matrices, shear_matrices, translation_matrices)
-from course.augment.warp import centered, warp
+from course.augment.warp import RESAMPLERS, centered, warp
 
 OPS = ("Identity", "ShearX", "ShearY", "TranslateX", "TranslateY", "Rotate", "Brightness",
        "Color", "Contrast", "Sharpness", "Posterize", "Solarize", "AutoContrast", "Equalize",
@@ -140,9 +140,10 @@ class _Policy(ImageAugmentation):
     """Shared set-up: strength, resampler, the value-range round trip to [0, 1]."""
 
     def __init__(self, factor=1.0, resampler="xla", value_range=(0, 1), seed=None, **kwargs):
+        factor = check_factor("factor", factor)
+        check_choice("resampler", resampler, RESAMPLERS)
         super().__init__(value_range=value_range, seed=seed, **kwargs)
-        self.factor = check_factor("factor", factor)
-        self.resampler = resampler
+        self.factor, self.resampler = factor, resampler
         self.equalizer = keras.layers.Equalization(value_range=(0, 255))
 
     def build(self, input_shape):

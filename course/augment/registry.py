@@ -12,8 +12,8 @@ from typing import Callable
 import keras
 
 from course.augment import geometric, mixing, pixel, policies
-from course.augment._base import check_factor
-from course.validation import check_choice, check_number
+from course.augment._base import check_factor, check_value_range
+from course.validation import check_choice, check_number, check_seed
 
 KERAS_CV_HINT = "pip install 'course[keras-cv]'"
 
@@ -171,6 +171,6 @@ def build(name, factor=None, value_range=(0, 1), seed=None, **options):
     technique = TECHNIQUES[name]
     factor = technique.default if factor is None else factor
     check_number("factor", factor, 0, 1)
-    if not (isinstance(value_range, (tuple, list)) and len(value_range) == 2):
-        raise ValueError(f"value_range must be a (low, high) pair, got {value_range!r}")
-    return technique.make(float(factor), tuple(value_range), seed, **options)
+    value_range = check_value_range(value_range)
+    check_seed(seed)
+    return technique.make(float(factor), value_range, seed, **options)

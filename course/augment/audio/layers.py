@@ -9,10 +9,12 @@ import tensorflow as tf
 
 from course.augment.audio.mixing import check_snr_range, mix_at_snr
 from course.augment.audio.stretch import HOP, N_FFT, fit_length, pitch_shift, time_stretch
-from course.validation import check_choice, check_number
+from course.validation import check_choice, check_number, check_seed
 
 
 def _check_range(name, value, low=None, low_open=False):
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a (low, high) pair of numbers, got {value!r}")
     lo, hi = value
     for v in value:
         check_number(name, v, low, low_open=low_open)
@@ -27,6 +29,7 @@ class _RandomWaveform(keras.layers.Layer):
     def __init__(self, bounds, seed=None, n_fft=N_FFT, hop=HOP, **kwargs):
         check_number("n_fft", n_fft, 2, integer=True)
         check_number("hop", hop, 1, n_fft, integer=True)
+        check_seed(seed)
         super().__init__(**kwargs)
         self.bounds, self.seed, self.n_fft, self.hop = bounds, seed, int(n_fft), int(hop)
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -93,6 +96,7 @@ class BackgroundNoise(keras.layers.Layer):
     def __init__(self, snr_db=(5.0, 20.0), color="white", allow_negative=False, seed=None, **kwargs):
         snr = check_snr_range(snr_db, allow_negative)
         check_choice("color", color, ("white", "pink"))
+        check_seed(seed)
         super().__init__(**kwargs)
         self.snr_db, self.color, self.allow_negative, self.seed = snr, color, bool(allow_negative), seed
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -136,6 +140,7 @@ class SpecAugment(keras.layers.Layer):
                             ("freq_masks", freq_masks), ("time_masks", time_masks)):
             check_number(name, value, 0, integer=True)
         check_number("mask_value", mask_value)
+        check_seed(seed)
         super().__init__(**kwargs)
         self.freq_mask_param, self.time_mask_param = int(freq_mask_param), int(time_mask_param)
         self.freq_masks, self.time_masks = int(freq_masks), int(time_masks)

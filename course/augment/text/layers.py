@@ -11,7 +11,7 @@ import keras
 import tensorflow as tf
 
 from course.augment.text.synonyms import STOPWORDS, SYNONYMS
-from course.validation import check_number
+from course.validation import check_number, check_seed
 
 
 class _TokenAugment(keras.layers.Layer):
@@ -20,6 +20,7 @@ class _TokenAugment(keras.layers.Layer):
     def __init__(self, rate, pad_id=0, seed=None, rate_name="rate", **kwargs):
         check_number(rate_name, rate, 0, 1)
         check_number("pad_id", pad_id, 0, integer=True)
+        check_seed(seed)
         super().__init__(**kwargs)
         self.rate, self.pad_id, self.seed = float(rate), int(pad_id), seed
         self.rate_name = rate_name
