@@ -135,7 +135,7 @@ def _notes(graded, submitted, released):
         if errors:
             last = errors[-1]
             reason = "timed out (per-cell limit)" if last.ename == "CellTimeoutError" else (
-                last.evalue if last.ename == KERNEL_DIED else f"{last.ename}: {last.evalue}".splitlines()[0])
+                last.evalue if last.ename == KERNEL_DIED else " ".join(f"{last.ename}: {last.evalue}".split()))
             notes.append(f"{gid}: 0 points: {reason[:300]}")
     return notes
 

