@@ -117,6 +117,8 @@ def test_noise_shape_of_the_wrong_rank_is_reported_at_call():
     ({"rate": float("inf")}, ValueError, "rate"),
     ({"rate": 0.5, "seed": "seven"}, TypeError, "seed"),
     ({"rate": 0.5, "seed": 1.5}, TypeError, "seed"),
+    ({"rate": 0.5, "inverted": "no"}, ValueError, "inverted"),
+    ({"rate": 0.5, "mc": 1.5}, ValueError, "mc"),
 ])
 def test_invalid_rate_or_seed(kwargs, error, match):
     with pytest.raises(error, match=match):

@@ -290,3 +290,25 @@ def test_integer_inputs_are_normalised_in_float32_like_keras():
     y = ours(x, training=True)
     assert keras.backend.standardize_dtype(y.dtype) == "float32"
     np.testing.assert_allclose(y, theirs(x, training=True), atol=TOL)
+
+
+def _uid(layer):
+    """The counter Keras appends to an automatic layer name (batch_norm_3 -> 3, batch_norm -> 0)."""
+    tail = layer.name.rsplit("_", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+@pytest.mark.parametrize("cls,bad", [
+    (BatchNorm, {"renorm_clipping": {"rmin": 2.0, "rmax": 1.0}, "renorm": True}),
+    (BatchNorm, {"moving_variance_initializer": "no_such_initializer"}),
+    (BatchNorm, {"center": "yes"}),
+    (LayerNorm, {"beta_constraint": "no_such_constraint"}),
+    (GroupNorm, {"scale": None}),
+])
+def test_a_refused_argument_is_caught_before_the_layer_exists(cls, bad):
+    """Keras numbers automatic layer names in `Layer.__init__`: a check that ran after it would
+    use up a number, so consecutive names prove nothing was constructed."""
+    before = _uid(cls())
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        cls(**bad)
+    assert _uid(cls()) == before + 1

@@ -189,6 +189,9 @@ BAD = [  # the NaN/inf rows were all accepted before course.validation rejected 
     (optim.Adam, {"beta_2": float("nan")}, "beta_2"),
     (optim.Adam, {"epsilon": float("nan")}, "epsilon"),
     (optim.AdamW, {"weight_decay": float("inf")}, "weight_decay"),
+    (optim.SGD, {"nesterov": "yes"}, "nesterov"),
+    (optim.RMSprop, {"centered": 2}, "centered"),
+    (optim.Adam, {"amsgrad": "no"}, "amsgrad"),
 ]
 
 

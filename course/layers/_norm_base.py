@@ -6,7 +6,7 @@ The square root matters: "Summary DAY 2" divides by (var + eps), which does not 
 import keras
 from keras import ops
 
-from course.validation import check_axis, check_number
+from course.validation import check_axis, check_choice, check_number
 
 
 class NormalizationBase(keras.layers.Layer):
@@ -21,6 +21,8 @@ class NormalizationBase(keras.layers.Layer):
                  gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
                  beta_constraint=None, gamma_constraint=None, **kwargs):
         epsilon = float(check_number("epsilon", epsilon, 0, low_open=True))
+        check_choice("center", center, (False, True))
+        check_choice("scale", scale, (False, True))
         resolved = {name: resolve(name, value, getter) for name, value, getter in (
             ("beta_initializer", beta_initializer, keras.initializers.get),
             ("gamma_initializer", gamma_initializer, keras.initializers.get),

@@ -13,7 +13,7 @@ import keras
 from keras import ops
 
 from course.keras_compat import build_at_init
-from course.validation import check_number
+from course.validation import check_choice, check_number
 
 
 def check_noise_shape(noise_shape):
@@ -58,6 +58,8 @@ class Dropout(keras.layers.Layer):
         noise_shape = check_noise_shape(noise_shape)
         if seed is not None:
             check_number("seed", seed, integer=True)
+        check_choice("inverted", inverted, (False, True))
+        check_choice("mc", mc, (False, True))
         super().__init__(**kwargs)
         self.rate = rate
         self.noise_shape = noise_shape

@@ -13,7 +13,7 @@ import keras
 from keras import ops
 
 from course.optim._base import CourseOptimizer, check_beta
-from course.validation import check_number
+from course.validation import check_choice, check_number
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -25,12 +25,17 @@ class Adam(CourseOptimizer):
         beta_1, beta_2: decays of the first and second moment averages, in [0, 1).
         epsilon: > 0, added to sqrt(v) in the denominator.
         amsgrad: divide by the running maximum of v (AMSGrad) so steps never grow back.
+        **kwargs: the base optimizer's arguments (weight_decay, clipnorm, use_ema, name, ...).
+
+    Call arguments (`apply_gradients`, as for any Keras optimizer):
+        grads_and_vars: pairs of gradient and variable; `update_step` moves each variable.
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, **kwargs):
         beta_1, beta_2 = check_beta("beta_1", beta_1), check_beta("beta_2", beta_2)
         epsilon = float(check_number("epsilon", epsilon, 0, low_open=True))
+        check_choice("amsgrad", amsgrad, (False, True))
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta_1 = beta_1
         self.beta_2 = beta_2

@@ -22,9 +22,9 @@ class AdamW(Adam):
         amsgrad: divide by the running maximum of v (AMSGrad).
         **kwargs: the base optimizer's arguments (clipnorm, use_ema, name, ...).
 
-    Call arguments (`apply_gradients`):
+    Call arguments (`apply_gradients`, as for any Keras optimizer):
         grads_and_vars: pairs of gradient and variable; each step first shrinks the variable by
-            lr * weight_decay, then takes the Adam step.
+            lr * weight_decay * variable, then takes the Adam step.
     """
 
     def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,

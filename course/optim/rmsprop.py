@@ -9,7 +9,7 @@ import keras
 from keras import ops
 
 from course.optim._base import CourseOptimizer, check_beta
-from course.validation import check_number
+from course.validation import check_choice, check_number
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -23,6 +23,10 @@ class RMSprop(CourseOptimizer):
         epsilon: > 0, added to the average inside the square root.
         centered: divide by an estimate of the gradient's variance instead of its raw second
             moment (one more slot per variable).
+        **kwargs: the base optimizer's arguments (weight_decay, clipnorm, use_ema, name, ...).
+
+    Call arguments (`apply_gradients`, as for any Keras optimizer):
+        grads_and_vars: pairs of gradient and variable; `update_step` moves each variable.
     """
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
@@ -30,6 +34,7 @@ class RMSprop(CourseOptimizer):
         rho = check_beta("rho", rho)
         momentum = float(check_number("momentum", momentum, 0, 1))
         epsilon = float(check_number("epsilon", epsilon, 0, low_open=True))
+        check_choice("centered", centered, (False, True))
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.rho = rho
         self.momentum = momentum

@@ -9,7 +9,7 @@ import keras
 from keras import ops
 
 from course.optim._base import CourseOptimizer
-from course.validation import check_number
+from course.validation import check_choice, check_number
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -20,11 +20,15 @@ class SGD(CourseOptimizer):
         learning_rate: float >= 0, a `LearningRateSchedule` or a callable.
         momentum: in [0, 1]; 0 is vanilla gradient descent.
         nesterov: use Nesterov's look-ahead momentum.
-        **kwargs: the base optimizer's arguments (weight_decay, clipnorm, ...).
+        **kwargs: the base optimizer's arguments (weight_decay, clipnorm, use_ema, name, ...).
+
+    Call arguments (`apply_gradients`, as for any Keras optimizer):
+        grads_and_vars: pairs of gradient and variable; `update_step` moves each variable.
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
         momentum = float(check_number("momentum", momentum, 0, 1))
+        check_choice("nesterov", nesterov, (False, True))
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.momentum = momentum
         self.nesterov = bool(nesterov)
