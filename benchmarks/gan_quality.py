@@ -60,7 +60,7 @@ def main(argv=None):
         print(f"{name:<17} {r['seconds_per_epoch']:>8.2f} {ratio:>9} {r['classes_covered']:>8d} "
               f"{r['entropy']:>8.3f} {r['fid']:>7.2f} {acc:>9}")
 
-    output = Path(args.output) if args.output else experiments.FIGURES_PATH
+    output = Path(args.output) if args.output else REPO_ROOT / "data" / experiments.FIGURES_FILE
     figures = {"command": experiments.FIGURES_COMMAND, "epochs": args.epochs, "batch_size": 64,
                "seed": args.seed, "train_images": int(len(data.x_train)), "samples_scored": 1000,
                "machine": f"{platform.machine()} CPU, {os.cpu_count()} cores, no GPU",

@@ -1,4 +1,4 @@
-"""Run configuration: seeding and determinism, fast mode, and the device report.
+"""Run configuration: seeding and determinism, fast mode, quiet TensorFlow start-up, the device report.
 
 Fast mode (``COURSE_FAST=1``, set by the test configuration) shrinks epochs, steps and data
 through `pick` and its wrappers, so notebooks run in seconds under CI without being edited.
@@ -6,12 +6,10 @@ through `pick` and its wrappers, so notebooks run in seconds under CI without be
 import os
 import random
 import sys
+import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 FAST_ENV = "COURSE_FAST"
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO_ROOT / "data"  # small offline artifacts, each rebuilt by a script in scripts/
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -106,6 +104,7 @@ def setup(seed=0, deterministic=False, verbose=True):
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ["PYTHONHASHSEED"] = str(seed)
     random.seed(seed)
+    import_tensorflow_quietly()
     import keras
     import numpy as np
     import tensorflow as tf
@@ -123,6 +122,37 @@ def setup(seed=0, deterministic=False, verbose=True):
         if in_colab() and report.kind == "CPU":
             print(COLAB_GPU_HINT)
     return report
+
+
+# What TensorFlow's C++ runtime writes straight to file descriptor 2 while it loads, before its
+# logging is initialised (so TF_CPP_MIN_LOG_LEVEL cannot silence it): absl's warning that logs go
+# to stderr, and the CPU-only notice that no CUDA driver was found.
+STARTUP_NOISE = ("absl::InitializeLog", "cudart_stub.cc")
+
+
+def import_tensorflow_quietly():
+    """Import TensorFlow with its two start-up lines of C++ log noise held back.
+
+    Everything else written to stderr during the import (a CUDA library that fails to load on a
+    GPU runtime, say) is passed on unchanged. A no-op once TensorFlow is imported.
+    """
+    if "tensorflow" in sys.modules:
+        return
+    with tempfile.TemporaryFile() as capture:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(capture.fileno(), 2)
+        try:
+            import tensorflow  # noqa: F401
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        capture.seek(0)
+        lines = capture.read().decode("utf-8", "replace").splitlines(keepends=True)
+    kept = [line for line in lines if not any(marker in line for marker in STARTUP_NOISE)]
+    if kept:
+        sys.stderr.write("".join(kept))
+        sys.stderr.flush()
 
 
 def _version():

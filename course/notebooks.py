@@ -15,8 +15,9 @@ from unittest import mock
 
 import nbformat
 
-from course.config import REPO_ROOT
-
+# A clone's root: only for repository tasks (notebook discovery, regenerating outputs, the
+# README). Library code never reads data through it: shipped files come from `course.artifacts`.
+REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 SESSIONS = ("session02", "session07")
 KERNEL_NAME = "python3"
@@ -144,8 +145,11 @@ def first_code_cell(nb):
     return next(c.source for c in nb.cells if c.cell_type == "code")
 
 
-def execute(path, output_path, timeout=900, progress=None, env=None):
+def execute(path, output_path, timeout=900, progress=None, env=None, outputs_mode=None):
     """Run a notebook top to bottom in a fresh kernel and write the executed copy.
+
+    With `outputs_mode` ("fast" or "full") the copy records, in ``metadata.course``, the mode and
+    library version its outputs come from (``outputs_mode``, ``outputs_version``).
 
     Returns the wall time in seconds. Raises `nbclient.exceptions.CellExecutionError` on a
     failing cell (the partial copy is still written, for debugging). Writes atomically, so an
@@ -165,6 +169,10 @@ def execute(path, output_path, timeout=900, progress=None, env=None):
     try:
         with mock.patch.dict(os.environ, env or {}):
             client.execute()
+        if outputs_mode is not None:
+            from course import __version__
+
+            nb.metadata.setdefault("course", {}).update(outputs_mode=outputs_mode, outputs_version=__version__)
     finally:
         _atomic_write(nb, Path(output_path))
     return time.perf_counter() - start

@@ -6,6 +6,7 @@ data/digits_backbone.keras (about 0.3 MB); deterministic on CPU.
 Usage: python scripts/pretrain_digits_backbone.py
 """
 import os
+from pathlib import Path
 
 os.environ["COURSE_FAST"] = "0"  # always the full data set, whatever the caller's mode
 
@@ -13,8 +14,10 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import course  # noqa: E402
-from course.transfer.backbones import DIGITS_BACKBONE  # noqa: E402
-from course.transfer.digits_task import digits_rgb  # noqa: E402
+from course.transfer.backbones import DIGITS_BACKBONE_FILE  # noqa: E402
+from course.data import digits_rgb  # noqa: E402
+
+DIGITS_BACKBONE = Path(__file__).resolve().parent.parent / "data" / DIGITS_BACKBONE_FILE
 
 
 def backbone():

@@ -7,13 +7,14 @@ import keras
 import numpy as np
 import pytest
 
+from course import artifacts
 from course.augment import text
 from course.augment.text import (BackTranslator, ModelNotAvailableError, Paraphraser,
                                  RandomTokenDeletion, RandomTokenInsertion, RandomTokenSwap,
                                  SynonymReplacement, TokenDropout, augment_dataset, eda,
                                  random_deletion, random_insertion, random_swap,
                                  synonym_replacement, synonyms_of, token_dropout)
-from course.augment.text.corpus import CORPUS_PATH, load_reviews, make_reviews
+from course.augment.text.corpus import CORPUS_FILE, load_reviews, make_reviews
 
 SENTENCE = "the food was really great but the waiter was a bit rude"
 VOCAB = ["", "[UNK]", "the", "food", "was", "great", "meal", "excellent", "superb", "waiter",
@@ -269,7 +270,7 @@ def test_back_translator_checks_models_and_inputs():
 def test_corpus_file_is_the_generators_output():
     texts, labels = load_reviews()
     generated, generated_labels, _ = make_reviews()
-    assert CORPUS_PATH.exists()
+    assert artifacts.path(CORPUS_FILE).exists()
     assert texts == generated and labels.tolist() == generated_labels
     assert np.bincount(labels).tolist() == [500, 500]
     assert len(set(texts)) > 900  # mostly distinct reviews

@@ -57,3 +57,30 @@ def test_execute_writes_outputs_and_reports_failures(tmp_path):
 def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "course.cli", "run", "nope"], capture_output=True, text=True)
     assert out.returncode == 2 and "valid names" in out.stderr
+
+
+def test_execute_records_the_outputs_mode_and_version(tmp_path):
+    import course
+
+    source, out = tmp_path / "nb.ipynb", tmp_path / "out.ipynb"
+    _tiny_notebook(source, "import os; print(os.environ['COURSE_FAST'])")
+    notebooks.execute(source, out, env={"COURSE_FAST": "0"}, outputs_mode="full")
+    meta = notebooks.nbformat.read(out, as_version=4).metadata["course"]
+    assert meta == {"outputs_mode": "full", "outputs_version": course.__version__}
+    notebooks.execute(source, out, env={"COURSE_FAST": "0"})  # `course run` copies record nothing
+    assert "course" not in notebooks.nbformat.read(out, as_version=4).metadata
+
+
+@pytest.mark.parametrize("flags, fast", [([], True), (["--full"], False)])
+def test_regenerate_full_runs_without_fast_mode_and_records_it(monkeypatch, flags, fast):
+    seen = {}
+
+    def fake_run_many(selected, output_for, fast, record_mode=False):
+        seen.update(names=[nb.name for nb in selected], fast=fast, record=record_mode,
+                    target=output_for(selected[0]))
+        return []
+
+    monkeypatch.setattr(cli, "_run_many", fake_run_many)
+    first = notebooks.discover()[0]
+    assert cli.main(["regenerate", *flags, first.path.stem]) == 0
+    assert seen == {"names": [first.name], "fast": fast, "record": True, "target": first.path}

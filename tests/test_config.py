@@ -81,3 +81,39 @@ def test_mixed_precision_needs_compute_capability_7():
 def test_unknown_attribute_of_the_package():
     with pytest.raises(AttributeError):
         course.does_not_exist
+
+
+def test_setup_holds_back_only_tensorflows_startup_noise():
+    """A fresh interpreter: `course.setup()` prints its report, and no absl/cudart line on stderr.
+
+    The same lines appear when TensorFlow is imported directly, so the test can fail.
+    """
+    code = "import course; course.setup(seed=0)"
+    quiet = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "device:" in quiet.stdout
+    noisy = subprocess.run([sys.executable, "-c", "import tensorflow"], capture_output=True, text=True,
+                           timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    for marker in config.STARTUP_NOISE:
+        assert marker not in quiet.stderr
+    assert any(marker in noisy.stderr for marker in config.STARTUP_NOISE), noisy.stderr
+
+
+def test_quiet_import_passes_other_stderr_lines_on(monkeypatch, capfd):
+    """Only the known start-up lines are dropped: anything else written to fd 2 still shows."""
+    import builtins
+
+    monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "tensorflow":
+            os.write(2, b"W0000 cudart_stub.cc:31] Could not find cuda drivers\n"
+                        b"E0000 a real CUDA library error\n")
+            return real_import("math")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    config.import_tensorflow_quietly()
+    err = capfd.readouterr().err
+    assert "a real CUDA library error" in err and "cudart_stub" not in err

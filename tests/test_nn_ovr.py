@@ -3,6 +3,7 @@ measured consequences of mismatched activation/loss pairs."""
 import numpy as np
 import pytest
 
+from course import artifacts
 from course.nn import fruits, ovr, pairing
 
 
@@ -15,7 +16,7 @@ def test_csv_tables_equal_the_seeded_generator():
     gx, gy = fruits.make_fruit_baskets()
     np.testing.assert_array_equal(x, gx)
     np.testing.assert_array_equal(y, gy)
-    assert (fruits.DATA_DIR / fruits.TABLE_CSV).exists()
+    assert artifacts.path(fruits.TABLE_CSV).exists()
 
 
 def test_generated_tables_have_the_documented_shape(tmp_path):

@@ -58,3 +58,12 @@ def test_resolve_accepts_short_and_full_names_and_lists_valid_ones():
     assert notebooks.resolve([first.name]) == [first]
     with pytest.raises(KeyError, match="valid names"):
         notebooks.resolve(["no_such_notebook"])
+
+
+@pytest.mark.parametrize("info", ALL, ids=IDS)
+def test_no_tensorflow_startup_noise_in_stored_outputs(info):
+    """The absl/cudart lines TF writes to stderr at import never reach what students preview."""
+    from course.config import STARTUP_NOISE
+
+    text = info.path.read_text()
+    assert not [marker for marker in STARTUP_NOISE if marker in text]

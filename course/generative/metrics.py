@@ -22,10 +22,10 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from course.config import DATA_DIR
+from course import artifacts
 from course.validation import check_number
 
-CLASSIFIER_PATH = DATA_DIR / "reference_digits_classifier.keras"
+CLASSIFIER_FILE = "reference_digits_classifier.keras"  # a course.artifacts file
 TRAIN_SCRIPT = "scripts/train_reference_classifier.py"
 FEATURE_LAYER = "features"
 IMAGE_SIZE = 8
@@ -42,8 +42,8 @@ def _load(path):
 
 
 def _models(path=None):
-    """(classifier, feature extractor) loaded from `path` (default: the file under data/)."""
-    path = Path(path) if path is not None else CLASSIFIER_PATH
+    """(classifier, feature extractor) loaded from `path` (default: the shipped artifact)."""
+    path = Path(path) if path is not None else artifacts.path(CLASSIFIER_FILE)
     if not path.exists():
         raise FileNotFoundError(
             f"reference classifier not found at {path}; rebuild it with "
@@ -54,7 +54,7 @@ def _models(path=None):
 def reference_classifier(path=None):
     """The frozen reference digits classifier (8x8x1 images in [0, 1] -> 10 logits).
 
-    Loaded once from ``data/reference_digits_classifier.keras`` (or `path`) and cached. Raises
+    Loaded once from the shipped ``reference_digits_classifier.keras`` (or `path`) and cached. Raises
     `FileNotFoundError` naming the script that rebuilds the file when it is missing.
     """
     return _models(path)[0]

@@ -5,15 +5,16 @@
 - Multi-label baskets: 1 to 3 different fruits per basket; the features are 8 "electronic nose"
   channels, the sum of each present fruit's aroma profile times a random amount, plus noise.
   The target is the multi-hot vector of which fruits are in the basket.
-`scripts/make_fruit_tables.py` writes both to ``data/``; the loaders read those CSVs when they
-exist (a clone of the repository) and otherwise regenerate the identical tables from the seed.
+`scripts/make_fruit_tables.py` writes both to ``data/``, shipped as `course.artifacts`; the
+loaders read those CSVs, or regenerate the identical tables from the seed when a `data_dir`
+without them is given.
 """
 import csv
 from pathlib import Path
 
 import numpy as np
 
-from course.config import DATA_DIR
+from course import artifacts
 from course.validation import check_number
 
 FRUITS = ("apple", "mango", "papaya", "litchi", "banana", "dragon_fruit")
@@ -84,18 +85,22 @@ def _read_csv(path, n_targets):
     return values[:, :-n_targets].astype("float32"), values[:, -n_targets:]
 
 
-def load_fruit_table(data_dir=DATA_DIR):
-    """The single-label table (x, y) from ``data/fruits.csv``, or regenerated from the seed."""
-    path = Path(data_dir) / TABLE_CSV
+def _table_path(data_dir, name):
+    return artifacts.path(name) if data_dir is None else Path(data_dir) / name
+
+
+def load_fruit_table(data_dir=None):
+    """The single-label table (x, y) from the shipped ``fruits.csv`` (or `data_dir`), else regenerated."""
+    path = _table_path(data_dir, TABLE_CSV)
     if not path.exists():
         return make_fruit_table()
     x, y = _read_csv(path, 1)
     return x, y[:, 0].astype("int64")
 
 
-def load_fruit_baskets(data_dir=DATA_DIR):
-    """The multi-label baskets (x, y) from ``data/fruit_baskets.csv``, or regenerated."""
-    path = Path(data_dir) / BASKETS_CSV
+def load_fruit_baskets(data_dir=None):
+    """The multi-label baskets (x, y) from the shipped ``fruit_baskets.csv`` (or `data_dir`), else regenerated."""
+    path = _table_path(data_dir, BASKETS_CSV)
     if not path.exists():
         return make_fruit_baskets()
     x, y = _read_csv(path, len(FRUITS))

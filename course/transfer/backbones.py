@@ -1,14 +1,15 @@
 """Backbones by name (`keras.applications`), from a weights file, or the offline digits backbone.
 
 ImageNet weights need a download (fine on Colab); offline, asking for them fails within
-seconds with a message that names `pretrained_digits_backbone()`, which ships in `data/`.
+seconds with a message that names `pretrained_digits_backbone()`, which ships in the wheel
+(`course.artifacts`).
 """
 import warnings
 from pathlib import Path
 
 import keras
 
-from course.config import DATA_DIR
+from course import artifacts
 
 BACKBONES = {
     "MobileNetV2": keras.applications.MobileNetV2,
@@ -20,7 +21,7 @@ BACKBONES = {
 }
 MIN_SIZE = 32  # every listed architecture needs inputs of at least 32x32
 WEIGHTS_HOST = "storage.googleapis.com"
-DIGITS_BACKBONE = DATA_DIR / "digits_backbone.keras"
+DIGITS_BACKBONE_FILE = "digits_backbone.keras"  # a course.artifacts file
 
 
 def _imagenet_reachable():
@@ -66,9 +67,13 @@ def _load_weights_file(model, path, name):
         warnings.warn_explicit(held.message, held.category, held.filename, held.lineno)
 
 
-def pretrained_digits_backbone(path=DIGITS_BACKBONE):
-    """The small CNN pretrained on digits 0-4 (32x32 RGB) by `scripts/pretrain_digits_backbone.py`."""
-    if not Path(path).exists():
+def pretrained_digits_backbone(path=None):
+    """The small CNN pretrained on digits 0-4 (32x32 RGB) by `scripts/pretrain_digits_backbone.py`.
+
+    Loads the shipped `course.artifacts` file unless `path` names another.
+    """
+    path = artifacts.path(DIGITS_BACKBONE_FILE) if path is None else Path(path)
+    if not path.exists():
         raise FileNotFoundError(f"{path} is missing; rebuild it with "
                                 "`python scripts/pretrain_digits_backbone.py`")
     return keras.models.load_model(path)

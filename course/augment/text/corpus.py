@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from course.config import DATA_DIR
+from course import artifacts
 from course.validation import check_number
 
-CORPUS_PATH = DATA_DIR / "reviews.tsv"
+CORPUS_FILE = "reviews.tsv"  # a course.artifacts file, written by scripts/make_text_corpus.py
 CLASS_NAMES = ("negative", "positive")
 
 DOMAINS = {
@@ -123,7 +123,7 @@ def make_reviews(n_per_class=500, seed=0):
     return list(texts), list(labels), list(domains)
 
 
-def write_reviews(path=CORPUS_PATH, n_per_class=500, seed=0):
+def write_reviews(path, n_per_class=500, seed=0):
     """Write `make_reviews` output as TSV (label, domain, text) with a header; return the path."""
     texts, labels, domains = make_reviews(n_per_class, seed)
     lines = ["label\tdomain\ttext"] + [f"{y}\t{d}\t{t}" for t, y, d in zip(texts, labels, domains)]
@@ -132,13 +132,13 @@ def write_reviews(path=CORPUS_PATH, n_per_class=500, seed=0):
     return path
 
 
-def load_reviews(path=CORPUS_PATH):
+def load_reviews(path=None):
     """The review corpus as ``(texts, labels)``: a list of str and an int64 array.
 
-    Reads ``data/reviews.tsv`` in a clone of the repository; when it is absent (a pip install)
-    it regenerates the identical corpus from the grammar.
+    Reads the shipped ``reviews.tsv`` (or `path`); when a `path` without the file is given it
+    regenerates the identical corpus from the grammar.
     """
-    path = Path(path)
+    path = artifacts.path(CORPUS_FILE) if path is None else Path(path)
     if not path.exists():
         texts, labels, _ = make_reviews()
         return texts, np.asarray(labels, dtype="int64")

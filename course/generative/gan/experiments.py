@@ -15,8 +15,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from course import config
-from course.config import DATA_DIR
+from course import artifacts, config
 from course.generative import metrics
 from course.generative.gan.base import two_time_scale
 from course.generative.gan.conditional import ACGAN, ConditionalGAN
@@ -24,7 +23,7 @@ from course.generative.gan.dcgan import DCGAN
 from course.generative.gan.wgan import WGANGP
 from course.validation import check_choice, check_number
 
-FIGURES_PATH = DATA_DIR / "gan_full_mode_figures.json"
+FIGURES_FILE = "gan_full_mode_figures.json"  # a course.artifacts file
 FIGURES_COMMAND = "python benchmarks/gan_quality.py"
 
 
@@ -115,9 +114,12 @@ def run(recipe, data, epochs, batch_size=64, seed=0, callbacks=(), n_samples=Non
     return Run(recipe, model, history.history, timer.seconds, score(model, data.x_test, n_samples, seed))
 
 
-def stored_figures(path=FIGURES_PATH):
-    """The full-mode figures written by the benchmark, as a dict (see `FIGURES_COMMAND`)."""
-    path = Path(path)
+def stored_figures(path=None):
+    """The full-mode figures written by the benchmark, as a dict (see `FIGURES_COMMAND`).
+
+    Reads the shipped `course.artifacts` file unless `path` names another.
+    """
+    path = artifacts.path(FIGURES_FILE) if path is None else Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no stored GAN figures at {path}; measure them with `{FIGURES_COMMAND}`")
     return json.loads(path.read_text())
