@@ -7,7 +7,7 @@ from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 
 from course.analysis import (
     PERTURBATIONS, add_noise, blur, confusion_matrix, error_report, most_confused, occlude,
-    per_class_accuracy, predict_labels, recommend, rescale, robustness_sweeps, rotate, sweep,
+    per_class_accuracy, predict_labels, recommend, robustness_sweeps, sweep,
 )
 from course.data import load_digits, load_shapes
 
@@ -20,23 +20,6 @@ def images():
 @pytest.mark.parametrize("name", list(PERTURBATIONS))
 def test_severity_zero_is_the_identity(images, name):
     np.testing.assert_array_equal(PERTURBATIONS[name].apply(images, 0, seed=1), images)
-
-
-@pytest.mark.parametrize("degrees", [30, -45, 90])
-def test_rotate_matches_keras_random_rotation_counter_clockwise(images, degrees):
-    layer = keras.layers.RandomRotation((degrees / 360, degrees / 360), fill_mode="nearest")
-    np.testing.assert_allclose(rotate(images, degrees), layer(images, training=True), atol=1e-4)
-    dot = np.zeros((1, 9, 9, 1), "float32")
-    dot[0, 4, 7] = 1  # right of centre
-    if degrees == 90:
-        assert np.argwhere(np.asarray(rotate(dot, 90))[0, ..., 0] > 0.5).tolist() == [[1, 4]]  # above
-
-
-@pytest.mark.parametrize("factor", [0.5, 0.8, 1.25])
-def test_rescale_matches_keras_random_zoom(images, factor):
-    zoom = 1 / factor - 1
-    layer = keras.layers.RandomZoom((zoom, zoom), fill_mode="nearest")
-    np.testing.assert_allclose(rescale(images, factor), layer(images, training=True), atol=1e-4)
 
 
 def test_blur_matches_scipy_gaussian_filter(images):

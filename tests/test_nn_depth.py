@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 
+from course.models import residual_mlp
 from course.nn import initialization as I
 from course.nn import residual as R
 from course.nn import small_batch_norm as S
@@ -49,30 +50,11 @@ def test_variance_through_depth_matches_theory():
     assert sweep[("tanh", "normal")][-1] < 1e-60
 
 
-def test_residual_block_formula_config_and_keras_round_trip(tmp_path):
-    block = R.ResidualBlock("tanh", name="block")
-    h = RNG.normal(size=(4, 5)).astype("float32")
-    out = np.asarray(block(h))
-    expected = h + np.tanh(h) @ block.kernel.numpy() + block.bias.numpy()
-    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
-    plain = R.ResidualBlock.from_config({**block.get_config(), "skip": False})
-    plain.build(h.shape)
-    plain.set_weights(block.get_weights())
-    np.testing.assert_allclose(np.asarray(plain(h)), expected - h, rtol=1e-5, atol=1e-6)
-    model = keras.Sequential([keras.Input((5,)), block, keras.layers.Dense(2)])
-    path = tmp_path / "residual.keras"
-    model.save(path)
-    loaded = keras.saving.load_model(path)
-    np.testing.assert_allclose(loaded(h), model(h), atol=1e-6)
-    with pytest.raises(ValueError, match="activation"):
-        R.ResidualBlock("sine")
-
-
 def test_skips_keep_early_gradients_alive_in_a_deep_sigmoid_mlp():
     x = RNG.normal(size=(64, 8)).astype("float32")
     y = np.eye(4, dtype="float32")[RNG.integers(0, 4, 64)]
-    plain = R.gradient_norms(R.deep_mlp(8, 4, depth=20, residual=False), x, y)
-    skip = R.gradient_norms(R.deep_mlp(8, 4, depth=20, residual=True), x, y)
+    plain = R.gradient_norms(residual_mlp(8, 4, depth=20, residual=False), x, y)
+    skip = R.gradient_norms(residual_mlp(8, 4, depth=20, residual=True), x, y)
     assert plain.shape == skip.shape == (20,)
     assert plain[0] < 1e-6 * plain[-1]   # vanishing: sigma' <= 0.25 at every layer
     assert skip[0] > 0.1 * skip[-1]
@@ -92,7 +74,9 @@ def test_small_batches_hurt_batchnorm_only():
 
 def test_batch_of_two_normalises_every_feature_to_plus_minus_one():
     layer = S.make_norm("batch")
-    out = np.asarray(layer(RNG.normal(size=(2, 8)).astype("float32") * 10, training=True))
+    v = RNG.uniform(1, 10, size=8).astype("float32")
+    x = np.stack([v, -v]) * RNG.choice([-1, 1], size=8).astype("float32")  # |d| >= 1 per feature
+    out = np.asarray(layer(x, training=True))
     np.testing.assert_allclose(np.abs(out), 1.0, atol=1e-3)  # |d| / sqrt(d^2 + eps)
 
 
@@ -109,3 +93,16 @@ def test_layer_and_group_norm_score_the_same_in_both_modes():
     for kind in ("layer", "group"):
         r = S.train_with_norm(kind, x, y, x, y, batch_size=4, steps=10)
         assert r["inference"] == r["batch_stats"]
+
+
+@pytest.mark.parametrize(("build", "arg"), [
+    (lambda: I.symmetric_network(0, 5, 3), "n_inputs"),
+    (lambda: I.symmetric_network(6, 5, 0), "n_classes"),
+    (lambda: S.norm_mlp(0, 3, "layer"), "n_inputs"),
+    (lambda: S.norm_mlp(8, 0, "layer"), "n_classes"),
+    (lambda: S.norm_mlp(8, 3, "instance"), "kind"),
+])
+def test_model_builders_name_the_argument_the_caller_passed(build, arg):
+    """They build through course.models.mlp, whose own argument names must not leak out."""
+    with pytest.raises(ValueError, match=rf"^{arg} "):
+        build()

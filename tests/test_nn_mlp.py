@@ -80,3 +80,9 @@ def test_linear_stack_cannot_solve_xor_and_collapses_to_one_matrix():
 def test_one_hidden_relu_layer_solves_xor():
     keras.utils.set_random_seed(0)
     assert xor.train(xor.relu_network(seed=0)) == 1.0
+
+
+def test_linear_stack_names_its_own_width_argument():
+    """It builds through course.models.mlp, whose `hidden` must not appear in the error."""
+    with pytest.raises(ValueError, match=r"^width "):
+        xor.linear_stack(depth=3, width=0)

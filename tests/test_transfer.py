@@ -5,9 +5,10 @@ import keras
 import numpy as np
 import pytest
 
-from course.transfer import (build_transfer_model, digits_rgb, extract_features, find_backbone,
-                             fit_feature_classifier, load_backbone, pretrained_digits_backbone,
-                             recommend_strategy, unfreeze)
+from course.data import digits_rgb
+from course.transfer import (STRATEGIES, bn_drift, build_transfer_model, compare_strategies,
+                             extract_features, find_backbone, fit_feature_classifier, load_backbone,
+                             pretrained_digits_backbone, recommend_strategy, unfreeze)
 from course.transfer.freezing import _all_layers
 
 
@@ -144,8 +145,32 @@ def test_unfreeze_rejects_unknown_layer():
         unfreeze(model, from_layer="nope")
 
 
+@pytest.mark.parametrize("fine_tune_from", [-20, 99, "nope"])
+def test_bad_fine_tune_from_is_named_as_the_caller_passed_it(fine_tune_from):
+    base = pretrained_digits_backbone()
+    with pytest.raises(ValueError, match="fine_tune_from") as raised:
+        build_transfer_model(base, 5, mode="fine_tune", fine_tune_from=fine_tune_from)
+    assert "from_layer" not in str(raised.value)
+    assert base.trainable and all(layer.trainable for layer in base.layers)  # nothing was changed
+
+
 def test_backbone_is_found_behind_an_augmentation_pipeline():
     augmentation = keras.Sequential([keras.layers.RandomFlip()], name="augmentation")
     model = build_transfer_model(pretrained_digits_backbone(), 5, mode="fine_tune",
                                  augmentation=augmentation, fine_tune_from="conv3")
     assert find_backbone(model).name == "digits_backbone"
+
+
+def test_bn_drift_is_zero_only_with_batchnorm_layers_frozen(target):
+    x, y = target.x_train[:64], target.y_train[:64]
+    assert bn_drift(x, y, freeze_bn=False) > 1e-6   # training=False alone does not protect them
+    assert bn_drift(x, y, freeze_bn=True) == 0.0
+
+
+def test_compare_strategies_scores_each_strategy_on_the_test_set(target):
+    scores = compare_strategies(target, 100, epochs=1)
+    assert list(scores) == list(STRATEGIES)
+    assert all(0.0 <= value <= 1.0 for value in scores.values())
+    assert scores["features + SVM"] > 0.5  # pretrained digit features carry digits 5-9 (chance 0.2)
+    with pytest.raises(ValueError, match="n_labelled"):
+        compare_strategies(target, 0, epochs=1)

@@ -1,5 +1,8 @@
 """Deterministic image perturbations for robustness sweeps: rotation, blur, scale, occlusion, noise.
 
+Rotation and scaling are the augmentation warps (`course.augment.warp.rotate`/`rescale`), with
+edge pixels repeated ("nearest") so a sweep measures the geometry, not a black border.
+
 Each takes a batch (N, H, W, C) in [0, 1] and a severity where 0 is exactly the identity, and is
 built from TensorFlow ops; the random ones (occlusion position, noise) use stateless seeded ops,
 so a sweep repeats bit for bit. `PERTURBATIONS` holds each one's default severity grid and the
@@ -11,30 +14,10 @@ from typing import Callable
 
 import numpy as np
 
+from course.augment.warp import rescale, rotate
 from course.validation import check_number
 
-
-def rotate(x, degrees, fill_mode="NEAREST"):
-    """Rotate every image by `degrees` (counter-clockwise) about its centre, bilinear."""
-    import tensorflow as tf
-
-    theta = math.radians(degrees)
-    c, s = math.cos(theta), math.sin(theta)
-    cy, cx = _centre(x)
-    # output pixel p samples the input at c + R(-theta) (p - c), in (x right, y down) coordinates
-    transform = [c, -s, cx - c * cx + s * cy, s, c, cy - s * cx - c * cy, 0.0, 0.0]
-    return _warp(tf, x, transform, fill_mode)
-
-
-def rescale(x, factor, fill_mode="NEAREST"):
-    """Scale image content by `factor` about the centre (< 1 shrinks the object, > 1 enlarges)."""
-    import tensorflow as tf
-
-    check_number("factor", factor, 0, low_open=True)
-    cy, cx = _centre(x)
-    inv = 1.0 / factor
-    transform = [inv, 0.0, cx - inv * cx, 0.0, inv, cy - inv * cy, 0.0, 0.0]
-    return _warp(tf, x, transform, fill_mode)
+__all__ = ["PERTURBATIONS", "Perturbation", "add_noise", "blur", "occlude", "rescale", "rotate"]
 
 
 def blur(x, sigma):
@@ -82,23 +65,9 @@ def add_noise(x, std, seed=0, value_range=(0.0, 1.0)):
     return tf.clip_by_value(x + noise, *value_range)
 
 
-def _centre(x):
-    height, width = x.shape[1], x.shape[2]
-    return (height - 1) / 2.0, (width - 1) / 2.0
-
-
-def _warp(tf, x, transform, fill_mode):
-    x = tf.convert_to_tensor(x, tf.float32)
-    n = tf.shape(x)[0]
-    transforms = tf.tile(tf.constant([transform], tf.float32), [n, 1])
-    return tf.raw_ops.ImageProjectiveTransformV3(
-        images=x, transforms=transforms, output_shape=tf.constant(x.shape[1:3], tf.int32),
-        fill_value=tf.constant(0.0, tf.float32), interpolation="BILINEAR", fill_mode=fill_mode)
-
-
 def _scale(x, severity, seed, value_range):
     check_number("severity", severity, 0, 1, high_open=True)
-    return rescale(x, 1.0 - severity)
+    return rescale(x, 1.0 - severity, fill_mode="nearest")
 
 
 def _blur_layer(sigma):
@@ -136,7 +105,7 @@ class Perturbation:
 
 PERTURBATIONS = {p.name: p for p in (
     Perturbation("rotation", "degrees", "rotation by {:g} deg", (0, 15, 30, 45, 90, 180), "rotation",
-                 lambda x, s, seed, vr: rotate(x, s),
+                 lambda x, s, seed, vr: rotate(x, s, fill_mode="nearest"),
                  lambda s: f"keras.layers.RandomRotation({s / 360:.3g})"),
     Perturbation("blur", "sigma px", "blur of sigma {:g} px", (0, 0.5, 1.0, 1.5, 2.0), "gaussian_blur",
                  lambda x, s, seed, vr: blur(x, s), _blur_layer),

@@ -2,23 +2,20 @@
 as a batch, fixed-angle rotation, and a labelled grid of one technique family."""
 import numpy as np
 
+from course.augment.warp import rotate
+
+__all__ = ["family_grid", "rotate", "sample_photos", "small_cnn"]
+
 
 def small_cnn(input_shape, num_classes, seed=0):
-    """A compiled two-block CNN that trains on the digits in seconds on a CPU."""
+    """`course.models.small_cnn` (two conv blocks), seeded and compiled with Adam(3e-3)."""
     import keras
 
+    from course.models import compile_classifier
+    from course.models import small_cnn as cnn
+
     keras.utils.set_random_seed(seed)
-    model = keras.Sequential([
-        keras.Input(input_shape),
-        keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
-        keras.layers.MaxPooling2D(),
-        keras.layers.Conv2D(64, 3, padding="same", activation="relu"),
-        keras.layers.Flatten(),
-        keras.layers.Dense(num_classes, activation="softmax"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    return model
+    return compile_classifier(cnn(input_shape, num_classes), learning_rate=3e-3)
 
 
 def sample_photos(size=128):
@@ -31,14 +28,6 @@ def sample_photos(size=128):
     top, left = (photos.shape[1] - side) // 2, (photos.shape[2] - side) // 2
     square = photos[:, top:top + side, left:left + side]
     return tf.image.resize(square, (size, size), antialias=True).numpy().clip(0, 1)
-
-
-def rotate(x, degrees, fill_mode="constant"):
-    """Rotate every image by exactly `degrees` (Keras' sign convention)."""
-    from course.augment.geometric import FusedGeometric
-
-    fixed = (degrees / 180.0, degrees / 180.0)
-    return np.asarray(FusedGeometric(flip=None, rotation=fixed, fill_mode=fill_mode)(x))
 
 
 def family_grid(images, family, factor_scale=1.0, seed=0, ncols=None):

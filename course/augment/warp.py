@@ -1,4 +1,5 @@
-"""One resampling pass for any batch of per-image projective transforms.
+"""One resampling pass for any batch of per-image projective transforms, and the fixed
+rotation and rescaling built on it (used by augmentation demos and robustness analysis alike).
 
 `warp` takes Keras' 8-parameter transforms (output pixel -> input pixel, as in
 `keras.ops.image.affine_transform`). The default "xla" resampler is an XLA-compiled gather
@@ -6,10 +7,13 @@ of the 2x2 neighbours that works on uint8 without a float copy of the image; on 
 several times faster than TensorFlow's ImageProjectiveTransformV3 kernel at 224x224. The "tf"
 resampler calls `keras.ops.image.affine_transform` (every fill mode, any backend).
 """
+import math
+
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from course.validation import check_choice
+from course.validation import check_choice, check_number
 
 RESAMPLERS = ("xla", "tf")
 FILL_MODES = ("constant", "nearest", "reflect", "wrap")
@@ -92,3 +96,33 @@ def centered(matrices, height, width):
             b0 + cy * c0, b1 + cy * c1, b2 - b0 * cx - b1 * cy + cy * k, c0, c1]
     rows = [r / k for r in rows[:6]] + [rows[6] / k, rows[7] / k]
     return ops.stack(rows, axis=1)
+
+
+def _fixed(images, matrix, fill_mode, fill_value, interpolation, resampler):
+    """Warp every image with one centre-relative 3x3 `matrix` (output -> input coordinates)."""
+    x = tf.convert_to_tensor(images)
+    if not x.dtype.is_integer:
+        x = tf.cast(x, tf.float32)
+    height, width = x.shape[1], x.shape[2]
+    transform = centered(np.asarray([matrix], "float32"), height, width)
+    transforms = tf.tile(tf.convert_to_tensor(transform), [tf.shape(x)[0], 1])
+    return warp(x, transforms, fill_mode, fill_value, interpolation, resampler)
+
+
+def rotate(images, degrees, fill_mode="constant", fill_value=0.0, interpolation="bilinear",
+           resampler="xla"):
+    """Rotate every image of a (N, H, W, C) batch by exactly `degrees` counter-clockwise about
+    its centre (the sign of `keras.layers.RandomRotation`)."""
+    theta = math.radians(check_number("degrees", degrees))
+    c, s = math.cos(theta), math.sin(theta)
+    # output pixel p samples the input at R(-theta) p about the centre, (x right, y down)
+    matrix = [[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]]
+    return _fixed(images, matrix, fill_mode, fill_value, interpolation, resampler)
+
+
+def rescale(images, factor, fill_mode="constant", fill_value=0.0, interpolation="bilinear",
+            resampler="xla"):
+    """Scale image content by `factor` about the centre (< 1 shrinks it, > 1 enlarges it)."""
+    inverse = 1.0 / check_number("factor", factor, 0, low_open=True)
+    matrix = [[inverse, 0.0, 0.0], [0.0, inverse, 0.0], [0.0, 0.0, 1.0]]
+    return _fixed(images, matrix, fill_mode, fill_value, interpolation, resampler)

@@ -1,6 +1,7 @@
 """Datasets and input pipelines.
 
-Embedded, offline data: `load_digits` (scikit-learn's real handwritten digits), `load_shapes` /
+Embedded, offline data: `load_digits` (scikit-learn's real handwritten digits; `digits_rgb`, the
+32x32 RGB transfer task), `load_shapes` /
 `make_shapes` (synthetic, class-controllable) and `load_sample_photos` (two real photos).
 `load_mnist`, `load_fashion_mnist`, `load_cifar10` use the Keras cache and fail fast offline.
 `make_pipeline` builds tf.data pipelines in the safe order; `ImageFolderDataset` is the
@@ -9,7 +10,7 @@ Embedded, offline data: `load_digits` (scikit-learn's real handwritten digits), 
 """
 import importlib
 
-from course.data.digits import load_digits
+from course.data.digits import digits_rgb, load_digits
 from course.data.keras_datasets import (
     KERAS_DATASETS,
     DatasetUnavailableError,
@@ -28,7 +29,8 @@ _LAZY = {"ImageFolderDataset": "course.data.image_folder", "write_image_folder":
 
 __all__ = [
     "BACKGROUNDS", "KERAS_DATASETS", "SAMPLE_PHOTO_NAMES", "SHAPES", "DatasetUnavailableError",
-    "ImageFolderDataset", "Split", "is_online", "load_cifar10", "load_digits", "load_fashion_mnist",
+    "ImageFolderDataset", "Split", "digits_rgb", "is_online", "load_cifar10", "load_digits",
+    "load_fashion_mnist",
     "load_keras_dataset", "load_mnist", "load_sample_photos", "load_shapes", "make_pipeline",
     "make_shapes", "write_image_folder",
 ]

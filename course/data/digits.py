@@ -1,5 +1,9 @@
 """scikit-learn's handwritten digits (1797 real 8x8 images, shipped with scikit-learn): the
-course's default dataset, because it needs no download and trains in seconds on a CPU."""
+course's default dataset, because it needs no download and trains in seconds on a CPU.
+
+`digits_rgb` is the offline transfer-learning task built from them: 32x32 RGB digits split by
+class. The backbone in data/ is pretrained on digits 0-4; digits 5-9 are a small, similar target
+and synthetic shapes (`load_shapes`) a small, different one."""
 import numpy as np
 
 from course import config
@@ -29,3 +33,20 @@ def load_digits(image_size=8, val_fraction=0.15, test_fraction=0.15, seed=0, max
 
         x = tf.image.resize(x, (image_size, image_size), method="bilinear").numpy()
     return split_arrays(x, y, val_fraction, test_fraction, seed, class_names=[str(d) for d in range(10)])
+
+
+def digits_rgb(classes=range(10), max_samples=None, seed=0):
+    """Digits of the given classes, upsampled to 32x32 and repeated to RGB, relabelled 0..k-1."""
+    classes = list(classes)
+    for digit in classes:
+        check_number("classes", digit, 0, 9, integer=True)
+    if len(set(classes)) < 2:
+        raise ValueError(f"classes must hold at least two different digits, got {classes}")
+    full = load_digits(image_size=32, max_samples=max_samples, seed=seed, val_fraction=0.1, test_fraction=0.1)
+    x = np.concatenate([full.x_train, full.x_val, full.x_test])
+    y = np.concatenate([full.y_train, full.y_val, full.y_test])
+    keep = np.isin(y, classes)
+    relabel = {c: i for i, c in enumerate(classes)}
+    x = np.repeat(x[keep], 3, axis=-1)
+    y = np.array([relabel[v] for v in y[keep]], dtype="int64")
+    return split_arrays(x, y, 0.15, 0.15, seed, class_names=[str(c) for c in classes])

@@ -86,15 +86,18 @@ def symmetric_network(n_inputs, hidden, n_classes, value=None, seed=0):
     (Had the outgoing weights also been one constant, every class logit would be equal and the
     hidden layer's gradient exactly zero.) ``value=None``: ordinary random Glorot weights.
     """
-    model = keras.Sequential([
-        keras.Input((n_inputs,)),
-        keras.layers.Dense(hidden, activation="tanh", kernel_initializer=keras.initializers.GlorotUniform(seed)),
-        keras.layers.Dense(n_classes, activation="softmax",
-                           kernel_initializer=keras.initializers.GlorotUniform(seed + 1))])
+    from course.models.mlp import mlp
+
+    for name, size in (("n_inputs", n_inputs), ("hidden", hidden), ("n_classes", n_classes)):
+        check_number(name, size, 1, integer=True)
+    init = keras.initializers.GlorotUniform
+    model = mlp(n_inputs, n_classes, hidden=(hidden,), activation="tanh",
+                kernel_initializer=[init(seed), init(seed + 1)])
     if value is not None:
+        first, head = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
         row = np.random.default_rng(seed).normal(size=(1, n_classes))
-        model.layers[0].kernel.assign(np.full((n_inputs, hidden), value, dtype="float32"))
-        model.layers[1].kernel.assign(np.repeat(row, hidden, axis=0).astype("float32"))
+        first.kernel.assign(np.full((n_inputs, hidden), value, dtype="float32"))
+        head.kernel.assign(np.repeat(row, hidden, axis=0).astype("float32"))
     return model
 
 

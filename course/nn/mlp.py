@@ -72,9 +72,11 @@ class MLP:
         """An equivalent `keras.Sequential` of `Dense` layers holding copies of these weights."""
         for name in (self.activation, self.head):
             check_choice("activation", name, tuple(KERAS_NAMES))
-        model = keras.Sequential([keras.Input((self.params[0][0].shape[0],))] + [
-            keras.layers.Dense(k.shape[1], activation=KERAS_NAMES[name])
-            for (k, _), name in zip(self.params, self.activations)])
+        from course.models.mlp import mlp
+
+        sizes = [self.params[0][0].shape[0]] + [k.shape[1] for k, _ in self.params]
+        model = mlp(sizes[0], sizes[-1], hidden=sizes[1:-1], activation=KERAS_NAMES[self.activation],
+                    output_activation=KERAS_NAMES[self.head])
         for layer, (kernel, bias) in zip(model.layers, self.params):
             layer.set_weights([kernel, bias])
         return model

@@ -8,9 +8,10 @@ import keras
 import numpy as np
 
 from course import config
+from course.models.mlp import mlp
 from course.nn.fruits import FRUITS
 from course.nn.losses import categorical_crossentropy, summed_binary_crossentropy
-from course.nn.training import train_full_batch
+from course.train.full_batch import train_full_batch
 from course.validation import check_choice
 
 HEADS = ("sigmoid", "softmax")
@@ -21,11 +22,8 @@ def head_model(x_train, head="sigmoid", hidden=32, n_outputs=len(FRUITS), seed=0
     check_choice("head", head, HEADS)
     norm = keras.layers.Normalization()
     norm.adapt(np.asarray(x_train, dtype="float32"))
-    init = keras.initializers.GlorotUniform(seed=seed)
-    return keras.Sequential([
-        keras.Input((x_train.shape[1],)), norm,
-        keras.layers.Dense(hidden, activation="relu", kernel_initializer=init),
-        keras.layers.Dense(n_outputs, activation=head, kernel_initializer=init)])
+    return mlp(x_train.shape[1], n_outputs, hidden=(hidden,), output_activation=head,
+               kernel_initializer=keras.initializers.GlorotUniform(seed=seed), preprocessing=[norm])
 
 
 def head_loss(head):

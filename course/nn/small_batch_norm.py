@@ -10,18 +10,17 @@ import keras
 import numpy as np
 
 from course import config
-from course.layers import BatchNorm, GroupNorm, LayerNorm
+from course.models.mlp import NORMS, mlp, norm_layer
 from course.validation import check_choice, check_number
 
-KINDS = ("batch", "layer", "group")
+KINDS = NORMS
 
 
 def make_norm(kind, groups=4, momentum=0.9):
     """A `course.layers` normaliser: "batch" (BatchNorm), "layer" (LayerNorm), "group" (GroupNorm)."""
     check_choice("kind", kind, KINDS)
-    if kind == "batch":
-        return BatchNorm(momentum=momentum)
-    return LayerNorm() if kind == "layer" else GroupNorm(groups=groups)
+    options = {"batch": {"momentum": momentum}, "layer": {}, "group": {"groups": groups}}[kind]
+    return norm_layer(kind, **options)
 
 
 def _batches(n, batch_size, rng):
@@ -72,15 +71,16 @@ def small_batch_table(x, batch_sizes=(2, 64), kinds=KINDS, seed=0):
 
 
 def norm_mlp(n_inputs, n_classes, kind, width=64, seed=0):
-    """Dense -> norm -> ReLU, twice, then a softmax layer."""
+    """`course.models.mlp`: Dense -> `make_norm(kind)` -> ReLU, twice, then a softmax layer.
+
+    Every Dense keeps its bias, so the three kinds differ only in the normaliser.
+    """
+    check_choice("kind", kind, KINDS)
+    for name, size in (("n_inputs", n_inputs), ("n_classes", n_classes), ("width", width)):
+        check_number(name, size, 1, integer=True)
     init = keras.initializers.GlorotUniform
-    layers = []
-    for i in range(2):
-        layers += [keras.layers.Dense(width, kernel_initializer=init(seed + i)), make_norm(kind),
-                   keras.layers.ReLU()]
-    return keras.Sequential([keras.Input((n_inputs,)), *layers,
-                             keras.layers.Dense(n_classes, activation="softmax",
-                                                kernel_initializer=init(seed + 2))])
+    return mlp(n_inputs, n_classes, hidden=(width, width), norm=lambda: make_norm(kind),
+               use_bias=True, kernel_initializer=[init(seed + i) for i in range(3)])
 
 
 def train_with_norm(kind, x_train, y_train, x_val, y_val, batch_size, steps=None, seed=0,

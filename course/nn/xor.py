@@ -8,8 +8,9 @@ import keras
 import numpy as np
 
 from course import config
+from course.models.mlp import mlp
 from course.nn.losses import binary_crossentropy
-from course.nn.training import train_full_batch
+from course.train.full_batch import train_full_batch
 from course.validation import check_number
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")
@@ -19,18 +20,15 @@ XOR_Y = np.array([0, 1, 1, 0], dtype="float32")
 def linear_stack(depth=3, width=4, seed=0):
     """`depth` Dense layers with no activation between them, then a sigmoid read-out."""
     check_number("depth", depth, 1, integer=True)
-    init = keras.initializers.GlorotUniform(seed=seed)
-    layers = [keras.layers.Dense(width, kernel_initializer=init) for _ in range(depth - 1)]
-    return keras.Sequential([keras.Input((2,)), *layers,
-                             keras.layers.Dense(1, activation="sigmoid", kernel_initializer=init)])
+    check_number("width", width, 1, integer=True)
+    return mlp(2, 1, hidden=(width,) * (depth - 1), activation=None, output_activation="sigmoid",
+               kernel_initializer=keras.initializers.GlorotUniform(seed=seed))
 
 
 def relu_network(hidden=8, seed=0):
     """One hidden ReLU layer, then a sigmoid read-out: enough to solve XOR."""
-    init = keras.initializers.HeNormal(seed=seed)
-    return keras.Sequential([keras.Input((2,)),
-                             keras.layers.Dense(hidden, activation="relu", kernel_initializer=init),
-                             keras.layers.Dense(1, activation="sigmoid")])
+    return mlp(2, 1, hidden=(hidden,), output_activation="sigmoid",
+               kernel_initializer=[keras.initializers.HeNormal(seed=seed), "glorot_uniform"])
 
 
 def train(model, steps=None, learning_rate=0.05):

@@ -1,7 +1,7 @@
 """Overfitting made visible, and each remedy of the notes measured on the same data.
 
-A big MLP trained on a few hundred digits memorises them: training loss goes to ~0 while
-validation loss turns back up. `compare_remedies` retrains it once per remedy (penalties,
+A big MLP (`course.models.mlp` with the `BASELINE` arguments) trained on a few hundred digits
+memorises them: training loss goes to ~0 while validation loss turns back up. `compare_remedies` retrains it once per remedy (penalties,
 weight decay, early stopping, a smaller model, dropout, BatchNorm, augmentation) and reports
 the final training and validation loss (both in inference mode) and their gap.
 """
@@ -10,28 +10,10 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from course.overfitting.penalties import L1L2
+from course.regularization.penalties import L1L2
 from course.validation import check_number
 
-
-def build_mlp(input_shape, num_classes, hidden=(512, 512), regularizer=None, dropout=0.0,
-              batchnorm=False):
-    """An MLP classifier (logits) with optional kernel penalty, `course.layers` dropout and BatchNorm."""
-    import keras
-
-    from course.layers import BatchNorm, Dropout
-
-    layers = [keras.Input(input_shape), keras.layers.Flatten()]
-    for width in hidden:
-        layers.append(keras.layers.Dense(width, kernel_regularizer=regularizer() if regularizer else None,
-                                         use_bias=not batchnorm))
-        if batchnorm:
-            layers.append(BatchNorm())
-        layers.append(keras.layers.Activation("relu"))
-        if dropout:
-            layers.append(Dropout(dropout))
-    layers.append(keras.layers.Dense(num_classes))
-    return keras.Sequential(layers)
+BASELINE = {"hidden": (512, 512), "output_activation": None}  # `course.models.mlp` arguments
 
 
 def augmenter(translate=0.15, rotate=0.05, seed=0):
@@ -50,7 +32,7 @@ class Remedy:
 
     name: str
     description: str
-    model: dict = field(default_factory=dict)      # overrides for `build_mlp`
+    model: dict = field(default_factory=dict)      # `course.models.mlp` overrides of BASELINE
     optimizer: Optional[Callable] = None           # () -> optimizer; Adam(1e-3) by default
     early_stopping: bool = False
     augment: bool = False
@@ -62,15 +44,15 @@ def default_remedies():
 
     return [
         Remedy("baseline", "big MLP (2 x 512), nothing else"),
-        Remedy("L2 penalty", "1e-3 * sum(w^2) per kernel", model={"regularizer": lambda: L1L2(l2=1e-3)}),
-        Remedy("L1 penalty", "1e-4 * sum|w| per kernel", model={"regularizer": lambda: L1L2(l1=1e-4)}),
+        Remedy("L2 penalty", "1e-3 * sum(w^2) per kernel", model={"kernel_regularizer": L1L2(l2=1e-3)}),
+        Remedy("L1 penalty", "1e-4 * sum|w| per kernel", model={"kernel_regularizer": L1L2(l1=1e-4)}),
         Remedy("weight decay", "AdamW, weight_decay=0.5 (decoupled)",
                optimizer=lambda: AdamW(1e-3, weight_decay=0.5)),
         Remedy("early stopping", "stop when val loss has not improved for 3 epochs, restore best",
                early_stopping=True),
         Remedy("smaller model", "one hidden layer of 32", model={"hidden": (32,)}),
         Remedy("dropout", "course.layers.Dropout(0.5) after each hidden layer", model={"dropout": 0.5}),
-        Remedy("batchnorm", "course.layers.BatchNorm before each ReLU", model={"batchnorm": True}),
+        Remedy("batchnorm", "course.layers.BatchNorm before each ReLU", model={"norm": "batch"}),
         Remedy("augmentation", "random shifts (+/-15%) and rotations (+/-18 deg)", augment=True),
     ]
 
@@ -109,10 +91,11 @@ def train_remedy(remedy, x, y, x_val, y_val, num_classes, epochs=30, passes=5, b
     import keras
     import tensorflow as tf
 
+    from course.models import mlp
     from course.optim import Adam
 
     keras.utils.set_random_seed(seed)
-    model = build_mlp(x.shape[1:], num_classes, **remedy.model)
+    model = mlp(x.shape[1:], num_classes, **{**BASELINE, **remedy.model})
     optimizer = remedy.optimizer() if remedy.optimizer else Adam(1e-3)
     model.compile(optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"], steps_per_execution=8, jit_compile=False)

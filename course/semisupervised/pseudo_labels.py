@@ -29,15 +29,10 @@ def labelled_subset(y, n_labelled, seed=0):
 
 
 def make_classifier(input_shape, num_classes, learning_rate=1e-2):
-    """A small MLP (flatten, 64 ReLU units, softmax) compiled for integer labels."""
-    import keras
+    """The default classifier: `course.models.mlp` with 64 ReLU units, compiled for integer labels."""
+    from course.models import compile_classifier, mlp
 
-    model = keras.Sequential([keras.Input(input_shape), keras.layers.Flatten(),
-                              keras.layers.Dense(64, activation="relu"),
-                              keras.layers.Dense(num_classes, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
+    return compile_classifier(mlp(input_shape, num_classes, hidden=(64,)), learning_rate)
 
 
 @dataclass

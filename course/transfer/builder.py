@@ -8,21 +8,10 @@ with `training=False`.
 import keras
 
 from course.transfer.backbones import load_backbone
-from course.transfer.freezing import freeze_batchnorm, unfreeze
+from course.transfer.freezing import freeze_batchnorm, layer_index, unfreeze
 from course.validation import check_choice, check_number
 
 MODES = ("feature_extraction", "fine_tune", "full")
-
-
-def find_backbone(model):
-    """The backbone inside a transfer model: its largest nested `keras.Model`.
-
-    (An augmentation pipeline or the head may be nested models too, but they are far smaller.)
-    """
-    nested = [layer for layer in model.layers if isinstance(layer, keras.Model) and layer.name != "head"]
-    if not nested:
-        raise ValueError(f"model {model.name!r} has no nested backbone model")
-    return max(nested, key=lambda layer: layer.count_params())
 
 
 def _resolve_backbone(backbone, input_shape, weights):
@@ -57,6 +46,7 @@ def build_transfer_model(backbone, num_classes, input_shape=(96, 96, 3), mode="f
     check_choice("mode", mode, MODES)
     check_number("dropout", dropout, 0, 1, high_open=True)
     base = _resolve_backbone(backbone, input_shape, weights)
+    start = layer_index(base, fine_tune_from, "fine_tune_from") if mode == "fine_tune" else 0
     shape = tuple(base.input_shape[1:]) if isinstance(backbone, keras.Model) else tuple(input_shape)
     inputs = keras.Input(shape)
     x = augmentation(inputs) if augmentation is not None else inputs
@@ -67,9 +57,7 @@ def build_transfer_model(backbone, num_classes, input_shape=(96, 96, 3), mode="f
     model = keras.Model(inputs, outputs, name=name)
     if mode == "feature_extraction":
         base.trainable = False
-    elif mode == "fine_tune":
-        unfreeze(model, from_layer=fine_tune_from, recompile=False)
     else:
-        unfreeze(model, from_layer=0, recompile=False)
+        unfreeze(model, from_layer=start, recompile=False)
     freeze_batchnorm(base)
     return model

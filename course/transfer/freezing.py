@@ -30,14 +30,29 @@ def _all_layers(model):
             yield from _all_layers(layer)
 
 
-def _layer_index(backbone, from_layer):
-    names = [layer.name for layer in backbone.layers]
-    if isinstance(from_layer, str):
-        if from_layer not in names:
-            raise ValueError(f"from_layer {from_layer!r} is not a layer of {backbone.name}")
-        return names.index(from_layer)
-    check_number("from_layer", from_layer, -len(names), len(names) - 1, integer=True)
-    return from_layer % len(names)
+def find_backbone(model):
+    """The backbone inside a transfer model: its largest nested `keras.Model`.
+
+    (An augmentation pipeline or the head may be nested models too, but they are far smaller.)
+    """
+    nested = [layer for layer in model.layers if isinstance(layer, keras.Model) and layer.name != "head"]
+    if not nested:
+        raise ValueError(f"model {model.name!r} has no nested backbone model")
+    return max(nested, key=lambda layer: layer.count_params())
+
+
+def layer_index(backbone, layer, argument="from_layer"):
+    """The position of `layer` (an index, negative from the end, or a name) in `backbone`.
+
+    `argument` is the caller's name for it, so an error names what the caller passed.
+    """
+    names = [item.name for item in backbone.layers]
+    if isinstance(layer, str):
+        if layer not in names:
+            raise ValueError(f"{argument} {layer!r} is not a layer of {backbone.name}")
+        return names.index(layer)
+    check_number(argument, layer, -len(names), len(names) - 1, integer=True)
+    return layer % len(names)
 
 
 def unfreeze(model, from_layer=0, learning_rate=None, recompile=True):
@@ -47,10 +62,8 @@ def unfreeze(model, from_layer=0, learning_rate=None, recompile=True):
     the same loss and metrics and a fresh optimizer of the same kind (optionally with a new,
     usually smaller, `learning_rate`).
     """
-    from course.transfer.builder import find_backbone
-
     backbone = find_backbone(model)
-    start = _layer_index(backbone, from_layer)
+    start = layer_index(backbone, from_layer)
     if learning_rate is not None:
         check_number("learning_rate", learning_rate, 0, low_open=True)
     backbone.trainable = True
