@@ -2,7 +2,7 @@
 (per image, through `tf.numpy_function`)."""
 import numpy as np
 
-ALBUMENTATIONS_HINT = "pip install 'course[albumentations]'"
+ALBUMENTATIONS_HINT = "pip install albumentations (a dependency of course: reinstalling course brings it)"
 
 
 class AlbumentationsAdapter:

@@ -4,12 +4,12 @@ import numpy as np
 
 from course.validation import check_number
 
-IMBALANCED_HINT = ('imbalanced-learn is needed for SMOTE and ADASYN; install the optional extra '
-                   'with: pip install "course[imbalanced]" (or pip install imbalanced-learn)')
+IMBALANCED_HINT = ("imbalanced-learn is needed for SMOTE and ADASYN; it is a dependency of course, "
+                   "so reinstall course or run: pip install imbalanced-learn")
 
 
 def _imblearn_over_sampling():
-    """imbalanced-learn's `over_sampling` module, or an ImportError naming the extra."""
+    """imbalanced-learn's `over_sampling` module, or an ImportError saying how to install it."""
     try:
         from imblearn import over_sampling
     except ImportError as err:
