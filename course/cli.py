@@ -191,6 +191,8 @@ def build_parser():
     regen = sub.add_parser("regenerate", help="re-execute notebooks and store outputs in place")
     regen.add_argument("names", nargs="*")
     regen.add_argument("--all", action="store_true")
+    regen.add_argument("--full", action="store_true",
+                       help="full mode (the outputs students preview); default: fast mode, for a quick check")
     regen.set_defaults(func=cmd_regenerate)
     sub.add_parser("doctor", help="versions, device and extras").set_defaults(func=cmd_doctor)
     _homework_parser(sub)
