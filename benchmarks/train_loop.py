@@ -1,11 +1,17 @@
 """Steps per second of `course.train.Trainer` against `model.fit`, a plain one-step tf.function
-loop and an eager loop, on the same model and data, measured in one run; plus trace counts.
+loop and an eager loop, on the same models and data, measured in one run; plus the cost of the
+trainer's NaN/Inf weight check (and of ``check_data``), and trace counts.
 
-Run: ``python benchmarks/train_loop.py [--epochs N] [--steps-per-execution K]``.
+Two workloads: the digits MLP the notebooks train (Python and per-step overhead dominate) and a
+small digits CNN (compute dominates). Every runner of both workloads runs once per round, rounds
+interleaved, best of N, so a load change on a shared machine hits all of them alike.
+
+Run: ``python benchmarks/train_loop.py [--rounds N] [--steps-per-execution K]``.
 """
 import argparse
 import os
 import time
+from unittest import mock
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -13,12 +19,12 @@ import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import course  # noqa: E402
-from course.train import Trainer  # noqa: E402
+from course.train import Trainer, health  # noqa: E402
 
 LOSS = "sparse_categorical_crossentropy"
 
 
-def build(seed=0):
+def mlp(seed=0):
     """The digits MLP the session notebooks train (8x8 inputs, 10 classes)."""
     keras.utils.set_random_seed(seed)
     return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
@@ -26,7 +32,16 @@ def build(seed=0):
                              keras.layers.Dense(64, activation="relu"), keras.layers.Dense(10, activation="softmax")])
 
 
-def best_rate(runners, rounds=5):
+def cnn(seed=0):
+    """A small digits CNN: two 3x3 convolutions, max-pooling and a dense head."""
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(32, 3, activation="relu"),
+                             keras.layers.Conv2D(64, 3, activation="relu"), keras.layers.MaxPooling2D(2),
+                             keras.layers.Flatten(), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(10, activation="softmax")])
+
+
+def best_rate(runners, rounds):
     """Steps/s of each runner, best of `rounds` interleaved rounds (so load changes hit all)."""
     best = {name: 0.0 for name in runners}
     for _ in range(rounds):
@@ -37,20 +52,23 @@ def best_rate(runners, rounds=5):
     return best
 
 
-def trainer_runner(ds, epochs, spe):
-    trainer = Trainer(build(), optimizer="adam", loss=LOSS, metrics=["accuracy"], steps_per_execution=spe, verbose=0)
-    trainer.fit(ds, epochs=1)  # trace once
+def trainer_runner(build, ds, epochs, spe, weight_check=True, check_data=False):
+    """The course Trainer; ``weight_check=False`` traces its loop without the NaN/Inf weight check."""
+    trainer = Trainer(build(), optimizer="adam", loss=LOSS, metrics=["accuracy"], steps_per_execution=spe,
+                      verbose=0, check_data=check_data)
+    with mock.patch.object(health, "watched_variables", health.watched_variables if weight_check else lambda m: []):
+        trainer.fit(ds, epochs=1)  # trace once
     return (lambda: trainer.fit(ds, epochs=epochs)), trainer
 
 
-def keras_runner(ds, epochs, spe=1):
+def keras_runner(build, ds, epochs, spe=1):
     model = build()
     model.compile(optimizer="adam", loss=LOSS, metrics=["accuracy"], steps_per_execution=spe)
     model.fit(ds, epochs=1, verbose=0)
     return lambda: model.fit(ds, epochs=epochs, verbose=0)
 
 
-def loop_runner(ds, epochs, compiled):
+def loop_runner(build, ds, epochs, compiled):
     """A hand-written loop, one step per Python iteration, eager or in a tf.function."""
     model, optimizer = build(), keras.optimizers.Adam()
     loss_fn = keras.losses.SparseCategoricalCrossentropy()
@@ -78,40 +96,62 @@ def loop_runner(ds, epochs, compiled):
     return run
 
 
+def workload(name, build, ds, epochs, spe, baselines):
+    """The runners of one workload, keyed ``(workload, runner)``; returns them and the trainer."""
+    steps = int(ds.cardinality()) * epochs
+    ours, trainer = trainer_runner(build, ds, epochs, spe)
+    runners = {
+        "course Trainer": (ours, steps),
+        "course Trainer, no NaN/Inf weight check": (trainer_runner(build, ds, epochs, spe, weight_check=False)[0], steps),
+        "course Trainer, check_data=True": (trainer_runner(build, ds, epochs, spe, check_data=True)[0], steps),
+        f"model.fit (steps_per_execution={spe})": (keras_runner(build, ds, epochs, spe), steps),
+        "model.fit (default)": (keras_runner(build, ds, epochs), steps),
+    }
+    if baselines:
+        runners["plain tf.function loop"] = (loop_runner(build, ds, epochs, True), steps)
+        runners["eager loop"] = (loop_runner(build, ds, 1, False), int(ds.cardinality()))
+    return {(name, k): v for k, v in runners.items()}, trainer
+
+
+def report(name, rates, spe, rounds):
+    rate = {k: v for (w, k), v in rates.items() if w == name}
+    ours = rate["course Trainer"]
+    print(f"\n{name}")
+    for runner, value in rate.items():
+        print(f"  {runner:<42} {value:9.1f} steps/s")
+    print(f"  ratio vs model.fit (same spe={spe}):     {ours / rate[f'model.fit (steps_per_execution={spe})']:.2f}x"
+          "  (target >= 1.0x)")
+    print(f"  ratio vs model.fit (default):            {ours / rate['model.fit (default)']:.2f}x")
+    if "eager loop" in rate:
+        print(f"  ratio vs plain tf.function loop:         {ours / rate['plain tf.function loop']:.2f}x")
+        print(f"  ratio vs eager loop:                     {ours / rate['eager loop']:.2f}x  (target >= 5x)")
+    check = 1 - ours / rate["course Trainer, no NaN/Inf weight check"]
+    data = 1 - rate["course Trainer, check_data=True"] / ours
+    print(f"  NaN/Inf weight check costs {check:+.1%} of throughput (target < 3%); check_data=True {data:+.1%}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--mlp-epochs", type=int, default=20)
+    parser.add_argument("--cnn-epochs", type=int, default=4)
     parser.add_argument("--steps-per-execution", type=int, default=16)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     course.setup(0, verbose=False)
     split = course.data.load_digits(max_samples=1797)
     ds = tf.data.Dataset.from_tensor_slices((split.x_train, split.y_train)).shuffle(2000, seed=0)
     ds = ds.batch(args.batch_size).cache().prefetch(tf.data.AUTOTUNE)
-    per_epoch = int(ds.cardinality())
-    steps = per_epoch * args.epochs
-    eager_epochs = 1
-    ours, trainer = trainer_runner(ds, args.epochs, args.steps_per_execution)
     spe = args.steps_per_execution
-    runners = {
-        "course Trainer": (ours, steps),
-        "model.fit (default)": (keras_runner(ds, args.epochs), steps),
-        f"model.fit (steps_per_execution={spe})": (keras_runner(ds, args.epochs, spe), steps),
-        "plain tf.function loop": (loop_runner(ds, args.epochs, True), steps),
-        "eager loop": (loop_runner(ds, eager_epochs, False), per_epoch * eager_epochs),
-    }
-    rates = best_rate(runners, args.rounds)
-    print(f"digits MLP, batch {args.batch_size}, {per_epoch} steps/epoch, {args.epochs} epochs per timing, "
-          f"best of {args.rounds} interleaved rounds, {os.cpu_count()} CPU cores")
-    for name, rate in rates.items():
-        print(f"  {name:<40} {rate:9.1f} steps/s")
-    ours_rate = rates["course Trainer"]
-    print(f"ratio vs model.fit (default):          {ours_rate / rates['model.fit (default)']:.2f}x  (target >= 1.2x)")
-    print(f"ratio vs model.fit (same spe):         {ours_rate / rates[f'model.fit (steps_per_execution={spe})']:.2f}x")
-    print(f"ratio vs plain tf.function loop:       {ours_rate / rates['plain tf.function loop']:.2f}x")
-    print(f"ratio vs eager loop:                   {ours_rate / rates['eager loop']:.2f}x  (target >= 5x)")
-    print(f"traces of the train loop after {1 + args.rounds} fit calls: {trainer.trace_count['train']}")
+    mlp_runners, trainer = workload("digits MLP", mlp, ds, args.mlp_epochs, spe, baselines=True)
+    cnn_runners, _ = workload("digits CNN", cnn, ds, args.cnn_epochs, spe, baselines=False)
+    rates = best_rate({**mlp_runners, **cnn_runners}, args.rounds)
+    print(f"batch {args.batch_size}, {int(ds.cardinality())} steps/epoch; {args.mlp_epochs} (MLP) and "
+          f"{args.cnn_epochs} (CNN) epochs per timing; best of {args.rounds} interleaved rounds; "
+          f"{os.cpu_count()} CPU cores; TF {tf.__version__}, Keras {keras.__version__}")
+    for name in ("digits MLP", "digits CNN"):
+        report(name, rates, spe, args.rounds)
+    print(f"\ntraces of the MLP train loop after {1 + args.rounds} fit calls: {trainer.trace_count['train']}")
 
 
 if __name__ == "__main__":

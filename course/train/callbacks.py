@@ -1,11 +1,9 @@
-"""Training callbacks: early stopping with best weights, NaN/Inf diagnosis, progress bar and
-TensorBoard logs. They are `keras.callbacks.Callback`s, so Keras' own callbacks work too.
+"""Training callbacks: early stopping with best weights, progress bar and TensorBoard logs.
+They are `keras.callbacks.Callback`s, so Keras' own callbacks work too.
 
 The trainer calls the usual hooks; ``on_train_batch_end`` runs once per execution (every
 `steps_per_execution` steps), with ``logs`` holding the running epoch means.
 """
-import math
-
 import keras
 import numpy as np
 
@@ -18,8 +16,6 @@ class CallbackList:
     def __init__(self, callbacks, trainer):
         self.callbacks = list(callbacks)
         for callback in self.callbacks:
-            if not isinstance(callback, keras.callbacks.Callback):
-                raise TypeError(f"callbacks must be keras.callbacks.Callback instances, got {callback!r}")
             callback.set_model(trainer.model)
             if hasattr(callback, "set_trainer"):
                 callback.set_trainer(trainer)
@@ -82,28 +78,6 @@ class EarlyStopping(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.restore_best_weights and self.best_weights is not None:
             self.model.set_weights(self.best_weights)
-
-
-def nonfinite_message(step, epoch, loss_history, learning_rate=None):
-    """Explain a NaN/Inf loss at global `step`: where it happened and its most likely cause."""
-    finite = [v for v in loss_history if math.isfinite(v)]
-    where = f"Loss became non-finite (NaN/Inf) at step {step} (epoch {epoch + 1})"
-    lr = f" (learning rate {learning_rate:.3g})" if learning_rate is not None else ""
-    if len(finite) >= 2 and finite[-1] > 2 * max(finite[0], 1e-12):
-        cause = (f"the loss was diverging ({finite[0]:.4g} -> {finite[-1]:.4g}) before that: the "
-                 f"learning rate is likely too high{lr}, or gradients exploded. Lower the learning "
-                 "rate, clip gradients (clipnorm/global_clipnorm) or add normalization.")
-    elif not finite:
-        cause = ("it was never finite: check the inputs for NaN/Inf, and the loss for log(0) or "
-                 "0/0 (e.g. probabilities fed to a loss with from_logits=False that reach exactly 0, "
-                 "or a sqrt/log of zero in a custom loss); the learning rate may also be too "
-                 f"high{lr}.")
-    else:
-        cause = ("the loss was finite and not growing, so a sudden log of zero or division by "
-                 "zero is the likely cause (a probability reaching 0 in a cross-entropy: use "
-                 "from_logits=True or clip probabilities); otherwise a learning rate too "
-                 f"high{lr} or a bad batch.")
-    return f"{where}; {cause}"
 
 
 class ProgressBar(keras.callbacks.Callback):

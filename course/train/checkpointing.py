@@ -6,6 +6,9 @@ Keras' object graph does not save), the optimizers, the metric accumulators and 
 in the run. The data position is restored by replaying the input pipeline of a freshly built
 dataset up to that step, so a seeded, reshuffling `tf.data` pipeline repeats exactly.
 """
+import json
+import os
+
 import keras
 import tensorflow as tf
 
@@ -15,11 +18,44 @@ from course.validation import check_number
 _WEIGHTS = "model_variables/{}/.ATTRIBUTES/VARIABLE_VALUE"
 _DESCRIPTION = "model_description/.ATTRIBUTES/VARIABLE_VALUE"
 _STEPS = "steps_per_epoch/.ATTRIBUTES/VARIABLE_VALUE"
+_OPTIMIZERS = "optimizer_description/.ATTRIBUTES/VARIABLE_VALUE"
 
 
 def describe(model):
     """One line per model variable: its path and shape (stored to explain mismatches)."""
     return "\n".join(f"{v.path} {tuple(v.shape)}" for v in model.variables)
+
+
+def describe_optimizers(optimizers):
+    """The class and hyperparameters (learning rate included) of each optimizer, as JSON."""
+    described = []
+    for optimizer in optimizers:
+        config = keras.optimizers.serialize(optimizer)
+        config["config"] = {k: v for k, v in config["config"].items() if k != "name"}
+        described.append({"class_name": config["class_name"], "config": config["config"]})
+    return json.dumps(described, sort_keys=True, default=str)
+
+
+def _optimizer_difference(saved, current):
+    """A sentence saying how two `describe_optimizers` outputs differ, or None if they match."""
+    saved, current = json.loads(saved), json.loads(current)
+    if len(saved) != len(current):
+        return f"it holds {len(saved)} optimizer(s), this run has {len(current)}"
+    for i, (old, new) in enumerate(zip(saved, current)):
+        if old["class_name"] != new["class_name"]:
+            return f"optimizer {i} is {old['class_name']} in the checkpoint but {new['class_name']} in this run"
+        changed = sorted(k for k in set(old["config"]) | set(new["config"])
+                         if old["config"].get(k) != new["config"].get(k))
+        if changed:
+            listed = ", ".join(f"{k}: {_shown(old['config'].get(k))} in the checkpoint, "
+                               f"{_shown(new['config'].get(k))} now" for k in changed)
+            return f"optimizer {i} ({new['class_name']}) has other settings ({listed})"
+    return None
+
+
+def _shown(value):
+    """A setting as a message shows it: floats stored in float32 at 6 significant digits."""
+    return f"{value:.6g}" if isinstance(value, float) else repr(value)
 
 
 def optimizers_of(model, optimizer=None):
@@ -40,9 +76,12 @@ class TrainingState:
             raise ValueError("the model has no variables yet, so a checkpoint would hold nothing: build it "
                              "(call it once on a batch) before training with a Checkpointer")
         self.steps_per_epoch = tf.Variable(trainer.steps_per_epoch, dtype=tf.int64, trainable=False)
+        optimizers = optimizers_of(self.model, trainer.optimizer)
+        self.optimizer_description = describe_optimizers(optimizers)
         self.checkpoint = tf.train.Checkpoint(
             model_variables=list(self.model.variables),
-            optimizers=optimizers_of(self.model, trainer.optimizer),
+            optimizers=optimizers,
+            optimizer_description=tf.Variable(self.optimizer_description, trainable=False),
             metrics=[v for m in trainer.steps.all_metrics for v in m.variables],
             position=trainer.position_variable,
             steps_per_epoch=self.steps_per_epoch,
@@ -71,6 +110,14 @@ class TrainingState:
                 f"cannot resume from checkpoint {path!r}: it was written for a different model ({problem}). "
                 f"Checkpointed model:\n{saved_description}\nThis model:\n{describe(self.model)}\n"
                 "Use another checkpoint directory or the model that wrote it; the checkpoint was left untouched.")
+        if _OPTIMIZERS in shapes:
+            difference = _optimizer_difference(reader.get_tensor(_OPTIMIZERS).decode(), self.optimizer_description)
+            if difference:
+                raise ValueError(
+                    f"cannot resume from checkpoint {path!r}: {difference}. Resuming continues the run that "
+                    "wrote the checkpoint, optimizer state included, so the optimizer and its settings must "
+                    "match; nothing was restored. Use the same optimizer settings, or start a new run "
+                    "(another directory, or Checkpointer(..., resume=False)).")
         saved_steps = int(reader.get_tensor(_STEPS))
         if saved_steps != int(self.steps_per_epoch.numpy()):
             raise ValueError(
@@ -88,15 +135,22 @@ class Checkpointer(keras.callbacks.Callback):
     resume from the latest one when training starts.
 
     Keeps the `max_to_keep` newest checkpoints. Under `MultiWorkerMirroredStrategy` every worker
-    takes part in saving, but only the chief writes into `directory`.
+    takes part in saving, but only the chief writes into `directory`. A checkpoint resumes only
+    the run that wrote it: the same model variables, steps per epoch, optimizer class and
+    optimizer settings (learning rate included). Anything else raises ValueError before anything
+    is restored; ``resume=False`` starts a new run in the same directory.
     """
 
     def __init__(self, directory, save_every=None, max_to_keep=3, resume=True):
-        super().__init__()
+        if not isinstance(directory, (str, os.PathLike)):
+            raise TypeError(f"directory must be a directory path (str or os.PathLike), got {directory!r}")
+        if not isinstance(resume, bool):
+            raise TypeError(f"resume must be True or False, got {resume!r}")
         if save_every is not None:
             check_number("save_every", save_every, 1, integer=True)
         check_number("max_to_keep", max_to_keep, 1, integer=True)
-        self.directory, self.save_every, self.max_to_keep, self.resume = str(directory), save_every, max_to_keep, resume
+        super().__init__()
+        self.directory, self.save_every, self.max_to_keep, self.resume = os.fspath(directory), save_every, max_to_keep, resume
         self.trainer = self.manager = self.state = None
         self.restored_from = None
         self._saved_at = -1

@@ -52,7 +52,7 @@ def strategy_for(model, strategy=None):
     its scope (they would silently stay on one device).
     """
     if strategy is None:
-        strategy = getattr(model, "_distribute_strategy", None) or tf.distribute.get_strategy()
+        strategy = model.distribute_strategy
     if not isinstance(strategy, tf.distribute.Strategy):
         raise TypeError(f"strategy must be a tf.distribute.Strategy or None, got {strategy!r}")
     if is_default(strategy):

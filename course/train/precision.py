@@ -5,6 +5,8 @@ slower, and XLA-compiling a small step on a CPU costs more than it saves.
 """
 import keras
 
+from course import keras_compat
+
 MIXED_POLICY = "mixed_float16"
 
 
@@ -64,4 +66,4 @@ def loss_scale(optimizer):
 
 
 def _layers(model):
-    return [model] + list(model._flatten_layers(include_self=False))
+    return [model] + keras_compat.sublayers(model)
