@@ -312,3 +312,16 @@ def test_a_refused_argument_is_caught_before_the_layer_exists(cls, bad):
     with pytest.raises(ValueError, match=next(iter(bad))):
         cls(**bad)
     assert _uid(cls()) == before + 1
+
+
+def test_synchronized_batchnorm_matches_keras_inside_a_strategy():
+    import tensorflow as tf
+
+    x = tf.constant(_data((8, 3)))
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
+    with strategy.scope():
+        ours, theirs = BatchNorm(synchronized=True), keras.layers.BatchNormalization(synchronized=True)
+    outputs = [strategy.run(lambda t, layer=layer: layer(t, training=True), args=(x,))
+               for layer in (ours, theirs)]
+    np.testing.assert_allclose(*outputs, atol=TOL)
+    np.testing.assert_allclose(ours.moving_variance, theirs.moving_variance, atol=TOL)
