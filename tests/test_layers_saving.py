@@ -37,3 +37,17 @@ def test_fit_then_save_and_load_round_trip(tmp_path):
 def test_sequential_use():
     model = keras.Sequential([keras.Input((4,)), BatchNorm(), Dropout(0.1), keras.layers.Dense(1)])
     assert model(np.zeros((2, 4), "float32")).shape == (2, 1)
+
+
+def test_renorm_batchnorm_round_trips_with_its_statistics(tmp_path):
+    norm = BatchNorm(renorm=True, renorm_clipping={"rmax": 2.0, "dmax": 1.0}, renorm_momentum=0.8)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), norm, keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x = np.random.default_rng(1).normal(3.0, 2.0, size=(32, 4)).astype("float32")
+    model.fit(x, x[:, :1], epochs=1, batch_size=8, verbose=0)
+    model.save(tmp_path / "renorm.keras")
+    loaded = keras.models.load_model(tmp_path / "renorm.keras").layers[1]
+    assert loaded.get_config() == norm.get_config()
+    for name in ("moving_mean", "moving_variance", "moving_stddev", "renorm_mean", "renorm_stddev"):
+        np.testing.assert_array_equal(getattr(loaded, name), getattr(norm, name))
+    assert not np.allclose(norm.renorm_stddev, 1.0)  # the statistics did move during fit

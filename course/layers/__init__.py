@@ -1,6 +1,7 @@
 """From-scratch layers that teach what Keras' built-ins do, each proven equal to its built-in.
 
-`Dropout` (inverted and classic conventions, MC dropout), `BatchNorm`, `LayerNorm`, `GroupNorm`,
+`Dropout` (inverted and classic conventions, MC dropout), `BatchNorm` (with Keras' masks,
+batch renormalization and synchronized statistics), `LayerNorm`, `GroupNorm`,
 and `dropout_survival_probability` for the dropout numericals in the notes.
 """
 from course.layers.batchnorm import BatchNorm
