@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course.generative._steps import train_steps
+from generative_steps import train_steps
 from course.generative.autoencoders import (Autoencoder, ContractiveAutoencoder,
                                             DenoisingAutoencoder, SparseAutoencoder)
 from course.generative.vae import VAE, ConditionalVAE

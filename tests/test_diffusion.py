@@ -7,7 +7,7 @@ import pytest
 from course.generative.diffusion import (DiffusionModel, NoiseSchedule, SinusoidalEmbedding, ddim_step,
                                          ddpm_step, sampling_timesteps)
 from course.generative.diffusion import samplers
-from course.generative._steps import train_steps
+from generative_steps import train_steps
 
 T = 20
 

@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 import tensorflow_probability as tfp
 
-from course.generative._steps import train_steps
+from generative_steps import train_steps
 from course.generative.vae import VAE, ConditionalVAE, bernoulli_nll, gaussian_kl
 from course.generative.vqvae import VQVAE, VectorQuantizer, code_statistics
 

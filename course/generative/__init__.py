@@ -1,7 +1,9 @@
 """Generative models as subclassed `keras.Model`s: autoencoders, VAEs, GANs and diffusion.
 
 Names load on first access (``course.generative.VAE``), so importing the package stays cheap.
-Load saved models with `course.load_model`, which registers every class first.
+Saved models reload with `course.load_model` (or plain `keras.saving.load_model` after
+``import course``) and train on exactly as if never saved: optimizers, step counters and
+seed-generator states travel in the `.keras` file.
 """
 from course._lazy import lazy_exports
 

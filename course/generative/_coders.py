@@ -9,6 +9,7 @@ import math
 import keras
 from keras import layers
 
+from course.generative._checks import check_image_shape
 from course.validation import check_choice, check_number
 
 KINDS = ("dense", "conv")
@@ -16,10 +17,7 @@ KINDS = ("dense", "conv")
 
 def check_common(input_shape, latent_dim, kind, hidden_units, filters):
     """Validate the arguments every coder-based model shares; returns them normalised."""
-    input_shape = tuple(int(d) for d in input_shape)
-    if len(input_shape) != 3 or min(input_shape) < 1:
-        raise ValueError(f"input_shape must be (height, width, channels) of positive sizes, "
-                         f"got {input_shape!r}")
+    input_shape = check_image_shape("input_shape", input_shape)
     check_number("latent_dim", latent_dim, 1, integer=True)
     check_choice("kind", kind, KINDS)
     hidden_units = tuple(int(check_number("hidden_units", u, 1, integer=True)) for u in hidden_units)

@@ -10,16 +10,23 @@ import keras
 import tensorflow as tf
 
 from course.generative._coders import unpack
+from course.generative._resumable import ResumableModel
 
 
-class LossModel(keras.Model):
-    """Base class: Mean trackers named by `loss_names`, Keras-3 train and test steps."""
+class LossModel(ResumableModel):
+    """Base class: Mean trackers named by `loss_names`, Keras-3 train and test steps.
+
+    Subclasses build every network in their constructor, so the model counts as built from
+    the start: `.keras` loading then builds the optimizer before restoring its saved state
+    (an unbuilt model would reload with a fresh optimizer, iterations back at 0).
+    """
 
     loss_names = ("loss",)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.trackers = [keras.metrics.Mean(name=name) for name in self.loss_names]
+        self.built = True
 
     @property
     def metrics(self):
@@ -50,12 +57,3 @@ class LossModel(keras.Model):
         x, y = unpack(data)
         return self._record(self.compute_losses(x, y, training=False))
 
-
-def train_steps(model, batch, steps):
-    """Run `steps` calls of ``model.train_step(batch)`` inside one `tf.function` (the way a custom
-    training loop drives these models) and return the list of returned logs as floats."""
-    step = tf.function(model.train_step)
-    history = []
-    for _ in range(steps):
-        history.append({name: float(value) for name, value in step(batch).items()})
-    return history

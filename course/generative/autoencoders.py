@@ -10,6 +10,7 @@ import tensorflow as tf
 from keras import ops
 
 from course.generative import _coders
+from course.generative._checks import check_seed
 from course.generative._steps import LossModel
 from course.validation import check_number
 
@@ -90,8 +91,11 @@ class DenoisingAutoencoder(Autoencoder):
     def __init__(self, input_shape, latent_dim, noise_stddev=0.3, clip=(0.0, 1.0), seed=None,
                  **kwargs):
         check_number("noise_stddev", noise_stddev, 0)
-        if clip is not None and (len(clip) != 2 or clip[0] >= clip[1]):
-            raise ValueError(f"clip must be None or (low, high) with low < high, got {clip!r}")
+        if clip is not None:
+            if len(clip) != 2:
+                raise ValueError(f"clip must be None or (low, high) with low < high, got {clip!r}")
+            check_number("clip[1]", clip[1], check_number("clip[0]", clip[0]), low_open=True)
+        check_seed(seed)
         super().__init__(input_shape, latent_dim, **kwargs)
         self.noise_stddev = float(noise_stddev)
         self.clip = None if clip is None else (float(clip[0]), float(clip[1]))

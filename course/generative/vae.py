@@ -14,6 +14,7 @@ import tensorflow_probability as tfp
 from keras import ops
 
 from course.generative import _coders
+from course.generative._checks import check_labels, check_seed
 from course.generative._steps import LossModel
 from course.validation import check_number
 
@@ -54,6 +55,7 @@ class VAE(LossModel):
         shape, latent_dim, kind, hidden_units, filters = _coders.check_common(
             input_shape, latent_dim, kind, hidden_units, filters)
         check_number("beta", beta, 0)
+        check_seed(seed)
         super().__init__(**kwargs)
         self.image_shape, self.latent_dim, self.beta, self.kind = shape, latent_dim, float(beta), kind
         self.hidden_units, self.filters, self.activation, self.seed = hidden_units, filters, activation, seed
@@ -174,8 +176,7 @@ class ConditionalVAE(VAE):
     def condition(self, y):
         if y is None:
             raise ValueError("ConditionalVAE needs labels y (integer classes); got None")
-        y = ops.reshape(ops.cast(ops.convert_to_tensor(y), "int32"), (-1,))
-        return ops.one_hot(y, self.num_classes)
+        return ops.one_hot(check_labels(y, self.num_classes, "y"), self.num_classes)
 
     def split_inputs(self, inputs):
         if not isinstance(inputs, (tuple, list)) or len(inputs) != 2:

@@ -13,6 +13,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from course.generative._checks import check_image_shape, check_labels, check_seed
 from course.generative._steps import LossModel
 from course.generative.diffusion import samplers
 from course.generative.diffusion.schedules import NoiseSchedule
@@ -46,7 +47,13 @@ class DiffusionModel(LossModel):
         check_number("num_classes", num_classes, 0, integer=True)
         check_number("label_dropout", label_dropout, 0, 1, high_open=True)
         check_number("ema_decay", ema_decay, 0, 1, high_open=True)
-        image_shape = tuple(int(s) for s in image_shape)
+        image_shape = check_image_shape("image_shape", image_shape, 2)
+        check_number("filters", filters, 1, integer=True)
+        check_number("groups", groups, 1, integer=True)
+        if filters % groups:
+            raise ValueError(f"groups must divide filters={filters} (GroupNorm splits the channels "
+                             f"into equal groups), got groups={groups}")
+        check_seed(seed)
         super().__init__(**kwargs)
         self.image_shape, self.timesteps, self.num_classes = image_shape, int(timesteps), int(num_classes)
         self.label_dropout, self.ema_decay = float(label_dropout), float(ema_decay)
@@ -71,7 +78,7 @@ class DiffusionModel(LossModel):
             return ops.full((batch,), self.null_label, dtype="int32")
         if not self.num_classes:
             raise ValueError("labels given to an unconditional DiffusionModel (num_classes=0)")
-        return ops.reshape(ops.cast(ops.convert_to_tensor(y), "int32"), (-1,))
+        return check_labels(y, self.num_classes)
 
     def call(self, inputs, training=False, use_ema=False):
         """Predicted noise eps_hat for ``[x_t, t]`` or ``[x_t, t, labels]`` (or a dict with keys

@@ -15,6 +15,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from course.generative._checks import check_labels, check_seed
+from course.generative._resumable import ResumableModel
 from course.generative.gan.networks import FEATURE_LAYER
 from course.validation import check_number
 
@@ -26,6 +28,8 @@ def two_time_scale(g_learning_rate=1e-4, d_learning_rate=4e-4, beta_1=0.0, beta_
     """
     check_number("g_learning_rate", g_learning_rate, 0, low_open=True)
     check_number("d_learning_rate", d_learning_rate, 0, low_open=True)
+    check_number("beta_1", beta_1, 0, 1, high_open=True)
+    check_number("beta_2", beta_2, 0, 1, high_open=True)
     return {"g_optimizer": keras.optimizers.Adam(g_learning_rate, beta_1=beta_1, beta_2=beta_2),
             "d_optimizer": keras.optimizers.Adam(d_learning_rate, beta_1=beta_1, beta_2=beta_2)}
 
@@ -37,7 +41,7 @@ def _bce(logits, target):
 
 
 @keras.saving.register_keras_serializable(package="course")
-class GAN(keras.Model):
+class GAN(ResumableModel):
     """Unconditional GAN over given sub-models: ``generator(z)`` -> image, ``discriminator(image)`` -> logit.
 
     `latent_dim` is the noise size. ``feature_matching=True`` replaces the generator's loss by
@@ -53,11 +57,16 @@ class GAN(keras.Model):
     discriminator_takes_labels = False
 
     def __init__(self, generator, discriminator, latent_dim, feature_matching=False, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        self.latent_dim = check_number("latent_dim", latent_dim, 1, integer=True)
+        for name, network in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(network, keras.Model):
+                raise TypeError(f"{name} must be a built keras.Model, got {type(network).__name__}")
+        check_number("latent_dim", latent_dim, 1, integer=True)
         noise_size = generator.inputs[0].shape[-1]
         if noise_size != latent_dim:
             raise ValueError(f"latent_dim={latent_dim} does not match the generator's noise input size {noise_size}")
+        check_seed(seed)
+        super().__init__(**kwargs)
+        self.latent_dim = latent_dim
         self.generator, self.discriminator = generator, discriminator
         self.feature_matching = bool(feature_matching)
         self.seed = seed
@@ -151,7 +160,7 @@ class GAN(keras.Model):
 
     def call(self, inputs, training=False):
         """Noise (and labels, for conditional models) -> images in [0, 1]."""
-        z, labels = (inputs[0], inputs[1]) if self.conditional else (inputs, None)
+        z, labels = (inputs[0], check_labels(inputs[1], self.num_classes)) if self.conditional else (inputs, None)
         images = self.generate_raw(z, labels, training)
         return (ops.cast(images, "float32") + 1.0) / 2.0
 
@@ -213,7 +222,7 @@ class GAN(keras.Model):
         if self.conditional and y is None:
             raise ValueError(f"{type(self).__name__} needs labels: call fit(x, y)")
         real = ops.cast(x, "float32") * 2.0 - 1.0
-        return real, (None if y is None or not self.conditional else ops.cast(ops.reshape(y, (-1,)), "int32"))
+        return real, (check_labels(y, self.num_classes, "y") if self.conditional else None)
 
     def train_step(self, data):
         if self.d_optimizer is None:

@@ -7,7 +7,8 @@ arguments in its config.
 import keras
 
 from course.generative.gan.base import GAN
-from course.generative.gan.networks import build_discriminator, build_generator, check_image_shape
+from course.generative._checks import check_image_shape, check_seed
+from course.generative.gan.networks import build_discriminator, build_generator
 from course.validation import check_number
 
 
@@ -24,8 +25,11 @@ class ConvGAN(GAN):
     def __init__(self, image_shape=(8, 8, 1), latent_dim=32, num_classes=None, width=64,
                  spectral_norm=False, dropout=0.0, feature_matching=False, generator=None,
                  discriminator=None, seed=None, **kwargs):
-        image_shape = check_image_shape(image_shape)
+        image_shape = check_image_shape("image_shape", image_shape, 4)
         check_number("latent_dim", latent_dim, 1, integer=True)
+        check_number("width", width, 2, integer=True)
+        check_number("dropout", dropout, 0, 1, high_open=True)
+        check_seed(seed)
         if self.conditional:
             check_number("num_classes", num_classes, 2, integer=True)
         elif num_classes is not None:

@@ -9,18 +9,10 @@ float32 so losses stay stable under mixed precision.
 import keras
 from keras import layers
 
+from course.generative._checks import check_image_shape
 from course.validation import check_number
 
 FEATURE_LAYER = "features"
-
-
-def check_image_shape(image_shape):
-    """Validate (height, width, channels) with height and width divisible by 4; return a tuple."""
-    shape = tuple(int(d) for d in image_shape)
-    if len(shape) != 3 or min(shape) < 1 or shape[0] % 4 or shape[1] % 4:
-        raise ValueError(f"image_shape must be (height, width, channels) with height and width "
-                         f"divisible by 4, got {tuple(image_shape)!r}")
-    return shape
 
 
 def _label_input():
@@ -34,7 +26,7 @@ def build_generator(image_shape=(8, 8, 1), latent_dim=32, num_classes=None, widt
     BatchNorm and LeakyReLU, then a 3x3 convolution with tanh. A label is embedded and
     concatenated to the noise.
     """
-    height, width_px, channels = check_image_shape(image_shape)
+    height, width_px, channels = check_image_shape("image_shape", image_shape, 4)
     check_number("latent_dim", latent_dim, 1, integer=True)
     check_number("width", width, 2, integer=True)
     z = keras.Input(shape=(latent_dim,), name="z")
@@ -66,7 +58,7 @@ def build_discriminator(image_shape=(8, 8, 1), num_classes=None, width=64, spect
     class (AC-GAN). ``spectral_norm=True`` wraps every convolution and dense layer in
     `keras.layers.SpectralNormalization`.
     """
-    height, width_px, channels = check_image_shape(image_shape)
+    height, width_px, channels = check_image_shape("image_shape", image_shape, 4)
     check_number("width", width, 2, integer=True)
     check_number("dropout", dropout, 0, 1, high_open=True)
     if auxiliary_classifier and num_classes is None:
