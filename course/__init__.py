@@ -10,6 +10,10 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
+from course.saving import defer_registration as _defer_registration  # noqa: E402 (after the defaults)
+
+_defer_registration()  # plain keras.saving.load_model then finds course classes; see course.saving
+
 __version__ = "0.1.0"
 
 _SUBMODULES = (
