@@ -2,14 +2,14 @@
 
     python scripts/make_fruit_tables.py
 
-Seeded (course.nn.fruits.SEED), so reruns write identical files:
+Seeded (course.data.fruits.SEED), so reruns write identical files:
 - data/fruits.csv: 600 rows (100 per fruit), 7 measurements and an integer `fruit` label
   (0 apple, 1 mango, 2 papaya, 3 litchi, 4 banana, 5 dragon_fruit).
 - data/fruit_baskets.csv: 600 baskets of 1-3 fruits, 8 e-nose channels and 6 presence columns.
 """
 from pathlib import Path
 
-from course.nn import fruits
+from course.data import fruits
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # shipped as course.artifacts
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from course import artifacts
-from course.nn import fruits, ovr, pairing
+from course.data import fruits, train_test
+from course.nn import ovr, pairing
 
 
 def test_csv_tables_equal_the_seeded_generator():
@@ -29,7 +30,7 @@ def test_generated_tables_have_the_documented_shape(tmp_path):
 
 @pytest.fixture(scope="module")
 def baskets():
-    return fruits.train_test(*fruits.load_fruit_baskets())
+    return train_test(*fruits.load_fruit_baskets())
 
 
 def test_sigmoid_heads_solve_multilabel_softmax_cannot(baskets):
@@ -44,7 +45,7 @@ def test_sigmoid_heads_solve_multilabel_softmax_cannot(baskets):
 
 
 def test_single_label_heads_agree_but_sigmoid_outputs_do_not_sum_to_one():
-    x_train, y_train, x_test, y_test = fruits.train_test(*fruits.load_fruit_table())
+    x_train, y_train, x_test, y_test = train_test(*fruits.load_fruit_table(), stratify=True)
     targets = np.eye(6)[y_train]
     reports = {head: ovr.single_label_report(ovr.train_head(x_train, targets, head)[0], x_test, y_test)
                for head in ovr.HEADS}

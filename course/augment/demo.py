@@ -1,8 +1,10 @@
-"""Helpers for the augmentation notebooks: a small digits CNN, scikit-learn's sample photos
-as a batch, fixed-angle rotation, and a labelled grid of one technique family."""
+"""Helpers for the augmentation notebooks: the compiled small digits CNN, fixed-angle rotation
+(`course.augment.warp.rotate`), and a labelled grid of one technique family. `sample_photos`
+is `course.data.load_sample_photos`, re-exported for notebook session07/01."""
 import numpy as np
 
 from course.augment.warp import rotate
+from course.data.photos import load_sample_photos as sample_photos
 
 __all__ = ["family_grid", "rotate", "sample_photos", "small_cnn"]
 
@@ -16,18 +18,6 @@ def small_cnn(input_shape, num_classes, seed=0):
 
     keras.utils.set_random_seed(seed)
     return compile_classifier(cnn(input_shape, num_classes), learning_rate=3e-3)
-
-
-def sample_photos(size=128):
-    """scikit-learn's two bundled photos (china, flower), centre-cropped square, float [0, 1]."""
-    import tensorflow as tf
-    from sklearn.datasets import load_sample_images
-
-    photos = np.stack(load_sample_images().images).astype("float32") / 255.0
-    side = min(photos.shape[1:3])
-    top, left = (photos.shape[1] - side) // 2, (photos.shape[2] - side) // 2
-    square = photos[:, top:top + side, left:left + side]
-    return tf.image.resize(square, (size, size), antialias=True).numpy().clip(0, 1)
 
 
 def family_grid(images, family, factor_scale=1.0, seed=0, ncols=None):

@@ -2,7 +2,8 @@
 
 Embedded, offline data: `load_digits` (scikit-learn's real handwritten digits; `digits_rgb`, the
 32x32 RGB transfer task), `load_shapes` /
-`make_shapes` (synthetic, class-controllable) and `load_sample_photos` (two real photos).
+`make_shapes` (synthetic, class-controllable), `load_sample_photos` (two real photos) and the
+six-fruit tables of `course.data.fruits`.
 `load_mnist`, `load_fashion_mnist`, `load_cifar10` use the Keras cache and fail fast offline.
 `make_pipeline` builds tf.data pipelines in the safe order; `ImageFolderDataset` is the
 `keras.utils.PyDataset` example. Every loader returns a `Split` (NumPy arrays + `.datasets()`).
@@ -23,7 +24,7 @@ from course.data.keras_datasets import (
 from course.data.photos import SAMPLE_PHOTO_NAMES, load_sample_photos
 from course.data.pipeline import make_pipeline
 from course.data.shapes import BACKGROUNDS, SHAPES, load_shapes, make_shapes
-from course.data.split import Split
+from course.data.split import Split, train_test
 
 _LAZY = {"ImageFolderDataset": "course.data.image_folder", "write_image_folder": "course.data.image_folder"}
 
@@ -32,7 +33,7 @@ __all__ = [
     "ImageFolderDataset", "Split", "digits_rgb", "is_online", "load_cifar10", "load_digits",
     "load_fashion_mnist",
     "load_keras_dataset", "load_mnist", "load_sample_photos", "load_shapes", "make_pipeline",
-    "make_shapes", "write_image_folder",
+    "make_shapes", "train_test", "write_image_folder",
 ]
 
 

@@ -54,24 +54,31 @@ def _check_fractions(val_fraction, test_fraction):
         raise ValueError(f"val_fraction + test_fraction must be < 1, got {val_fraction + test_fraction}")
 
 
-def split_arrays(x, y, val_fraction, test_fraction, seed, class_names=()):
-    """Stratified, seeded train/validation/test split of (x, y) into a `Split`."""
+def train_test(x, y, test_fraction=0.25, seed=0, stratify=False):
+    """A seeded random split (x_train, y_train, x_test, y_test), the one two-way split.
+
+    stratify: keep each class's share in both parts (integer labels; not for multi-hot targets).
+    """
     from sklearn.model_selection import train_test_split
 
+    check_number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, y, test_size=test_fraction, random_state=seed, stratify=y if stratify else None)
+    return x_train, y_train, x_test, y_test
+
+
+def split_arrays(x, y, val_fraction, test_fraction, seed, class_names=()):
+    """Stratified, seeded train/validation/test split of (x, y) into a `Split`."""
     _check_fractions(val_fraction, test_fraction)
-    x_rest, x_test, y_rest, y_test = train_test_split(
-        x, y, test_size=test_fraction, random_state=seed, stratify=y)
-    x_train, x_val, y_train, y_val = train_test_split(
-        x_rest, y_rest, test_size=val_fraction / (1 - test_fraction), random_state=seed, stratify=y_rest)
+    x_rest, y_rest, x_test, y_test = train_test(x, y, test_fraction, seed, stratify=True)
+    x_train, y_train, x_val, y_val = train_test(x_rest, y_rest, val_fraction / (1 - test_fraction), seed,
+                                                stratify=True)
     return Split(x_train, y_train, x_val, y_val, x_test, y_test, tuple(class_names))
 
 
 def split_train_val(train, test, val_fraction, seed, class_names=()):
     """A `Split` from a dataset's own (x, y) train and test parts: validation is carved from train."""
-    from sklearn.model_selection import train_test_split
-
     check_number("val_fraction", val_fraction, 0, 1, low_open=True, high_open=True)
     (x, y), (x_test, y_test) = train, test
-    x_train, x_val, y_train, y_val = train_test_split(
-        x, y, test_size=val_fraction, random_state=seed, stratify=y)
+    x_train, y_train, x_val, y_val = train_test(x, y, val_fraction, seed, stratify=True)
     return Split(x_train, y_train, x_val, y_val, x_test, y_test, tuple(class_names))

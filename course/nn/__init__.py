@@ -2,6 +2,6 @@
 against Keras or autodiff.
 
 `activations` (+ derivatives) and `activation_table`; `losses`; `mlp` (neuron, MLP) and
-`backprop`; `xor` (why nonlinearity); `fruits` and `ovr` (one-vs-rest); `pairing` (mismatched
-activation/loss); `initialization`; `residual`; `small_batch_norm`; `training` (a small loop).
+`backprop`; `xor` (why nonlinearity); `ovr` (one-vs-rest on `course.data.fruits`); `pairing`
+(mismatched activation/loss); `initialization`; `residual`; `small_batch_norm`; `bn_momentum`.
 """

@@ -5,6 +5,7 @@
 - Multi-label baskets: 1 to 3 different fruits per basket; the features are 8 "electronic nose"
   channels, the sum of each present fruit's aroma profile times a random amount, plus noise.
   The target is the multi-hot vector of which fruits are in the basket.
+Split them with `course.data.train_test` (the one seeded split of `course.data.split`).
 `scripts/make_fruit_tables.py` writes both to ``data/``, shipped as `course.artifacts`; the
 loaders read those CSVs, or regenerate the identical tables from the seed when a `data_dir`
 without them is given.
@@ -105,11 +106,3 @@ def load_fruit_baskets(data_dir=None):
         return make_fruit_baskets()
     x, y = _read_csv(path, len(FRUITS))
     return x, y.astype("float32")
-
-
-def train_test(x, y, test_fraction=0.25, seed=0):
-    """A seeded random split (x_train, y_train, x_test, y_test)."""
-    check_number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
-    order = np.random.default_rng(seed).permutation(len(x))
-    cut = int(round(len(x) * (1 - test_fraction)))
-    return x[order[:cut]], y[order[:cut]], x[order[cut:]], y[order[cut:]]
