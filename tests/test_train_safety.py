@@ -42,10 +42,12 @@ def test_a_nan_pixel_gives_a_finite_loss_but_a_nan_kernel_gradient():
     assert not np.isfinite(grads[0].numpy()).all()  # conv kernel: NaN x 0 is NaN
 
 
-@pytest.mark.parametrize("steps_per_execution", [1, 4])
-def test_nan_weights_stop_training_naming_the_variable_and_the_step(steps_per_execution):
+@pytest.mark.parametrize("kwargs", [{"steps_per_execution": 1}, {"steps_per_execution": 4},
+                                    {"steps_per_execution": 4, "clipvalue": 0.1}], ids=["spe1", "spe4", "clipvalue"])
+def test_nan_weights_stop_training_naming_the_variable_and_the_step(kwargs):
+    """A NaN gradient reaches the weights at the same step, clipped or not (NaN passes every clip)."""
     model = small_cnn()
-    trainer = Trainer(model, loss=LOSS, steps_per_execution=steps_per_execution, verbose=0, check_data=False)
+    trainer = Trainer(model, loss=LOSS, verbose=0, check_data=False, **kwargs)
     with pytest.warns(RuntimeWarning, match=r"weight 'sequential\S*/conv/kernel' became non-finite .* at step 3 "):
         trainer.fit(images(bad_example=37), epochs=3)
     assert trainer.position == 3 and "still finite" in trainer.stop_reason

@@ -136,9 +136,9 @@ class Trainer:
             self._step_counts[n] = tf.constant(n, tf.int32)
         return self._step_counts[n]
 
-    def _iterator(self, dataset, name, skip=0, repeat=False):
+    def _iterator(self, dataset, skip=0, repeat=False):
         if self.check_data:
-            dataset = health.guard_data(dataset, name)
+            dataset = health.guard_data(dataset)
         dataset = dataset.repeat() if repeat else dataset
         return iter(distribution.distribute(self.strategy, dataset.skip(skip) if skip else dataset))
 
@@ -172,7 +172,7 @@ class Trainer:
         callbacks.on_train_begin()
         start = position = self.position
         total, spe = epochs * self.steps_per_epoch, self.steps_per_epoch
-        iterator = self._iterator(train, "data", skip=start, repeat=True)
+        iterator = self._iterator(train, skip=start, repeat=True)
         losses, logs = [], {}
         while position < total and not self.model.stop_training:
             epoch, in_epoch = divmod(position, spe)
@@ -181,7 +181,7 @@ class Trainer:
                     self.steps.reset()
                 callbacks.on_epoch_begin(epoch)
             n = min(self.steps_per_execution, spe - in_epoch)
-            with _data_errors(self, epoch):
+            with _data_errors(train, self, epoch):
                 ran, bad, logs, step_losses = self._train_loop(iterator, self._step_count(n))
             ran, bad, step_losses = int(ran), int(bad), step_losses.numpy()
             logs = _numpy(logs)
@@ -224,10 +224,10 @@ class Trainer:
             raise ValueError("data is empty: the dataset yields no batches, so there is nothing to evaluate")
         self._prepare(dataset)
         self.steps.reset()
-        iterator = self._iterator(dataset, "data")
+        iterator = self._iterator(dataset)
         n, total, ran = self._step_count(self.steps_per_execution), 0, self.steps_per_execution
         while ran == self.steps_per_execution:
-            with _data_errors(None, None):
+            with _data_errors(dataset):
                 ran = int(self._eval_loop(iterator, n))
             total += ran
         if total == 0:
@@ -253,13 +253,13 @@ def _check_callbacks(callbacks):
 
 
 @contextlib.contextmanager
-def _data_errors(trainer, epoch):
-    """Turn the error `health.guard_data` raises inside a loop into a ValueError naming the batch
-    (and, in training, the step that would have used it: `trainer.position` steps were done)."""
+def _data_errors(dataset, trainer=None, epoch=None):
+    """Turn the error `health.guard_data` raises inside a loop over `dataset` into a ValueError
+    naming the batch (and, in training, the step that would have used it)."""
     try:
         yield
     except tf.errors.InvalidArgumentError as error:
-        found = health.data_error(error)
+        found = health.data_error(error, dataset.element_spec, "data")
         if found is None:
             raise
         batch, where = found
