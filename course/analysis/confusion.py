@@ -2,6 +2,8 @@
 most confused pairs of classes."""
 import numpy as np
 
+from course.validation import check_number
+
 
 def predict_labels(model, x, batch_size=256):
     """Predicted class indices of a Keras model or any callable returning scores, batch by batch.
@@ -19,6 +21,7 @@ def predict_labels(model, x, batch_size=256):
 
 def confusion_matrix(y_true, y_pred, num_classes):
     """Counts (num_classes, num_classes): row = true class, column = predicted class."""
+    check_number("num_classes", num_classes, 1, integer=True)
     y_true, y_pred = np.asarray(y_true, "int64"), np.asarray(y_pred, "int64")
     if y_true.shape != y_pred.shape:
         raise ValueError(f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}")
@@ -36,6 +39,7 @@ def per_class_accuracy(y_true, y_pred, num_classes):
 
 def most_confused(cm, class_names=None, k=5):
     """The `k` largest off-diagonal cells as (true name, predicted name, count), largest first."""
+    check_number("k", k, 1, integer=True)
     cm = np.asarray(cm)
     names = list(class_names) if class_names is not None else [str(i) for i in range(len(cm))]
     off = cm * (1 - np.eye(len(cm), dtype=cm.dtype))

@@ -8,7 +8,7 @@ import numpy as np
 
 from course import config
 from course.data.split import split_arrays
-from course.validation import check_number
+from course.validation import check_number, check_seed
 
 
 def load_digits(image_size=8, val_fraction=0.15, test_fraction=0.15, seed=0, max_samples=None):
@@ -20,6 +20,7 @@ def load_digits(image_size=8, val_fraction=0.15, test_fraction=0.15, seed=0, max
     from sklearn.datasets import load_digits as sk_load_digits
 
     check_number("image_size", image_size, 8, integer=True)
+    check_seed(seed)
     bunch = sk_load_digits()
     x = (bunch.images / 16.0).astype("float32")[..., None]
     y = bunch.target.astype("int64")

@@ -7,12 +7,15 @@ dL/dp -> (softmax Jacobian) -> dL/dz2 -> (W2) -> dL/dh -> (phi') -> dL/dz1 -> (x
 import numpy as np
 
 from course.nn import activations as act
+from course.validation import check_number
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 
 
 def init_two_layer(n_in, n_hidden, n_out, seed=0, scale=0.5):
     """Random float64 parameters {W1, b1, W2, b2} (biases non-zero so their gradients matter)."""
+    for name, size in (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out)):
+        check_number(name, size, 1, integer=True)
     rng = np.random.default_rng(seed)
     return {"W1": rng.normal(0, scale, (n_in, n_hidden)), "b1": rng.normal(0, 0.1, n_hidden),
             "W2": rng.normal(0, scale, (n_hidden, n_out)), "b2": rng.normal(0, 0.1, n_out)}

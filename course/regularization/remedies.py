@@ -20,6 +20,9 @@ def augmenter(translate=0.15, rotate=0.05, seed=0):
     """Small random shifts and rotations for 8x8 digits (labels unchanged), for the input pipeline."""
     import keras
 
+    check_number("translate", translate, 0, 1)
+    check_number("rotate", rotate, 0, 1)
+
     return keras.Sequential([
         keras.layers.RandomTranslation(translate, translate, fill_mode="constant", seed=seed),
         keras.layers.RandomRotation(rotate, fill_mode="constant", seed=seed + 1),

@@ -6,12 +6,14 @@ fine-tuning a deep network would.
 """
 import numpy as np
 
-from course.validation import check_choice
+from course.validation import check_choice, check_number
 
 
 def extract_features(backbone, x, batch_size=64):
     """Pooled backbone features (n, d) as NumPy; feature maps are averaged over space."""
     import keras
+
+    check_number("batch_size", batch_size, 1, integer=True)
 
     features = backbone.predict(x, batch_size=batch_size, verbose=0)
     if features.ndim == 4:
@@ -27,6 +29,7 @@ def fit_feature_classifier(features, y, kind="svm", C=1.0, seed=0):
     from sklearn.svm import SVC
 
     check_choice("kind", kind, ("svm", "logreg"))
+    check_number("C", C, 0, low_open=True)
     classifier = SVC(C=C, kernel="rbf", random_state=seed) if kind == "svm" else \
         LogisticRegression(C=C, max_iter=2000, random_state=seed)
     return make_pipeline(StandardScaler(), classifier).fit(features, y)

@@ -3,8 +3,7 @@
 SNR = 10 log10(P_signal / P_noise) with P the mean power; the noise is scaled by
 sqrt(P_signal / (P_noise 10^(SNR/10))) so the realised SNR equals the request exactly.
 """
-import math
-
+import numpy as np
 import tensorflow as tf
 
 from course.validation import check_number
@@ -24,8 +23,8 @@ def mix_at_snr(signal, noise, snr_db):
     `signal` and `noise` are (..., samples) of the same shape; `snr_db` is a number or a
     tensor broadcastable to (..., 1). A silent signal gets no noise.
     """
-    if isinstance(snr_db, (int, float)) and not math.isfinite(snr_db):
-        raise ValueError(f"snr_db must be a finite number of dB, got {snr_db!r}")
+    if not (tf.is_tensor(snr_db) or isinstance(snr_db, np.ndarray)):
+        check_number("snr_db", snr_db)  # any finite dB; a per-example array is the caller's
     signal = tf.convert_to_tensor(signal, tf.float32)
     noise = tf.convert_to_tensor(noise, tf.float32)
     if signal.shape != noise.shape:
@@ -35,11 +34,11 @@ def mix_at_snr(signal, noise, snr_db):
 
 def check_snr_range(snr_db, allow_negative=False):
     """Validate a (low, high) SNR range in dB; negative values only with `allow_negative`."""
+    if not isinstance(snr_db, (tuple, list)) or len(snr_db) != 2:
+        raise TypeError(f"snr_db must be a (low, high) pair of dB values, got {snr_db!r}")
     low, high = snr_db
     for value in (low, high):
         check_number("snr_db", value)
-        if not math.isfinite(value):
-            raise ValueError(f"snr_db must be finite, got {snr_db!r}")
         if value < 0 and not allow_negative:
             raise ValueError(f"snr_db must be >= 0 dB (noise no louder than the signal), got "
                              f"{snr_db!r}; pass allow_negative=True to allow louder noise")

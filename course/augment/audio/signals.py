@@ -13,16 +13,18 @@ def _times(duration, sample_rate):
 
 def tone(frequency, duration=1.0, sample_rate=16000, amplitude=0.5):
     """A pure sine of `frequency` Hz as float32 samples."""
-    check_number("frequency", frequency, 0, sample_rate / 2, high_open=True)
     t = _times(duration, sample_rate)
+    check_number("frequency", frequency, 0, sample_rate / 2, high_open=True)
+    check_number("amplitude", amplitude, 0)
     return (amplitude * np.sin(2 * np.pi * frequency * t)).astype("float32")
 
 
 def chirp(f_start, f_end, duration=1.0, sample_rate=16000, amplitude=0.5):
     """A linear chirp sweeping from `f_start` to `f_end` Hz (instantaneous frequency is linear)."""
+    t = _times(duration, sample_rate)
     for name, f in (("f_start", f_start), ("f_end", f_end)):
         check_number(name, f, 0, sample_rate / 2, high_open=True)
-    t = _times(duration, sample_rate)
+    check_number("amplitude", amplitude, 0)
     phase = 2 * np.pi * (f_start * t + (f_end - f_start) * t**2 / (2 * duration))
     return (amplitude * np.sin(phase)).astype("float32")
 

@@ -53,7 +53,7 @@ def fit_length(x, length):
 def time_stretch(waveform, rate, n_fft=N_FFT, hop=HOP):
     """Play `waveform` (..., samples) `rate` times faster at the same pitch: about
     samples / rate samples come out (rate 2 halves the duration)."""
-    if isinstance(rate, (int, float)):
+    if not tf.is_tensor(rate):
         check_number("rate", rate, 0, low_open=True)
     x = tf.convert_to_tensor(waveform, tf.float32)
     stretched = _istft(phase_vocoder(_stft(x, n_fft, hop), rate, hop, n_fft), n_fft, hop)
@@ -78,7 +78,7 @@ def resample(waveform, length):
 def pitch_shift(waveform, semitones, n_fft=N_FFT, hop=HOP):
     """Shift pitch by `semitones` (12 = one octave up, frequencies x2) keeping the duration:
     stretch by 1/ratio with the phase vocoder, then resample back to the original length."""
-    if isinstance(semitones, (int, float)):
+    if not tf.is_tensor(semitones):
         check_number("semitones", semitones, -48, 48)
         if semitones == 0:
             return tf.convert_to_tensor(waveform, tf.float32)
@@ -91,4 +91,5 @@ def pitch_shift(waveform, semitones, n_fft=N_FFT, hop=HOP):
 
 def semitone_ratio(semitones):
     """The frequency ratio of a pitch shift: 2 ** (semitones / 12)."""
+    check_number("semitones", semitones)
     return math.pow(2.0, semitones / 12.0)
