@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course.data import Split, make_pipeline
+from course.data import Split, make_pipeline, repeated_draws
 
 N, BATCH = 20, 6
 
@@ -169,3 +169,14 @@ def test_split_datasets_keep_their_old_order(arrays):
     for (a, la), (b, lb) in zip(train.as_numpy_iterator(), old.as_numpy_iterator()):
         np.testing.assert_array_equal(la, lb)
     assert [len(by) for _, by in val.as_numpy_iterator()] == [4]
+
+
+def test_repeated_draws_counts_batches_equal_to_an_earlier_one():
+    """Closed cases: a deterministic augmentation repeats every batch after the first; a random
+    Keras layer mapped in order repeats none."""
+    import keras
+
+    assert repeated_draws(lambda images: images + 1.0, batches=4, epochs=2) == (7, 8)
+    assert repeated_draws(keras.layers.GaussianNoise(1.0, seed=0), batches=10, epochs=3) == (0, 30)
+    with pytest.raises(ValueError, match="epochs"):
+        repeated_draws(keras.layers.GaussianNoise(1.0, seed=0), epochs=0)

@@ -1,12 +1,10 @@
 """Helpers for the augmentation notebooks: the compiled small digits CNN, fixed-angle rotation
-(`course.augment.warp.rotate`), and a labelled grid of one technique family. `sample_photos`
-is `course.data.load_sample_photos`, re-exported for notebook session07/01."""
+(`course.augment.warp.rotate`), and a labelled grid of one technique family."""
 import numpy as np
 
 from course.augment.warp import rotate
-from course.data.photos import load_sample_photos as sample_photos
 
-__all__ = ["family_grid", "rotate", "sample_photos", "small_cnn"]
+__all__ = ["family_grid", "rotate", "small_cnn"]
 
 
 def small_cnn(input_shape, num_classes, seed=0):

@@ -22,7 +22,7 @@ from course.data.keras_datasets import (
     load_mnist,
 )
 from course.data.photos import SAMPLE_PHOTO_NAMES, load_sample_photos
-from course.data.pipeline import make_pipeline
+from course.data.pipeline import make_pipeline, repeated_draws
 from course.data.shapes import BACKGROUNDS, SHAPES, load_shapes, make_shapes
 from course.data.split import Split, train_test
 
@@ -33,7 +33,7 @@ __all__ = [
     "ImageFolderDataset", "Split", "digits_rgb", "is_online", "load_cifar10", "load_digits",
     "load_fashion_mnist",
     "load_keras_dataset", "load_mnist", "load_sample_photos", "load_shapes", "make_pipeline",
-    "make_shapes", "train_test", "write_image_folder",
+    "make_shapes", "repeated_draws", "train_test", "write_image_folder",
 ]
 
 

@@ -100,3 +100,23 @@ def _batch_augmenter(augment, with_labels):
         return tuple(augment(images, labels))
 
     return apply
+
+
+def repeated_draws(augment, batches=20, batch_size=32, epochs=5, parallel_augment=False):
+    """(repeats, total): how many augmented batches repeat a random draw an earlier batch had.
+
+    All-zero inputs go through `make_pipeline` with `augment` (a random Keras layer such as
+    `GaussianNoise`), so two batches are equal exactly when they received the same draw. With
+    ``parallel_augment=True`` the calls race on the layer's seed state and repeats appear; in
+    order there are none.
+    """
+    import numpy as np
+
+    check_number("batches", batches, 1, integer=True)
+    check_number("batch_size", batch_size, 1, integer=True)
+    check_number("epochs", epochs, 1, integer=True)
+    n = batches * batch_size
+    ds = make_pipeline(np.zeros((n, 4), "float32"), np.arange(n), batch_size, augment=augment,
+                       shuffle=False, parallel_augment=parallel_augment)
+    draws = [bx.tobytes() for _ in range(epochs) for bx, _ in ds.as_numpy_iterator()]
+    return len(draws) - len(set(draws)), len(draws)
