@@ -17,8 +17,8 @@ _defer_registration()  # plain keras.saving.load_model then finds course classes
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "analysis", "augment", "cli", "config", "data", "ensemble", "generative", "homework",
-    "layers", "nn", "notebooks", "optim", "saving", "train", "transfer", "viz",
+    "analysis", "artifacts", "augment", "cli", "config", "data", "ensemble", "generative",
+    "homework", "layers", "models", "nn", "notebooks", "optim", "saving", "train", "transfer", "viz",
 )
 
 
