@@ -18,7 +18,8 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "analysis", "artifacts", "augment", "cli", "config", "data", "ensemble", "generative",
-    "homework", "layers", "models", "nn", "notebooks", "optim", "saving", "train", "transfer", "viz",
+    "homework", "layers", "model_selection", "models", "nn", "notebooks", "optim", "regularization",
+    "saving", "semisupervised", "train", "transfer", "viz",
 )
 
 
