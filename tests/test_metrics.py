@@ -46,6 +46,7 @@ def test_conditional_accuracy_counts_requested_class(digits):
 def test_coverage_of_collapsed_and_uniform_labels():
     collapsed = metrics.coverage_from_labels(np.full(100, 3))
     assert collapsed.classes_covered == 1 and collapsed.entropy == 0 and collapsed.collapse_score == 1
+    assert f"{collapsed.entropy:.3f}" == "0.000"  # not "-0.000"
     uniform = metrics.coverage_from_labels(np.arange(100) % 10)
     assert uniform.classes_covered == 10
     assert uniform.entropy == pytest.approx(np.log(10))

@@ -153,7 +153,7 @@ def coverage_from_labels(predicted, num_classes=NUM_CLASSES, min_share=0.02):
     counts = np.bincount(predicted, minlength=num_classes)[:num_classes]
     hist = counts / counts.sum()
     nonzero = hist[hist > 0]
-    entropy = max(float(-(nonzero * np.log(nonzero)).sum()), 0.0)  # no -0.0 for a single class
+    entropy = float(-(nonzero * np.log(nonzero)).sum()) + 0.0  # + 0.0 turns -0.0 (one class) into 0.0
     covered = int(np.sum(hist >= max(min_share, 1e-12)))
     return Coverage(hist, covered, entropy, float(entropy / np.log(num_classes)), min_share)
 
