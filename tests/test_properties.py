@@ -116,6 +116,18 @@ def _fit(obj, **kwargs):
     return obj.fit(**kwargs)
 
 
+def _image_model():
+    model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Flatten(),
+                              keras.layers.Dense(3, activation="softmax")])
+    return model
+
+
+def _checked():
+    """Arguments of label_preservation: a model, images, labels and a transform."""
+    return {"model": _image_model(), "x": _images(), "y": np.arange(4) % 3,
+            "transform": augment.RandomGamma(seed=0), "warn": False}
+
+
 def _mix(layer, images, labels):
     return layer((images, labels))
 
@@ -160,6 +172,13 @@ ROWS = [
         setup=augment.CutMix, state=_layer_state, name="CutMix.__call__", shapes=(_images()[0],)),
     Row(augment.under_represented, "ratio", FRACTION + ("zero",), lambda: {"labels": [0, 0, 1]}),
     Row(augment.default_tta_transform, "seed", SEED),
+    Row(augment.tta_predict, "n", COUNT, lambda: {"model": _image_model(), "x": _images()}, good=2),
+    Row(augment.tta_predict, "batch_size", COUNT, lambda: {"model": _image_model(), "x": _images(), "n": 2}),
+    Row(augment.label_preservation, "copies", COUNT, lambda: {**_checked(), "threshold": 0.1}),
+    Row(augment.label_preservation, "threshold", FRACTION, lambda: _checked()),
+    *[Row(augment.compare_online_offline, arg, COUNT, lambda: {
+        "x": (_images() * 255).astype("uint8"), "y": np.arange(4) % 3, "augment": augment.RandomGamma()})
+      for arg in ("copies", "epochs", "batch_size")],
     # --- course.augment.text ------------------------------------------------------------------
     *[Row(fn, "n", INDEX, lambda: {"text": "good movie"})
       for fn in (text.random_insertion, text.random_swap, text.synonym_replacement)],

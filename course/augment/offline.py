@@ -50,6 +50,7 @@ def write_augmented(x, y, augment, directory, copies=4, batch_size=256):
     import tensorflow as tf
 
     check_number("copies", copies, 1, integer=True)
+    check_number("batch_size", batch_size, 1, integer=True)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -96,6 +97,8 @@ def compare_online_offline(x, y, augment, copies=4, epochs=2, batch_size=64, mod
     Returns `OnlineOffline` with the best epoch time of each strategy.
     """
     check_number("epochs", epochs, 1, integer=True)
+    check_number("copies", copies, 1, integer=True)
+    check_number("batch_size", batch_size, 1, integer=True)
     x, y = np.asarray(x), np.asarray(y)
     step = (lambda a, b: model.train_on_batch(a, b)) if model is not None else (lambda a, b: None)
     online = make_pipeline(x, y, batch_size, augment=augment, shuffle=False)
