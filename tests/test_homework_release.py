@@ -1,5 +1,6 @@
 """Release: nbgrader strips solutions and hidden tests; no solution text or digest reaches the
-student notebooks or the package files the wheel ships (`course/**`)."""
+student notebooks or the files the wheel ships (`course/**` and the `course.artifacts` data)."""
+import importlib.resources
 import re
 from pathlib import Path
 
@@ -13,14 +14,35 @@ SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 
-def _secret_lines(nb):
+def _secret_lines(nb, longer_than=25):
     """Lines of solution regions and hidden-test blocks that are specific enough to identify."""
+    for block in _secret_blocks(nb):
+        yield from (line for line in block if len(line) > longer_than)
+
+
+def _secret_blocks(nb):
+    """Each solution region and hidden-test block as a list of stripped lines (the grader call excluded)."""
     for cell in nb.cells:
         for block in SOLUTION.findall(cell.source) + HIDDEN.findall(cell.source):
-            for line in block.splitlines():
-                line = line.strip()
-                if len(line) > 25 and "run_module" not in line:
-                    yield line
+            yield [line.strip() for line in block.splitlines() if line.strip() and "run_module" not in line]
+
+
+def _package_leaks(nb):
+    """What would betray a solution copied into the package: a long secret line, or two consecutive
+    ones (joined by a space); a short idiom line alone (`with tf.GradientTape() as tape:`) is no leak."""
+    yield from _secret_lines(nb, longer_than=50)
+    for block in _secret_blocks(nb):
+        yield from (" ".join(pair) for pair in zip(block, block[1:]) if len("".join(pair)) > 40)
+
+
+def _wheel_text():
+    """The text files the wheel ships (course/**.py and the course.artifacts data), each file's
+    stripped lines joined by spaces so that consecutive lines can be searched for."""
+    files = [*Path(course.__file__).parent.rglob("*.py"),
+             *(Path(str(p)) for p in importlib.resources.files("course.artifacts").iterdir()
+               if p.name.endswith((".py", ".json", ".csv", ".tsv", ".md")))]
+    return "\n".join(" ".join(line.strip() for line in f.read_text(errors="ignore").splitlines() if line.strip())
+                     for f in files)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +59,7 @@ def test_six_assignments_released_and_committed_copies_are_current(released):
 
 
 def test_no_solution_or_hidden_test_in_student_notebooks_or_package(released):
-    package_text = "\n".join(p.read_text(errors="ignore") for p in Path(course.__file__).parent.rglob("*.py"))
+    package_text = _wheel_text()
     for name in assignments():
         source = nbformat.read(SOURCE_DIR / name / f"{name}.ipynb", as_version=4)
         secrets = list(_secret_lines(source))
@@ -46,7 +68,8 @@ def test_no_solution_or_hidden_test_in_student_notebooks_or_package(released):
         assert "BEGIN SOLUTION" not in student_text and "BEGIN HIDDEN TESTS" not in student_text
         for line in secrets:
             assert line not in student_text, f"{name}: solution text leaked: {line}"
-            assert line not in package_text, f"{name}: solution text in the package: {line}"
+        for leak in _package_leaks(source):
+            assert leak not in package_text, f"{name}: solution text in the package: {leak}"
     assert not re.search(r"\b[0-9a-f]{24,64}\b", package_text), "a digest-like constant ships in course/"
 
 

@@ -114,9 +114,7 @@ def _grade_one(config, root, assignment, notebook, student, folder, maximum, fee
 
 
 def _notes(graded, submitted, released):
-    """One line per graded cell that failed (its last error line) and per restored check cell."""
-    from course.homework.nbgrader_course import KERNEL_DIED
-
+    """One line per graded or answer cell that failed (its last error) and per restored check cell."""
     def sources(nb):
         return {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in nb.cells}
 
@@ -124,20 +122,31 @@ def _notes(graded, submitted, released):
     notes = []
     for cell in graded.cells:
         info = cell.metadata.get("nbgrader", {})
-        if not info.get("grade") or cell.cell_type != "code":
+        if cell.cell_type != "code" or not (info.get("grade") or info.get("solution")):
             continue
         gid = info["grade_id"]
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if not info.get("grade"):  # an answer cell: its error explains the check that fails after it
+            if errors:
+                notes.append(f"{gid}: your code failed: {_reason(errors[-1])}")
+            continue
         if gid not in submitted_sources:
             notes.append(f"{gid}: the check cell was missing from the submission; restored from the source")
         elif submitted_sources[gid] != released_sources.get(gid):
             notes.append(f"{gid}: the check cell was edited in the submission; graded with the source's version")
-        errors = [o for o in cell.outputs if o.output_type == "error"]
         if errors:
-            last = errors[-1]
-            reason = "timed out (per-cell limit)" if last.ename == "CellTimeoutError" else (
-                last.evalue if last.ename == KERNEL_DIED else " ".join(f"{last.ename}: {last.evalue}".split()))
-            notes.append(f"{gid}: 0 points: {reason[:300]}")
+            notes.append(f"{gid}: 0 points: {_reason(errors[-1])}")
     return notes
+
+
+def _reason(error):
+    """One line for an error output: timeouts and dead kernels in words, else `Name: message`."""
+    from course.homework.nbgrader_course import KERNEL_DIED
+
+    if error.ename == "CellTimeoutError":
+        return "timed out (per-cell limit)"
+    text = error.evalue if error.ename == KERNEL_DIED else " ".join(f"{error.ename}: {error.evalue}".split())
+    return text[:300]
 
 
 def _write_csv(path, results, maximum):

@@ -59,12 +59,14 @@ def _adam(rng, hidden):
 def _exponential_decay(rng, hidden):
     import keras
 
-    for _ in range(4 if hidden else 2):
+    for i in range(4 if hidden else 2):
         lr0, steps, rate = float(rng.uniform(0.01, 1)), int(rng.integers(5, 100)), float(rng.uniform(0.1, 0.99))
-        step, staircase = int(rng.integers(0, 400)), bool(rng.integers(0, 2))
+        step, staircase = int(rng.integers(0, 6 * steps)), i % 2 == 1  # both modes, whatever the seed
+        step += step % steps == 0  # between two stairs, where the modes differ
         schedule = keras.optimizers.schedules.ExponentialDecay(lr0, steps, rate, staircase=staircase)
         yield Case((step, lr0, steps, rate, staircase), float(schedule(step)),
-                   f"learning rate at step {step} (decay_steps={steps}, rate={rate:.2f}, staircase={staircase})")
+                   f"learning rate at step {step} (decay_steps={steps}, rate={rate:.2f}, staircase={staircase})",
+                   atol=0)  # relative only: an absolute 1e-5 would accept any small rate
 
 
 @question("opt.cosine_decay", points=2, scratch=True)
