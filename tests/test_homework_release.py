@@ -86,3 +86,24 @@ def test_student_checks_import_no_nbgrader():
 
     code = "import sys, course.homework; sys.exit('nbgrader' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_cli_releases_from_a_private_source_and_reports_a_broken_notebook(tmp_path, capsys):
+    import shutil
+
+    from course.cli import main
+
+    private = tmp_path / "private"  # a course instance's own sources, outside the repository
+    shutil.copytree(SOURCE_DIR / "hw4_nn", private / "hw4_nn")
+    assert main(["homework", "release", "--source", str(private), "--dest", str(tmp_path / "out")]) == 0
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["hw4_nn.ipynb"]
+    released = nbformat.read(tmp_path / "out" / "hw4_nn.ipynb", as_version=4)
+    committed = nbformat.read(STUDENT_DIR / "hw4_nn.ipynb", as_version=4)
+    assert [c.source for c in released.cells] == [c.source for c in committed.cells]
+    broken = tmp_path / "hw4_nn.ipynb"
+    broken.write_text('{"cells": [')
+    capsys.readouterr()
+    assert main(["homework", "check", str(broken), "--source", str(private)]) == 1
+    out = capsys.readouterr().out
+    assert re.search(r"^total\s+0$", out, re.M) and "hw4_nn.ipynb is not a valid notebook file" in out, out
+    assert main(["homework", "grade", "hw4_nn", str(tmp_path / "no-such-folder")]) == 2
