@@ -37,7 +37,10 @@ def _sgd_momentum(rng, hidden):
 def _rmsprop(rng, hidden):
     import keras
 
-    for param, grads, lr in _problems(rng, hidden):
+    problems = list(_problems(rng, hidden))
+    param, grads, lr = problems[0]
+    problems.append((param, grads * 1e-3, lr))  # small gradients, where epsilon's place matters
+    for param, grads, lr in problems:
         rho = float(rng.uniform(0.8, 0.99))
         expected = _keras_run(keras.optimizers.RMSprop(lr, rho=rho, epsilon=1e-7), param, grads)
         yield Case((param, grads, lr, rho), expected, f"parameter after {len(grads)} steps, lr={lr:.3f}, rho={rho:.2f}",
