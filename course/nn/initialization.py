@@ -3,8 +3,10 @@
 - Equal weights make every hidden unit compute the same function and receive the same gradient,
   so gradient descent keeps them equal forever: the layer behaves like a single unit.
 - Random scale matters: a layer multiplies the activation variance by about
-  fan_in * Var(W) * (a factor of the activation). Glorot (Var = 2 / (fan_in + fan_out)) keeps
-  tanh/sigmoid networks near 1; He (Var = 2 / fan_in) compensates ReLU zeroing half its inputs.
+  fan_in * Var(W) * (a factor of the activation). Glorot (Var = 2 / (fan_in + fan_out)) keeps a
+  *linear* (or tanh-near-zero) layer's variance at 1, but tanh squashes it a little more at every
+  layer, so it still decays through depth (`variance_sweep` shows it); He
+  (Var = 2 / fan_in) compensates ReLU zeroing half its inputs.
 """
 import keras
 import numpy as np
