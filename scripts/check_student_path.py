@@ -57,10 +57,8 @@ def build_wheel(work):
 
 
 def make_venv(work):
-    """A fresh virtual environment (no system site-packages); return its folder."""
-    venv = work / "venv"
-    run([sys.executable, "-m", "venv", str(venv)])
-    return venv
+    """A fresh virtual environment (no system site-packages) in ``work/venv``."""
+    run([sys.executable, "-m", "venv", str(work / "venv")])
 
 
 def execute_one(path):
@@ -149,7 +147,8 @@ def main(argv=None):
     parser.add_argument("--readme-notebooks", nargs="*", default=None,
                         help="run README command 1 on these notebooks only (default: --all)")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at once")
-    parser.add_argument("--keep", help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--keep", help="work in this folder and keep it (default: a temporary one); a rerun "
+                                       "with the same folder reuses its venv and only refreshes the wheel")
     parser.add_argument("--execute-one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.execute_one:
@@ -162,8 +161,13 @@ def main(argv=None):
     try:
         wheel = build_wheel(work)
         print(f"wheel {wheel.name}: {wheel.stat().st_size / 1e6:.2f} MB", flush=True)
-        venv = make_venv(work)
-        run([venv / "bin" / "pip", "install", "-q", "--no-compile", str(wheel)], env=student_env(venv))
+        venv = work / "venv"
+        if venv.exists():  # --keep DIR from an earlier run: refresh the wheel only (a quick rerun)
+            run([venv / "bin" / "pip", "install", "-q", "--no-compile", "--no-deps", "--force-reinstall",
+                 str(wheel)], env=student_env(venv))
+        else:
+            make_venv(work)
+            run([venv / "bin" / "pip", "install", "-q", "--no-compile", str(wheel)], env=student_env(venv))
         print(f"installed into a fresh venv with no extras ({time.perf_counter() - start:.0f} s so far)", flush=True)
         check_kernel_is_the_students(venv, work)
         failures = colab_style(venv, work, args.jobs)
