@@ -46,7 +46,7 @@ def test_adasyn_roughly_balances(data):
     assert X_res.shape[1] == 30 and abs(counts[1] - counts[0]) <= 0.05 * counts[0]
 
 
-def test_missing_imbalanced_learn_names_the_extra(monkeypatch, data):
+def test_missing_imbalanced_learn_says_how_to_install_it(monkeypatch, data):
     real_import = builtins.__import__
 
     def fake_import(name, *args, **kwargs):
@@ -56,7 +56,7 @@ def test_missing_imbalanced_learn_names_the_extra(monkeypatch, data):
 
     monkeypatch.delitem(sys.modules, "imblearn", raising=False)
     monkeypatch.setattr(builtins, "__import__", fake_import)
-    with pytest.raises(ImportError, match=r"course\[imbalanced\]"):
+    with pytest.raises(ImportError, match=r"pip install imbalanced-learn"):
         smote(*data)
 
 
