@@ -7,7 +7,9 @@ small digits CNN (compute dominates). Every runner of both workloads runs once p
 short rounds interleaved; each ratio is the median over rounds of the two rates measured in the
 same round (best-of rates are printed too), so a load change on a shared machine cancels out.
 
-Run: ``python benchmarks/train_loop.py [--rounds N] [--steps-per-execution K]``.
+Run: ``python benchmarks/train_loop.py [--rounds N] [--steps-per-execution K] [--mixed-precision]
+[--jit-compile]``; the last two apply to the Trainer and to ``model.fit`` alike (equal settings;
+both pay off on a GPU only).
 """
 import argparse
 import os
@@ -62,18 +64,25 @@ def paired_ratio(rates, a, b):
     return statistics.median(x / y for x, y in zip(rates[a], rates[b]))
 
 
+SETTINGS = {"mixed_precision": False, "jit_compile": False}  # set from the command line in main
+
+
 def trainer_runner(build, ds, epochs, spe, weight_check=True, check_data=False):
     """The course Trainer; ``weight_check=False`` traces its loop without the NaN/Inf weight check."""
     trainer = Trainer(build(), optimizer="adam", loss=LOSS, metrics=["accuracy"], steps_per_execution=spe,
-                      verbose=0, check_data=check_data)
+                      verbose=0, check_data=check_data, **SETTINGS)
     with mock.patch.object(health, "watched_variables", health.watched_variables if weight_check else lambda m: []):
         trainer.fit(ds, epochs=1)  # trace once
     return (lambda: trainer.fit(ds, epochs=epochs)), trainer
 
 
 def keras_runner(build, ds, epochs, spe=1):
+    # Layers take the global policy when they are created; compile then adds loss scaling.
+    keras.mixed_precision.set_global_policy("mixed_float16" if SETTINGS["mixed_precision"] else "float32")
     model = build()
-    model.compile(optimizer="adam", loss=LOSS, metrics=["accuracy"], steps_per_execution=spe)
+    keras.mixed_precision.set_global_policy("float32")
+    model.compile(optimizer="adam", loss=LOSS, metrics=["accuracy"], steps_per_execution=spe,
+                  jit_compile=SETTINGS["jit_compile"])
     model.fit(ds, epochs=1, verbose=0)
     return lambda: model.fit(ds, epochs=epochs, verbose=0)
 
@@ -144,7 +153,10 @@ def main():
     parser.add_argument("--steps-per-execution", type=int, default=16)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=25)
+    parser.add_argument("--mixed-precision", action="store_true", help="mixed_float16 for both loops")
+    parser.add_argument("--jit-compile", action="store_true", help="XLA for both loops")
     args = parser.parse_args()
+    SETTINGS.update(mixed_precision=args.mixed_precision, jit_compile=args.jit_compile)
     course.setup(0, verbose=False)
     split = course.data.load_digits(max_samples=1797)
     ds = tf.data.Dataset.from_tensor_slices((split.x_train, split.y_train)).shuffle(2000, seed=0)
@@ -155,7 +167,8 @@ def main():
     rates = measure({**mlp_runners, **cnn_runners}, args.rounds)
     print(f"batch {args.batch_size}, {int(ds.cardinality())} steps/epoch; {args.mlp_epochs} (MLP) and "
           f"{args.cnn_epochs} (CNN) epochs per timing; {args.rounds} interleaved rounds; "
-          f"{os.cpu_count()} CPU cores; TF {tf.__version__}, Keras {keras.__version__}")
+          f"{os.cpu_count()} CPU cores; TF {tf.__version__}, Keras {keras.__version__}; "
+          f"mixed precision {SETTINGS['mixed_precision']}, XLA {SETTINGS['jit_compile']}")
     for name in ("digits MLP", "digits CNN"):
         report(name, rates, spe)
     print(f"\ntraces of the MLP train loop after {1 + args.rounds} fit calls: {trainer.trace_count['train']}")

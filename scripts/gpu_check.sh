@@ -30,13 +30,13 @@ python -c "import course; course.setup(verbose=True)"
 if [ "${gpus:-0}" -gt 0 ]; then
   echo "GPU found ($gpus): running the GPU check"
   step unit_tests timeout 300 python -m pytest tests -q -n 0 -p no:randomly --ignore=tests/test_browser_jupyterlab.py
-  step train_loop timeout 180 python benchmarks/train_loop.py --mixed-precision --jit-compile --rounds 3
+  step train_loop timeout 240 python benchmarks/train_loop.py --mixed-precision --jit-compile --rounds 5
   step augment_throughput timeout 120 python benchmarks/augment_throughput.py --rounds 2
   step diffusion_full_mode timeout 400 env COURSE_FAST=0 course run 05_diffusion --output "$out/notebooks"
 else
   echo "No GPU on this machine: running the CPU part only (benchmarks at CPU settings; the unit"
   echo "tests and notebooks run in CI). Run this script on a GPU machine for the GPU figures."
-  step train_loop timeout 600 python benchmarks/train_loop.py --rounds 3
+  step train_loop timeout 600 python benchmarks/train_loop.py --rounds 5
   step augment_throughput timeout 300 python benchmarks/augment_throughput.py --rounds 2
 fi
 echo "gpu_check: $([ $status -eq 0 ] && echo ok || echo FAILED) (logs in $out/)"
