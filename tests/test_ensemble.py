@@ -9,7 +9,8 @@ import pytest
 from course.data import load_digits
 from course.ensemble import (AdaBoostSAMME, BaggingEnsemble, average_predictions,
                              bootstrap_indices, correlated_majority_error, hard_vote,
-                             majority_vote_error, notes_ensemble_error, soft_vote)
+                             majority_vote_error, mistake_correlation, notes_ensemble_error,
+                             soft_vote)
 from course.ensemble.boosting import reweight, samme_alpha
 
 
@@ -38,6 +39,27 @@ def test_correlation_erodes_the_gain():
     same = correlated_majority_error(0.2, 5, rho=1.0, n_trials=100_000)
     assert independent < half < same
     assert same == pytest.approx(0.2, abs=0.005)  # identical members: no gain at all
+
+
+@pytest.mark.parametrize("e,rho", [(0.22, 0.34), (0.05, 0.7), (0.5, 0.5), (0.9, 0.2)])
+def test_mistake_correlation_against_the_bivariate_normal_cdf(e, rho):
+    from scipy.stats import multivariate_normal, norm
+    t = norm.ppf(e)
+    both_wrong = multivariate_normal.cdf([t, t], cov=[[1, rho], [rho, 1]])
+    assert mistake_correlation(e, rho) == pytest.approx((both_wrong - e * e) / (e * (1 - e)), abs=1e-6)
+
+
+def test_mistake_correlation_closed_forms_and_simulation():
+    # at e = 1/2 the dichotomised Gaussian follows the arcsine law: phi = (2 / pi) arcsin(rho)
+    assert mistake_correlation(0.5, 0.5) == pytest.approx(1 / 3, rel=1e-12)
+    assert mistake_correlation(0.2, 0.0) == pytest.approx(0.0, abs=1e-12)
+    assert mistake_correlation(0.2, 1.0) == pytest.approx(1.0, rel=1e-12)
+    scores = np.random.default_rng(0).multivariate_normal([0, 0], [[1, 0.6], [0.6, 1]], size=200_000)
+    wrong = scores < np.quantile(scores, 0.2, axis=0)
+    assert np.corrcoef(wrong.T.astype(float))[0, 1] == pytest.approx(mistake_correlation(0.2, 0.6), abs=0.01)
+    assert mistake_correlation(0.2, 0.6) < 0.6
+    with pytest.raises(ValueError, match="e must be"):
+        mistake_correlation(0.0, 0.5)
 
 
 @pytest.mark.parametrize("call,match", [

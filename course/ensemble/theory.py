@@ -3,7 +3,7 @@
 With M independent members each wrong with probability e, the vote is wrong when more than
 M/2 are wrong: the binomial tail sum_{k > M/2} C(M, k) e^k (1 - e)^(M - k). "Summary DAY 2"
 writes 1 - (1-e)^M - C(M, 2)(1-e)^(M-1) e, which equals the tail only at M = 3 (where
-C(3, 2) = C(3, 1) = 3): 0.000298 for e = 0.01.
+C(3, 2) = C(3, 1) = 3): 0.000298 for e = 0.01; and trivially at M = 1, where C(1, 2) = 0 leaves e.
 
 The tail is evaluated through its closed form, the regularized incomplete beta function
 I_e(k, M - k + 1) = P(X >= k), so it costs the same for any M and never overflows (summing
@@ -45,12 +45,32 @@ def notes_ensemble_error(e, M):
     return 1 - (1 - e) ** M - pair_term
 
 
+def mistake_correlation(e, rho):
+    """The correlation of two members' mistakes when their latent scores correlate by `rho`.
+
+    `correlated_majority_error` is parametrised by the correlation of the Gaussian scores; what
+    one measures on real members is the correlation of their 0/1 mistake indicators, which is
+    smaller in between the end points (a dichotomised Gaussian loses correlation). Both members
+    are wrong with probability Phi2(t, t; rho), t = Phi^-1(e), which Owen's T function gives in
+    closed form: Phi(t) - 2 T(t, sqrt((1 - rho) / (1 + rho))).
+    """
+    from scipy.special import owens_t
+    from scipy.stats import norm
+
+    check_number("e", e, 0, 1, low_open=True, high_open=True)  # a constant indicator has no correlation
+    check_number("rho", rho, 0, 1)
+    both_wrong = e - 2 * owens_t(norm.ppf(e), math.sqrt((1 - rho) / (1 + rho)))
+    return float((both_wrong - e * e) / (e * (1 - e)))
+
+
 def correlated_majority_error(e, M, rho, n_trials=200_000, seed=0):
     """Majority-vote error when members' mistakes are correlated, by simulation.
 
     Each member is wrong when a Gaussian score falls below the e-quantile; scores share a
     common factor with correlation `rho`, so every member keeps error rate e while mistakes
     coincide more often as rho grows (rho = 0 is the independent case, rho = 1 one model).
+    `rho` is the scores' correlation; `mistake_correlation` converts it to the correlation of
+    the members' mistakes, the figure one can measure.
     Given the common factor z the members are independent, so each trial draws z and then the
     number of wrong members ~ Binomial(M, P(wrong | z)): the same distribution as drawing every
     member's score, at a cost independent of M.
