@@ -5,7 +5,8 @@
     textbook (Kingma & Ba, Alg. 1):   w <- w - lr * m_hat / (sqrt(v_hat) + eps)
 Keras (and this class) use the paper's faster rearrangement (end of its section 2):
     alpha_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t);   w <- w - alpha_t * m / (sqrt(v) + eps)
-which equals the textbook form with eps scaled by sqrt(1 - beta_2^t). Either way epsilon only
+which equals the textbook form with eps replaced by eps / sqrt(1 - beta_2^t): the eps given here
+is the paper's eps_hat, guarding sqrt(v) rather than sqrt(v_hat). Either way epsilon only
 guards the denominator: it is never added to the parameter. The notes' sqrt(v_hat + eps) puts
 it inside the root, which is RMSprop's convention, not Adam's.
 """
