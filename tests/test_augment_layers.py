@@ -232,6 +232,14 @@ def test_solarize_strength_one_inverts_everything_at_threshold_zero():
     np.testing.assert_allclose(out, 1.0 - IMAGES, atol=1e-6)
 
 
+@pytest.mark.parametrize("seed", [0, None])
+def test_seeded_flip_below_strength_one_fires_with_probability_half_the_factor(seed):
+    x = RNG.uniform(0, 1, (2000, 4, 4, 1)).astype("float32")
+    out = np.asarray(augment.build("flip", factor=0.5, seed=seed)(x, training=True))
+    mirrored = np.all(out == x[:, :, ::-1], axis=(1, 2, 3)).mean()
+    assert abs(mirrored - 0.25) < 4 * np.sqrt(0.25 * 0.75 / len(x))   # not min(f, 1/2) = 0.5
+
+
 def test_catalog_lists_every_family_and_documents_factor_one():
     rows = augment.catalog()
     assert {r[1] for r in rows} == set(augment.FAMILIES)

@@ -30,12 +30,22 @@ class Technique:
     source: str  # "keras", "course", "keras-cv" or "keras+course"
 
 
+def _sometimes(layer, f, seed):
+    """`layer` on a random fraction f of the images. RandomApply gets a seed of its own: with the
+    layer's seed it would replay the layer's draws, and a seeded flip at f < 1 would fire with
+    probability min(f, 1/2) instead of f/2."""
+    own_seed = None if seed is None else seed + 1
+    return layer if f == 1 else mixing.RandomApply(layer, rate=f, seed=own_seed)
+
+
 def _flip(f, vr, seed, mode="horizontal"):
-    layer = keras.layers.RandomFlip(mode, seed=seed)
-    return layer if f == 1 else mixing.RandomApply(layer, rate=f, seed=seed)
+    return _sometimes(keras.layers.RandomFlip(mode, seed=seed), f, seed)
 
 
 def _color_jitter(f, vr, seed, brightness=None, contrast=None, saturation=None, hue=None):
+    """keras.layers.RandomColorJitter at strength f (each part overridable): Keras shifts
+    brightness by up to 0.5 f of the range, scales contrast by [1 - f, 1 + f], draws a saturation
+    factor in 0.5 +- 0.5 f (multiplier k / (1 - k)) and shifts hue by up to f / 4 of a turn."""
     def strength(name, value):
         return f if value is None else check_factor(name, value)[1]
     b, c = strength("brightness", brightness), strength("contrast", contrast)
@@ -55,8 +65,7 @@ def _gaussian_blur(f, vr, seed, kernel_size=5):
 
 
 def _equalize(f, vr, seed):
-    layer = keras.layers.Equalization(value_range=vr)
-    return layer if f == 1 else mixing.RandomApply(layer, rate=f, seed=seed)
+    return _sometimes(keras.layers.Equalization(value_range=vr), f, seed)
 
 
 def _keras_cv(class_name, arguments):
@@ -87,16 +96,19 @@ _TECHNIQUES = (
               lambda f, vr, seed, **kw: keras.layers.RandomZoom(f / 2, seed=seed, **kw), "keras"),
     Technique("shear", "geometric", 0.2, "shear slopes up to +-1 (45 deg) in x and y",
               lambda f, vr, seed, **kw: keras.layers.RandomShear(f, f, seed=seed, **kw), "keras"),
-    Technique("perspective", "geometric", 0.3, "corners moved by up to the full "
-              "RandomPerspective scale", lambda f, vr, seed, **kw:
-              keras.layers.RandomPerspective(factor=(1.0, 1.0), scale=f, seed=seed, **kw), "keras"),
-    Technique("fused_geometric", "geometric", 0.2, "flip + rotation/zoom/translation/shear at "
-              "these maxima, one warp", lambda f, vr, seed, **kw: geometric.FusedGeometric(
+    Technique("perspective", "geometric", 0.3, "corners moved by up to +-50 % of their offset "
+              "from the top-left one, which Keras keeps fixed (RandomPerspective(scale=factor))",
+              lambda f, vr, seed, **kw: keras.layers.RandomPerspective(
+                  factor=(1.0, 1.0), scale=f, seed=seed, **kw), "keras"),
+    Technique("fused_geometric", "geometric", 0.2, "flip + rotation +-90 deg (half the rotation "
+              "maximum) + zoom/translation/shear at their maxima, one warp",
+              lambda f, vr, seed, **kw: geometric.FusedGeometric(
                   **{"rotation": f / 2, "zoom": f, "translation": f, "shear": f, **kw},
                   value_range=vr, seed=seed), "course"),
     # photometric
-    Technique("color_jitter", "photometric", 0.2, "brightness +-50 %, contrast x[0, 2], "
-              "saturation from gray to x2, hue +-half a turn", _color_jitter, "keras"),
+    Technique("color_jitter", "photometric", 0.2, "brightness shifted +-50 % of the range, contrast "
+              "x[0, 2], saturation x[0, inf) (gray to fully saturated), hue +-a quarter turn",
+              _color_jitter, "keras"),
     Technique("gamma", "photometric", 0.3, "gamma in [1/3, 3]", lambda f, vr, seed:
               pixel.RandomGamma(f, value_range=vr, seed=seed), "course"),
     Technique("grayscale", "photometric", 0.2, "probability of converting to gray",
