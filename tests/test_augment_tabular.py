@@ -33,6 +33,22 @@ def test_smote_balances_and_keeps_features(data):
     assert np.all(synthetic >= minority.min(0) - 1e-9) and np.all(synthetic <= minority.max(0) + 1e-9)
 
 
+def test_nearest_smote_segment_locates_points_on_and_off_segments():
+    corners = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 2.0], [1.0, 2.0]])  # 1-NN pairs: {0, 1}, {2, 3}
+    points = np.array([[0.25, 0.0], [0.5, 2.0], [0.5, 1.0]])
+    i, nn, u, gap = tabular.nearest_smote_segment(points, corners, k_neighbors=1)
+    assert [frozenset(p) for p in zip(i[:2], nn[:2])] == [frozenset((0, 1)), frozenset((2, 3))]
+    np.testing.assert_allclose(gap[:2], 0.0, atol=1e-12)
+    np.testing.assert_allclose(np.where(i[:2] % 2 == 0, u[:2], 1 - u[:2]), [0.25, 0.5])
+    assert gap[2] == pytest.approx(1.0)   # the centre is one segment length from both segments
+
+
+def test_nearest_smote_segment_accepts_imbalanced_learns_points(data):
+    X, y = data
+    new = smote(X, y, seed=0)[0][len(X):]
+    assert tabular.nearest_smote_segment(new, X[y == 1], k_neighbors=5)[3].max() < 1e-9
+
+
 def test_smote_is_deterministic_with_a_seed(data):
     X, y = data
     np.testing.assert_array_equal(smote(X, y, seed=3)[0], smote(X, y, seed=3)[0])

@@ -42,6 +42,34 @@ def smote(X, y, k_neighbors=5, seed=0):
     return sampler.fit_resample(X, y)
 
 
+def nearest_smote_segment(points, X_minority, k_neighbors=5):
+    """Locate each point on the closest SMOTE segment: a minority sample x_i joined to one of
+    its `k_neighbors` nearest minority neighbours x_nn (Euclidean, as imbalanced-learn does).
+
+    Returns ``(i, nn, u, gap)`` per point: the segment's two indices into `X_minority`, the
+    position u in [0, 1] of the point's projection x_i + u (x_nn - x_i), and its distance to the
+    segment divided by the segment's length. A SMOTE point has gap ~ 0: this is how the course
+    checks any SMOTE implementation (its own inline one, imbalanced-learn's) by its defining
+    property rather than by its random draws.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    X_min = np.asarray(X_minority, dtype="float64")
+    P = np.asarray(points, dtype="float64")
+    check_number("k_neighbors", k_neighbors, 1, len(X_min) - 1, integer=True)
+    finder = NearestNeighbors(n_neighbors=k_neighbors + 1).fit(X_min)
+    neighbours = finder.kneighbors(X_min, return_distance=False)[:, 1:]
+    base, other = np.repeat(np.arange(len(X_min)), k_neighbors), neighbours.ravel()
+    start, step = X_min[base], X_min[other] - X_min[base]            # segments (S, d)
+    length = np.linalg.norm(step, axis=-1)
+    offset = P[:, None, :] - start[None]                             # (points, S, d)
+    u = np.clip((offset * step[None]).sum(-1) / length**2, 0.0, 1.0)
+    gap = np.linalg.norm(offset - u[..., None] * step[None], axis=-1) / length
+    best = np.argmin(gap, axis=1)
+    rows = np.arange(len(P))
+    return base[best], other[best], u[rows, best], gap[rows, best]
+
+
 def adasyn(X, y, n_neighbors=5, seed=0):
     """Oversample with imbalanced-learn's ADASYN: like SMOTE, but more synthetic points are made
     next to minority samples whose neighbourhood is dominated by the majority (the hard ones).
