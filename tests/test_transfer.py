@@ -174,3 +174,24 @@ def test_compare_strategies_scores_each_strategy_on_the_test_set(target):
     assert scores["features + SVM"] > 0.5  # pretrained digit features carry digits 5-9 (chance 0.2)
     with pytest.raises(ValueError, match="n_labelled"):
         compare_strategies(target, 0, epochs=1)
+
+
+def test_compare_strategies_runs_a_subset_and_returns_learning_curves(target):
+    scores, histories = compare_strategies(target, 64, epochs=2, strategies=("from scratch", "features + SVM"),
+                                           return_histories=True)
+    assert list(scores) == ["from scratch", "features + SVM"] and list(histories) == ["from scratch"]
+    assert {"accuracy", "val_accuracy", "loss", "val_loss"} <= set(histories["from scratch"])
+    assert len(histories["from scratch"]["val_accuracy"]) == 2
+    with pytest.raises(ValueError, match="valid names: from scratch"):
+        compare_strategies(target, 64, epochs=1, strategies=("transfer",))
+
+
+def test_from_scratch_trains_its_batchnorm_statistics(target, monkeypatch):
+    """A new network has no source statistics to protect: frozen at mean 0 / variance 1, BN would not normalise."""
+    import course.transfer.builder as builder
+
+    built, original = [], builder.build_transfer_model
+    monkeypatch.setattr(builder, "build_transfer_model", lambda *a, **k: built.append(original(*a, **k)) or built[-1])
+    compare_strategies(target, 64, epochs=1, strategies=("from scratch",))
+    bn = next(layer for layer in _bn_layers(built[0]) if layer.name == "bn1")
+    assert bn.trainable and np.abs(bn.moving_mean.numpy()).max() > 0   # moved from its initial zeros
