@@ -67,3 +67,14 @@ def test_no_tensorflow_startup_noise_in_stored_outputs(info):
 
     text = info.path.read_text()
     assert not [marker for marker in STARTUP_NOISE if marker in text]
+
+
+@pytest.mark.parametrize("info", ALL, ids=IDS)
+def test_stored_outputs_come_from_full_mode(info):
+    """What a student previews on GitHub or Colab is a full-mode run (`course regenerate --full`),
+    recorded in the metadata and printed by the setup cell; tests execute fast mode."""
+    nb = nbformat.read(info.path, as_version=4)
+    assert nb.metadata["course"].get("outputs_mode") == "full", f"run: course regenerate --full {info.name}"
+    setup = next(c for c in nb.cells if c.cell_type == "code")
+    printed = "".join(o.get("text", "") for o in setup.outputs)
+    assert "| full mode |" in printed and nb.metadata["course"]["outputs_version"] in printed
