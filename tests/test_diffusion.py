@@ -164,8 +164,11 @@ def test_ema_moves_toward_the_weights():
     assert len(model.trainable_weights) == len(model.network.weights)
     # After a training step the EMA is closer to the new weights than it was.
     model.compile(optimizer=keras.optimizers.Adam(1e-2))
+    slots = len(model.optimizer.variables)  # compile built them all: the step adds none
+    assert model.optimizer.built and slots > 2 * len(model.trainable_variables)
     old_ema = [np.asarray(w) for w in model.ema_network.weights]
     train_steps(model, batch(), 1)
+    assert len(model.optimizer.variables) == slots
     new = [np.asarray(w) for w in model.network.weights]
     new_ema = [np.asarray(w) for w in model.ema_network.weights]
     dist = lambda a, b: sum(float(np.sum((u - v) ** 2)) for u, v in zip(a, b))  # noqa: E731

@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from course.generative._coders import unpack
 from course.generative._resumable import ResumableModel
+from course.models.compiling import build_optimizer
 
 
 class LossModel(ResumableModel):
@@ -27,6 +28,16 @@ class LossModel(ResumableModel):
         super().__init__(**kwargs)
         self.trackers = [keras.metrics.Mean(name=name) for name in self.loss_names]
         self.built = True
+
+    def compile(self, *args, **kwargs):
+        """`keras.Model.compile`, then the optimizer's variables are built at once (`build_optimizer`)."""
+        super().compile(*args, **kwargs)
+        if self.optimizer is not None:
+            build_optimizer(self.optimizer, self.trainable_variables)
+
+    def compile_from_config(self, config):
+        """Compile on `.keras` loading (Keras skips a custom `compile` unless this is overridden)."""
+        self.compile(**keras.saving.deserialize_keras_object(config))
 
     @property
     def metrics(self):

@@ -95,6 +95,7 @@ def train_remedy(remedy, x, y, x_val, y_val, num_classes, epochs=30, passes=5, b
     import tensorflow as tf
 
     from course.models import mlp
+    from course.models.compiling import build_optimizer
     from course.optim import Adam
 
     keras.utils.set_random_seed(seed)
@@ -102,6 +103,7 @@ def train_remedy(remedy, x, y, x_val, y_val, num_classes, epochs=30, passes=5, b
     optimizer = remedy.optimizer() if remedy.optimizer else Adam(1e-3)
     model.compile(optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"], steps_per_execution=8, jit_compile=False)
+    build_optimizer(optimizer, model.trainable_variables)
     data = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed)
             .batch(batch_size).repeat(passes))
     if remedy.augment:

@@ -18,6 +18,7 @@ from keras import ops
 from course.generative._checks import check_labels, check_seed
 from course.generative._resumable import ResumableModel
 from course.generative.gan.networks import FEATURE_LAYER
+from course.models.compiling import build_optimizer
 from course.validation import check_number
 
 
@@ -116,6 +117,8 @@ class GAN(ResumableModel):
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
         kwargs.setdefault("optimizer", None)
         super().compile(**kwargs)
+        build_optimizer(d_optimizer, self.discriminator.trainable_variables)
+        build_optimizer(g_optimizer, self.generator.trainable_variables)
 
     def default_optimizer(self):
         """The optimizer each player gets when none is given (DCGAN's Adam settings)."""
@@ -126,15 +129,12 @@ class GAN(ResumableModel):
             return None
         return {"d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
                 "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-                "label_smoothing": self.label_smoothing, "optimizers_built": bool(self.d_optimizer.built)}
+                "label_smoothing": self.label_smoothing}
 
     def compile_from_config(self, config):
         config = dict(keras.saving.deserialize_keras_object(config))
-        built = config.pop("optimizers_built", False)
-        self.compile(**config)
-        if built:  # build the optimizers now so their saved state (Adam moments) loads into them
-            self.d_optimizer.build(self.discriminator.trainable_variables)
-            self.g_optimizer.build(self.generator.trainable_variables)
+        config.pop("optimizers_built", None)  # written by earlier versions; compile builds them now
+        self.compile(**config)  # built optimizers, so their saved state (Adam moments) loads into them
 
     @property
     def metrics(self):
