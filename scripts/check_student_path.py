@@ -195,9 +195,14 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at once")
     parser.add_argument("--keep", help="work in this folder and keep it (default: a temporary one); a rerun "
                                        "with the same folder reuses its venv and only refreshes the wheel")
+    parser.add_argument("--install-only", action="store_true",
+                        help="build the wheel and the venv in --keep DIR, then stop (CI installs while the "
+                             "test suite runs, and checks afterwards with the same --keep DIR)")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
+    if args.install_only and not args.keep:
+        parser.error("--install-only needs --keep DIR (the folder the later check reuses)")
     work = Path(args.keep or tempfile.mkdtemp(prefix="student-path-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -212,6 +217,8 @@ def main(argv=None):
             make_venv(work)
             run([venv / "bin" / "pip", "install", "-q", "--no-compile", str(wheel)], env=student_env(venv))
         print(f"installed into a fresh venv with no extras ({time.perf_counter() - start:.0f} s so far)", flush=True)
+        if args.install_only:
+            return 0
         failures = colab_style(venv, work, args.jobs, args.notebooks)
         readme_ok = readme_command(venv, args.readme_notebooks)
     finally:

@@ -56,3 +56,13 @@ def test_unknown_notebook_names_are_refused_with_the_choices():
         assert "05_difusion" in str(exit_) and "05_diffusion" in str(exit_)
     else:
         raise AssertionError("an unknown --notebooks name was accepted")
+
+
+def test_install_only_needs_the_folder_the_later_check_reuses(capsys):
+    module = load_script()
+    try:
+        module.main(["--install-only"])
+    except SystemExit as exit_:
+        assert exit_.code == 2 and "--keep" in capsys.readouterr().err
+    else:
+        raise AssertionError("--install-only without --keep was accepted")
