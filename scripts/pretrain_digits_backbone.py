@@ -2,7 +2,9 @@
 
 Source task: digits 0-4 (scikit-learn's digits, upsampled to 32x32 RGB). Targets in the
 notebooks: digits 5-9 (small + similar) and synthetic shapes (small + different). Writes
-data/digits_backbone.keras (about 0.3 MB); deterministic on CPU.
+data/digits_backbone.weights.h5 (weights only, about 0.1 MB: the architecture is
+`course.transfer.backbones.digits_backbone_architecture`, so the file loads on every supported
+Keras); deterministic on CPU.
 Usage: python scripts/pretrain_digits_backbone.py
 """
 import os
@@ -14,30 +16,17 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import course  # noqa: E402
-from course.transfer.backbones import DIGITS_BACKBONE_FILE  # noqa: E402
+from course.transfer.backbones import DIGITS_BACKBONE_FILE, digits_backbone_architecture  # noqa: E402
+from course.transfer import pretrained_digits_backbone  # noqa: E402
 from course.data import digits_rgb  # noqa: E402
 
 DIGITS_BACKBONE = Path(__file__).resolve().parent.parent / "data" / DIGITS_BACKBONE_FILE
 
 
-def backbone():
-    """Three conv-BN-ReLU blocks: a miniature of the architectures in keras.applications."""
-    inputs = keras.Input((32, 32, 3))
-    x = inputs
-    for i, filters in enumerate((16, 32, 64)):
-        x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"conv{i + 1}")(x)
-        # momentum 0.9: with only ~300 steps, 0.99 leaves the moving variance near its initial 1
-        x = keras.layers.BatchNormalization(momentum=0.9, name=f"bn{i + 1}")(x)
-        x = keras.layers.ReLU(name=f"relu{i + 1}")(x)
-        if i < 2:
-            x = keras.layers.MaxPooling2D(name=f"pool{i + 1}")(x)
-    return keras.Model(inputs, x, name="digits_backbone")
-
-
 if __name__ == "__main__":
     course.setup(seed=0, deterministic=True)
     source = digits_rgb(classes=range(5))
-    base = backbone()
+    base = digits_backbone_architecture()
     model = keras.Sequential([base, keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(5, activation="softmax")])
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(source.x_train, source.y_train, validation_data=(source.x_val, source.y_val),
@@ -46,9 +35,9 @@ if __name__ == "__main__":
     print(f"source-task test accuracy (digits 0-4): {accuracy:.3f}")
     assert accuracy > 0.95, "pretraining failed"
     DIGITS_BACKBONE.parent.mkdir(exist_ok=True)
-    tmp = DIGITS_BACKBONE.with_suffix(".tmp.keras")
-    base.save(tmp)
+    tmp = DIGITS_BACKBONE.with_name("tmp-" + DIGITS_BACKBONE.name)
+    base.save_weights(tmp)
     tmp.replace(DIGITS_BACKBONE)  # atomic: an interrupted run never leaves a broken file
     print(f"wrote {DIGITS_BACKBONE} ({DIGITS_BACKBONE.stat().st_size / 1e6:.2f} MB)")
-    np.testing.assert_allclose(keras.models.load_model(DIGITS_BACKBONE).predict(source.x_test[:4], verbose=0),
+    np.testing.assert_allclose(pretrained_digits_backbone().predict(source.x_test[:4], verbose=0),
                                base.predict(source.x_test[:4], verbose=0), atol=1e-5)

@@ -16,7 +16,7 @@ REPOSITORY_TASKS = {"notebooks.py", "cli.py"}
 def test_every_data_file_is_a_shipped_artifact():
     data = pathlib.Path(artifacts.__file__).parent
     on_disk = sorted(p.name for p in data.iterdir()
-                     if p.is_file() and p.suffix in {".keras", ".json", ".csv", ".tsv"})
+                     if p.is_file() and p.suffix in {".keras", ".h5", ".json", ".csv", ".tsv"})
     assert on_disk and artifacts.names() == on_disk
 
 
@@ -28,6 +28,37 @@ def test_package_data_patterns_cover_every_artifact():
     pyproject = tomllib.loads((pathlib.Path(artifacts.__file__).parent.parent / "pyproject.toml").read_text())
     patterns = pyproject["tool"]["setuptools"]["package-data"]["course.artifacts"]
     assert all(any(fnmatch.fnmatch(name, p) for p in patterns) for name in artifacts.names())
+
+
+def test_no_whole_model_file_ships():
+    """A .keras file saved by a newer Keras can carry config keys an older one refuses (3.15's
+    initializer `input_axes`, 3.14's BatchNormalization `renorm*`); models ship as weights."""
+    assert not [name for name in artifacts.names() if name.endswith(".keras")]
+
+
+def test_reference_classifier_weights_load_and_classify_digits():
+    """The shipped weights fit the architecture built in code on this Keras (the floor and Colab
+    checks run this test on their versions) and still classify held-out digits."""
+    from course.data import load_digits
+    from course.generative.metrics import classify
+
+    data = load_digits()
+    assert (classify(data.x_test) == data.y_test).mean() > 0.95
+
+
+def test_digits_backbone_weights_load_and_separate_the_source_digits():
+    """The pretrained backbone's features, read by a linear probe, still tell digits 0-4 apart."""
+    import keras
+    from sklearn.linear_model import LogisticRegression
+
+    from course.data import digits_rgb
+    from course.transfer import pretrained_digits_backbone
+
+    source = digits_rgb(classes=range(5))
+    pooled = keras.Sequential([pretrained_digits_backbone(), keras.layers.GlobalAveragePooling2D()])
+    features = pooled.predict(source.x_train, verbose=0), pooled.predict(source.x_test, verbose=0)
+    probe = LogisticRegression(max_iter=2000).fit(features[0], source.y_train)
+    assert probe.score(features[1], source.y_test) > 0.9
 
 
 def test_path_and_read_text():

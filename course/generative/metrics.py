@@ -25,7 +25,9 @@ import numpy as np
 from course import artifacts
 from course.validation import check_number
 
-CLASSIFIER_FILE = "reference_digits_classifier.keras"  # a course.artifacts file
+# Weights only, loaded into `reference_classifier_architecture`: a whole-model .keras file saved by
+# a newer Keras carries config keys an older one refuses (3.15's initializer `input_axes`).
+CLASSIFIER_FILE = "reference_digits_classifier.weights.h5"  # a course.artifacts file
 TRAIN_SCRIPT = "scripts/train_reference_classifier.py"
 FEATURE_LAYER = "features"
 IMAGE_SIZE = 8
@@ -33,9 +35,26 @@ NUM_CLASSES = 10
 _RANGE_TOLERANCE = 1e-3
 
 
+def reference_classifier_architecture():
+    """The reference classifier's architecture, untrained: two conv/pool stages, a 64-unit
+    feature layer (named `FEATURE_LAYER`, for the Frechet distance), dropout, 10 logits."""
+    layers = keras.layers
+    inputs = keras.Input((IMAGE_SIZE, IMAGE_SIZE, 1), name="image")
+    x = layers.Conv2D(16, 3, padding="same", activation="relu")(inputs)
+    x = layers.MaxPooling2D(2)(x)
+    x = layers.Conv2D(32, 3, padding="same", activation="relu")(x)
+    x = layers.MaxPooling2D(2)(x)
+    x = layers.Flatten()(x)
+    x = layers.Dense(64, activation="relu", name=FEATURE_LAYER)(x)
+    x = layers.Dropout(0.3)(x)
+    outputs = layers.Dense(NUM_CLASSES, name="logits")(x)
+    return keras.Model(inputs, outputs, name="reference_digits_classifier")
+
+
 @functools.lru_cache(maxsize=4)
 def _load(path):
-    model = keras.saving.load_model(path, compile=False)
+    model = reference_classifier_architecture()
+    model.load_weights(path)
     model.trainable = False
     features = keras.Model(model.input, [model.get_layer(FEATURE_LAYER).output, model.outputs[0]])
     return model, features
@@ -54,7 +73,8 @@ def _models(path=None):
 def reference_classifier(path=None):
     """The frozen reference digits classifier (8x8x1 images in [0, 1] -> 10 logits).
 
-    Loaded once from the shipped ``reference_digits_classifier.keras`` (or `path`) and cached. Raises
+    `reference_classifier_architecture` with the shipped ``reference_digits_classifier.weights.h5``
+    (or the weights file `path`), loaded once and cached. Raises
     `FileNotFoundError` naming the script that rebuilds the file when it is missing.
     """
     return _models(path)[0]

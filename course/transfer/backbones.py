@@ -21,7 +21,10 @@ BACKBONES = {
 }
 MIN_SIZE = 32  # every listed architecture needs inputs of at least 32x32
 WEIGHTS_HOST = "storage.googleapis.com"
-DIGITS_BACKBONE_FILE = "digits_backbone.keras"  # a course.artifacts file
+# Weights only: the architecture is built by `digits_backbone_architecture`, so the file loads on
+# every supported Keras (a whole-model .keras file saved by a newer Keras carries config keys an
+# older one refuses, such as 3.15's initializer `input_axes`).
+DIGITS_BACKBONE_FILE = "digits_backbone.weights.h5"  # a course.artifacts file
 
 
 def _imagenet_reachable():
@@ -67,13 +70,31 @@ def _load_weights_file(model, path, name):
         warnings.warn_explicit(held.message, held.category, held.filename, held.lineno)
 
 
+def digits_backbone_architecture():
+    """Three conv-BN-ReLU blocks (32x32 RGB in, 8x8x64 out), untrained: a miniature of the
+    architectures in keras.applications, and the architecture of `pretrained_digits_backbone`."""
+    inputs = keras.Input((32, 32, 3), name="input_layer")  # the name the first shipped file had
+    x = inputs
+    for i, filters in enumerate((16, 32, 64)):
+        x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"conv{i + 1}")(x)
+        # momentum 0.9: with only ~300 pretraining steps, 0.99 leaves the moving variance near 1
+        x = keras.layers.BatchNormalization(momentum=0.9, name=f"bn{i + 1}")(x)
+        x = keras.layers.ReLU(name=f"relu{i + 1}")(x)
+        if i < 2:
+            x = keras.layers.MaxPooling2D(name=f"pool{i + 1}")(x)
+    return keras.Model(inputs, x, name="digits_backbone")
+
+
 def pretrained_digits_backbone(path=None):
     """The small CNN pretrained on digits 0-4 (32x32 RGB) by `scripts/pretrain_digits_backbone.py`.
 
-    Loads the shipped `course.artifacts` file unless `path` names another.
+    `digits_backbone_architecture` with the shipped `course.artifacts` weights, or those of the
+    ``.weights.h5`` file `path` names.
     """
     path = artifacts.path(DIGITS_BACKBONE_FILE) if path is None else Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing; rebuild it with "
                                 "`python scripts/pretrain_digits_backbone.py`")
-    return keras.models.load_model(path)
+    model = digits_backbone_architecture()
+    _load_weights_file(model, path, "digits backbone")
+    return model
