@@ -58,7 +58,7 @@ def setup_cell_source():
         "import importlib.util, subprocess, sys\n"
         "if \"google.colab\" in sys.modules and importlib.util.find_spec(\"course\") is None:\n"
         f"    subprocess.check_call([sys.executable, \"-m\", \"pip\", \"install\", \"-q\", "
-        f"\"course[notebooks] @ git+{repository_url()}\"])\n"
+        f"\"course @ git+{repository_url()}\"])\n"
         "import course\n"
         "course.setup(seed=0);"
     )
