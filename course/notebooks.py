@@ -145,6 +145,18 @@ def first_code_cell(nb):
     return next(c.source for c in nb.cells if c.cell_type == "code")
 
 
+def require_kernel():
+    """Raise `RuntimeError` with the install line where no Jupyter kernel is installed: a base
+    install has none (Colab and JupyterLab bring their own), and `execute` needs one."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        raise RuntimeError(f"no Jupyter kernel named {KERNEL_NAME!r} is installed, and notebooks run in one: "
+                           "pip install 'course[notebooks]' (or just ipykernel)") from None
+
+
 def execute(path, output_path, timeout=900, progress=None, env=None, outputs_mode=None):
     """Run a notebook top to bottom in a fresh kernel and write the executed copy.
 

@@ -10,14 +10,17 @@
    ships; the report also lists what the install adds.
 3. Install: the wheel with no extras, under Colab's pins (a conflict fails), as the notebooks'
    install cell does on Colab.
-4. Every session notebook alone in an empty folder (no repository around it), run in fast mode
+4. Every shipped artifact (``course.artifacts``) loads from the installed wheel: the models into
+   their architectures (the reference classifier must still classify digits), the tables and
+   figures as what they claim to be.
+5. Every session notebook alone in an empty folder (no repository around it), run in fast mode
    under nbval on a kernel of the replica, so the checked outputs are compared too (this is the
    suite's notebook check: ``python -m pytest`` does not run the session notebooks again). One
    line per notebook: ``ok``/``FAIL``, seconds, and the first error.
-5. Every released homework notebook (``notebooks/homework``) end to end on the same kernel: the
+6. Every released homework notebook (``notebooks/homework``) end to end on the same kernel: the
    cells run in order, and only the cells the release tags as raising may raise (the unanswered
    stubs), with the errors a stub may raise.
-6. ``--unit-tests`` (not in CI: it takes as long as the suite): the whole unit suite on Colab's
+7. ``--unit-tests`` (not in CI: it takes as long as the suite): the whole unit suite on Colab's
    Python with every library package at Colab's version (`library_pins`: what the wheel installs
    besides Colab's kernel stack), in a second venv, since the test tools need a newer Jupyter.
 Exits 1 if anything fails. Needs the ``test`` extra in the Python that runs it. Reuses pip's
@@ -160,6 +163,38 @@ def build_replica(work, wheel):
         raise SystemExit("FAIL  installing the wheel changed the kernel stack: " +
                          ", ".join(f"{n} {old} -> {new}" for n, (old, new) in changed.items()))
     return venv
+
+
+# Run in the replica: load every shipped artifact from the wheel, as the library reads it.
+LOAD_ARTIFACTS = """
+import csv, io, json
+import course
+from course import artifacts
+from course.data import load_digits
+from course.generative.metrics import classify
+from course.transfer import pretrained_digits_backbone
+names = artifacts.names()
+assert pretrained_digits_backbone().output_shape == (None, 8, 8, 64)
+data = load_digits()
+accuracy = float((classify(data.x_test) == data.y_test).mean())
+assert accuracy > 0.95, accuracy
+for name in names:
+    if name.endswith(".json"):
+        json.loads(artifacts.read_text(name))
+    elif name.endswith((".csv", ".tsv")):
+        rows = list(csv.reader(io.StringIO(artifacts.read_text(name)), delimiter="\\t" if name.endswith(".tsv") else ","))
+        assert len(rows) > 1, name
+print(f"{len(names)} artifacts load ({', '.join(names)}); reference classifier accuracy {accuracy:.3f}")
+"""
+
+
+def check_artifacts(venv, work):
+    """Every shipped artifact loads in the replica (`LOAD_ARTIFACTS`); False if one does not."""
+    done = subprocess.run([venv / "bin" / "python", "-c", LOAD_ARTIFACTS], cwd=work, capture_output=True,
+                          text=True, env={**venv_env(venv), "TF_CPP_MIN_LOG_LEVEL": "3"})
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    print(f"{'ok' if done.returncode == 0 else 'FAIL':<5} {lines[-1] if lines else ''}", flush=True)
+    return done.returncode == 0
 
 
 def library_pins(venv):
@@ -378,6 +413,7 @@ def main(argv=None):
               + f" ({time.perf_counter() - start:.0f} s so far)", flush=True)
         if args.install_only:
             return 0
+        artifacts_ok = check_artifacts(venv, work)
         failures = check_session_notebooks(venv, work, args.jobs, args.notebooks)
         homework_failures, homework_total = ([], 0) if args.no_homework else check_released_homework(venv, work, args.jobs)
         units_ok = not args.unit_tests or run_unit_tests(venv, work) == 0
@@ -385,11 +421,12 @@ def main(argv=None):
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     total = len(session_notebooks(args.notebooks))
-    print(f"Colab replica: {total - len(failures)}/{total} session notebooks ok under nbval, "
+    print(f"Colab replica: artifacts {'ok' if artifacts_ok else 'FAILED'}, "
+          f"{total - len(failures)}/{total} session notebooks ok under nbval, "
           f"{homework_total - len(homework_failures)}/{homework_total} released homework notebooks ok"
           + (f", unit tests {'ok' if units_ok else 'FAILED'}" if args.unit_tests else "")
           + f" ({time.perf_counter() - start:.0f} s)")
-    return 0 if not failures and not homework_failures and units_ok else 1
+    return 0 if artifacts_ok and not failures and not homework_failures and units_ok else 1
 
 
 if __name__ == "__main__":
