@@ -54,6 +54,16 @@ def test_execute_writes_outputs_and_reports_failures(tmp_path):
     assert (tmp_path / "build" / "bad.ipynb").exists()  # partial copy kept for debugging
 
 
+def test_a_notebook_kernel_draws_a_figure_inline(tmp_path):
+    """matplotlib < 3.9 asked IPython for its backend table, which IPython 9.16 removed: every
+    plot in a kernel failed with an ImportError (the floor check found it)."""
+    path = tmp_path / "plot.ipynb"
+    _tiny_notebook(path, "import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\nplt.show()")
+    notebooks.execute(path, tmp_path / "out.ipynb", env={"MPLBACKEND": ""})
+    outputs = notebooks.nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs
+    assert any("image/png" in output.get("data", {}) for output in outputs), outputs
+
+
 def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "course.cli", "run", "nope"], capture_output=True, text=True)
     assert out.returncode == 2 and "valid names" in out.stderr

@@ -38,6 +38,7 @@ KINDS = {
     "huge": st.one_of(st.floats(1e9, 1e300), st.integers(10 ** 9, 10 ** 30)),
     "type": st.sampled_from(["0.5", "1", b"1", {"value": 1}, object(), 1j]),
     "float": st.floats(0.1, 100.0).filter(lambda v: not float(v).is_integer()),
+    "below -1": st.one_of(st.floats(-1e6, -1.001), st.integers(-10 ** 6, -2)),
 }
 FRACTION = ("nan", "inf", "negative", "huge", "type")         # a number in [0, 1]
 POSITIVE = ("nan", "inf", "negative", "zero", "type")        # a number > 0
@@ -46,6 +47,7 @@ COUNT = ("negative", "zero", "float", "type", "nan")         # an int >= 1
 INDEX = ("negative", "float", "type", "nan")                 # an int >= 0
 FINITE = ("nan", "inf", "type")                              # any finite number
 SEED = ("negative", "float", "type", "nan")                  # None or an int >= 0
+GROUPS = ("below -1", "zero", "float", "type", "nan")        # an int >= 1, or -1 (one channel a group)
 
 
 @dataclass
@@ -259,7 +261,7 @@ ROWS = [
     Row(layers.BatchNorm, "epsilon", POSITIVE),
     Row(layers.BatchNorm, "axis", ("float", "type", "nan")),
     Row(layers.LayerNorm, "epsilon", POSITIVE),
-    Row(layers.GroupNorm, "groups", COUNT),
+    Row(layers.GroupNorm, "groups", GROUPS),
     Row(layers.GroupNorm, "epsilon", POSITIVE),
     Row(layers.dropout_survival_probability, "rate", FRACTION, lambda: {"n": 10, "k": 5}, good=0.5),
     Row(layers.dropout_survival_probability, "n", INDEX, lambda: {"k": 0, "rate": 0.5}, good=10),
