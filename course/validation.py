@@ -3,6 +3,7 @@
 Every error names the argument, the accepted values and the value received. NaN is never a
 valid number; infinity is accepted only where the caller opts in with ``finite=False``.
 """
+import difflib
 import math
 import numbers
 
@@ -50,14 +51,18 @@ def check_seed(seed, name="seed"):
 
 
 def check_choice(name, value, choices):
-    """Raise unless `value` is one of `choices`; the message lists them."""
+    """Raise unless `value` is one of `choices`; the message lists them and, for a misspelt
+    name, suggests the closest one."""
     try:
         found = value in choices
     except TypeError:  # an unhashable value looked up in a dict or set of choices
         found = False
     if not found:
         listed = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+        names = [c for c in choices if isinstance(c, str)]
+        close = difflib.get_close_matches(value, names, n=1) if isinstance(value, str) else []
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"{name} must be one of {listed}; got {value!r}{hint}")
     return value
 
 

@@ -8,6 +8,7 @@ once. Strengths follow the package convention: 1 means the maxima below.
 import math
 
 import keras
+import numpy as np
 from keras import ops
 
 from course.augment._base import (ImageAugmentation, check_factor, check_seed, check_value_range,
@@ -112,7 +113,13 @@ class FusedGeometric(image_preprocessing_layer()):
     def __call__(self, data, **kwargs):
         """Keras' DataLayer casts inputs met inside tf.data to the compute dtype (float32) so that
         other backends can run there; under the TensorFlow backend that detour only throws away
-        the uint8 fast path (4x the memory traffic), so it is skipped."""
+        the uint8 fast path (4x the memory traffic), so it is skipped. Images of a rank other than
+        4 (a batch) or 3 (one image) are refused before Keras indexes into their shape."""
+        images = data["images"] if isinstance(data, dict) and "images" in data else data
+        shape = tuple(getattr(images, "shape", np.shape(images)))
+        if len(shape) not in (3, 4):
+            raise ValueError("images must have shape (batch, height, width, channels) or (height, width, "
+                             f"channels), got shape {shape}")
         if keras.backend.backend() == "tensorflow":
             return keras.layers.Layer.__call__(self, data, **kwargs)
         return super().__call__(data, **kwargs)

@@ -12,6 +12,8 @@ def under_represented(labels, ratio=0.5):
     """Classes with fewer than `ratio` times the count of the most frequent class."""
     check_number("ratio", ratio, 0, 1, low_open=True)
     labels = np.asarray(labels)
+    if labels.size == 0:
+        raise ValueError(f"labels must hold at least one label (integer or one-hot), got shape {labels.shape}")
     labels = labels.argmax(-1) if labels.ndim == 2 else labels.reshape(-1)
     classes, counts = np.unique(labels, return_counts=True)
     return tuple(int(c) for c in classes[counts < ratio * counts.max()])

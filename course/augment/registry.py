@@ -38,7 +38,11 @@ def _sometimes(layer, f, seed):
     return layer if f == 1 else mixing.RandomApply(layer, rate=f, seed=own_seed)
 
 
+FLIP_MODES = ("horizontal", "vertical", "horizontal_and_vertical")
+
+
 def _flip(f, vr, seed, mode="horizontal"):
+    check_choice("mode", mode, FLIP_MODES)  # Keras' RandomFlip takes any string and then never flips
     return _sometimes(keras.layers.RandomFlip(mode, seed=seed), f, seed)
 
 

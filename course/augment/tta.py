@@ -23,9 +23,15 @@ def tta_predict(model, x, n=8, transforms=None, batch_size=256, seed=0):
     check_number("n", n, 1, integer=True)
     check_number("batch_size", batch_size, 1, integer=True)
     x = np.asarray(x)
+    if x.ndim == 0 or len(x) == 0:
+        raise ValueError(f"x must be a non-empty batch of images, got shape {x.shape}")
     if transforms is None:
         transforms = default_tta_transform(seed)
     layers = list(transforms) if isinstance(transforms, (list, tuple)) else [transforms] * (n - 1)
+    for layer in layers:
+        if not callable(layer):
+            raise TypeError("transforms must be None, a random layer or a list of layers (callables), "
+                            f"got {type(layer).__name__} {layer!r}")
     total = np.asarray(model.predict(x, batch_size=batch_size, verbose=0), dtype="float64")
     for layer in layers:
         copies = np.concatenate([np.asarray(layer(x[i:i + batch_size], training=True))

@@ -12,6 +12,9 @@ then advanced in two steps, so parallel calls of one augmentation race on it: tw
 draw the same seed (a repeated augmentation) and runs stop being repeatable. The augment map
 therefore runs in order unless the caller opts into parallel calls.
 """
+import os
+from pathlib import Path
+
 from course.validation import check_number
 
 
@@ -47,7 +50,7 @@ def make_pipeline(x, y=None, batch_size=32, augment=None, shuffle=True, cache=Tr
     if preprocess is not None:
         ds = ds.map(preprocess, num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
     if cache:
-        ds = ds.cache() if cache is True else ds.cache(str(cache))
+        ds = ds.cache() if cache is True else ds.cache(_cache_path(cache))
     if shuffle:
         ds = ds.shuffle(_buffer_size(tf, ds, shuffle_buffer), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
@@ -68,7 +71,19 @@ def _source(tf, x, y):
         raise ValueError("y is required when x is an array (pass labels, or a Dataset of pairs as x)")
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    if len(x) == 0:
+        raise ValueError("x and y must hold at least one example, got 0")
     return tf.data.Dataset.from_tensor_slices((x, y))
+
+
+def _cache_path(cache):
+    """A cache file path whose folder exists (tf.data only notices a missing one when iterating)."""
+    if not isinstance(cache, (str, os.PathLike)):
+        raise TypeError(f"cache must be True, False or a file path, got {type(cache).__name__} {cache!r}")
+    folder = Path(cache).parent
+    if not folder.is_dir():
+        raise ValueError(f"cache {str(cache)!r}: its folder {str(folder)!r} does not exist; create it first")
+    return str(cache)
 
 
 def _buffer_size(tf, ds, shuffle_buffer):

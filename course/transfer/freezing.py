@@ -35,6 +35,8 @@ def find_backbone(model):
 
     (An augmentation pipeline or the head may be nested models too, but they are far smaller.)
     """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model (a transfer model), got {type(model).__name__}")
     nested = [layer for layer in model.layers if isinstance(layer, keras.Model) and layer.name != "head"]
     if not nested:
         raise ValueError(f"model {model.name!r} has no nested backbone model")

@@ -1,0 +1,63 @@
+"""Structural bad input (wrong type, None, wrong rank, empty data, misspelt names, missing
+folders) at public entry points: each gets our ValueError/TypeError naming the argument the caller
+passed, in plain text, never a foreign exception from TensorFlow, Keras or Python internals."""
+import re
+
+import keras
+import numpy as np
+import pytest
+
+from course import augment, data, transfer
+from course.validation import check_choice
+
+ESCAPE = re.compile(r"\x1b\[")
+
+
+def tiny_classifier():
+    return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(2, activation="softmax")])
+
+
+CASES = [
+    (lambda: transfer.unfreeze(None), TypeError, "model must be a keras.Model"),
+    (lambda: transfer.find_backbone(5), TypeError, "model must be a keras.Model"),
+    (lambda: transfer.build_transfer_model("MobileNetV2", 2, weights="imagenett"), ValueError,
+     r"weights must be None, 'imagenet' or .*did you mean 'imagenet'"),
+    (lambda: transfer.build_transfer_model("MobileNetV2", 2, input_shape=96), TypeError, r"input_shape must be"),
+    (lambda: transfer.load_backbone("MobileNetV2", (96, 96, 3), weights=5), TypeError, "weights must be"),
+    (lambda: augment.build("flip", mode="diagonal"), ValueError, r"mode must be one of 'horizontal'"),
+    (lambda: augment.tta_predict(tiny_classifier(), np.zeros((2, 8, 8, 1), "float32"), transforms="flip"),
+     TypeError, "transforms must be"),
+    (lambda: augment.tta_predict(tiny_classifier(), np.zeros((0, 8, 8, 1), "float32")), ValueError,
+     "x must be a non-empty batch"),
+    (lambda: augment.FusedGeometric(rotation=0.1)(np.zeros((8, 8), "float32"), training=True), ValueError,
+     r"images must have shape \(batch, height, width, channels\)"),
+    (lambda: augment.under_represented([]), ValueError, "labels must hold at least one label"),
+    (lambda: data.make_pipeline([], []), ValueError, "x and y must hold at least one example"),
+    (lambda: data.make_pipeline(np.zeros((4, 2)), np.zeros(4), cache="/no/such/folder/cache"), ValueError,
+     "cache '/no/such/folder/cache': its folder"),
+    (lambda: data.make_pipeline(np.zeros((4, 2)), np.zeros(4), cache=3.5), TypeError, "cache must be"),
+]
+
+
+@pytest.mark.parametrize("call,error,match", CASES, ids=[c[2][:40] for c in CASES])
+def test_bad_structure_gets_our_error_naming_the_argument(call, error, match):
+    with pytest.raises(error, match=match) as caught:
+        call()
+    assert type(caught.value) is error  # ours, not a subclass from TensorFlow or Keras
+    assert not ESCAPE.search(str(caught.value)), "a terminal colour code in the message"
+
+
+def test_a_misspelt_name_gets_the_closest_valid_one():
+    with pytest.raises(ValueError, match=r"got 'horizntal' \(did you mean 'horizontal'\?\)"):
+        check_choice("mode", "horizntal", ("horizontal", "vertical"))
+    with pytest.raises(ValueError) as caught:
+        check_choice("mode", "zzz", ("horizontal", "vertical"))
+    assert "did you mean" not in str(caught.value)
+
+
+def test_a_refused_fused_geometric_call_leaves_its_seed_state_unchanged():
+    layer = augment.FusedGeometric(rotation=0.1, seed=3)
+    before = np.asarray(layer.generator.state)
+    with pytest.raises(ValueError):
+        layer(np.zeros((8, 8), "float32"), training=True)
+    np.testing.assert_array_equal(np.asarray(layer.generator.state), before)
