@@ -22,9 +22,11 @@ Keras fails, or substitutes its own class of the same name.
 """
 import importlib
 import importlib.util
+import os
 import re
 import sys
 import warnings
+from pathlib import Path
 
 _MARKER = "register_keras_serializable"
 _DECORATED = re.compile(r'^@keras\.saving\.register_keras_serializable\(package="course"\)\s*\nclass (\w+)\b', re.M)
@@ -57,9 +59,23 @@ def register_all():
 
 
 def load_model(path, **kwargs):
-    """`keras.models.load_model` after registering all course classes."""
+    """`keras.models.load_model` after registering all course classes.
+
+    A `path` that is missing, or a file that is not a ``.keras`` archive (empty, text), is refused
+    by name here: Keras reports both as "File not found".
+    """
+    import zipfile
+
     import keras
 
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (str or pathlib.Path), got {type(path).__name__}")
+    if str(path).endswith(".keras"):
+        if not Path(path).is_file():
+            raise ValueError(f"path {str(path)!r}: no such file")
+        if not zipfile.is_zipfile(path):
+            raise ValueError(f"path {str(path)!r} is not a .keras file (a zip archive saved by model.save); "
+                             f"it holds {Path(path).stat().st_size} bytes of something else")
     register_all()
     return keras.models.load_model(path, **kwargs)
 

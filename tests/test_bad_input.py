@@ -7,7 +7,9 @@ import keras
 import numpy as np
 import pytest
 
-from course import augment, data, transfer
+import course
+from course import augment, data, layers, transfer
+from course import generative as gen
 from course.validation import check_choice
 
 ESCAPE = re.compile(r"\x1b\[")
@@ -36,6 +38,14 @@ CASES = [
     (lambda: data.make_pipeline(np.zeros((4, 2)), np.zeros(4), cache="/no/such/folder/cache"), ValueError,
      "cache '/no/such/folder/cache': its folder"),
     (lambda: data.make_pipeline(np.zeros((4, 2)), np.zeros(4), cache=3.5), TypeError, "cache must be"),
+    (lambda: gen.DCGAN(latent_dim=8, image_shape=(8, 8, 1)).generate(3, batch_size=0), ValueError,
+     r"batch_size must be in \[1, inf\], got 0"),
+    (lambda: gen.Autoencoder((8, 8, 1), 4, hidden_units=64), TypeError, "hidden_units must be a tuple"),
+    (lambda: layers.BatchNorm()(np.ones(4, "float32"), training=True), ValueError, "inputs must have rank >= 2"),
+    (lambda: layers.LayerNorm(axis=[1, 1])(np.ones((2, 4, 4), "float32")), ValueError,
+     r"axis=\[1, 1\] names the same axis twice"),
+    (lambda: data.load_keras_dataset("mnist", val_fraction=2.0, cache_dir="/nonexistent"), ValueError,
+     r"val_fraction must be in \(0, 1\)"),
 ]
 
 
@@ -61,3 +71,15 @@ def test_a_refused_fused_geometric_call_leaves_its_seed_state_unchanged():
     with pytest.raises(ValueError):
         layer(np.zeros((8, 8), "float32"), training=True)
     np.testing.assert_array_equal(np.asarray(layer.generator.state), before)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip archive\n"], ids=["empty", "text"])
+def test_load_model_names_a_file_that_is_not_a_keras_archive(tmp_path, content):
+    path = tmp_path / "model.keras"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="is not a .keras file"):
+        course.load_model(path)
+    with pytest.raises(ValueError, match="no such file"):
+        course.load_model(tmp_path / "missing.keras")
+    with pytest.raises(TypeError, match="path must be a file path"):
+        course.load_model(None)

@@ -69,6 +69,7 @@ def load_keras_dataset(name, cache_dir=None, val_fraction=0.1, seed=0, max_sampl
     """
     check_choice("name", name, tuple(KERAS_DATASETS))
     check_number("timeout", timeout, 0, low_open=True)
+    check_number("val_fraction", val_fraction, 0, 1, low_open=True, high_open=True)  # before any download
     train, test = _load_arrays(name, cache_dir, timeout)
     limit = max_samples if max_samples is not None else config.pick(None, 2000)
     rng = np.random.default_rng(seed)

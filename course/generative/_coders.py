@@ -15,13 +15,20 @@ from course.validation import check_choice, check_number
 KINDS = ("dense", "conv")
 
 
+def _counts(name, values):
+    """A tuple of layer sizes (ints >= 1), possibly empty; a bare number is refused by name."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a tuple of layer sizes such as (64,), got {values!r}")
+    return tuple(int(check_number(name, v, 1, integer=True)) for v in values)
+
+
 def check_common(input_shape, latent_dim, kind, hidden_units, filters):
     """Validate the arguments every coder-based model shares; returns them normalised."""
     input_shape = check_image_shape("input_shape", input_shape)
     check_number("latent_dim", latent_dim, 1, integer=True)
     check_choice("kind", kind, KINDS)
-    hidden_units = tuple(int(check_number("hidden_units", u, 1, integer=True)) for u in hidden_units)
-    filters = tuple(int(check_number("filters", f, 1, integer=True)) for f in filters)
+    hidden_units = _counts("hidden_units", hidden_units)
+    filters = _counts("filters", filters)
     if kind == "conv":
         if not filters:
             raise ValueError("filters must name at least one conv layer when kind='conv', got ()")

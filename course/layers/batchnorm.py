@@ -114,6 +114,8 @@ class BatchNorm(NormalizationBase):
 
     def build(self, input_shape):
         ndim = len(input_shape)
+        if ndim < 2:  # one axis left: each value would be its own batch mean, and normalise to 0
+            raise ValueError(f"inputs must have rank >= 2 (batch, ..., features), got shape {tuple(input_shape)}")
         axis, channels = self.channel_axis(input_shape)
         self._reduction_axes = [i for i in range(ndim) if i != axis]
         self._param_shape = broadcast_shape(ndim, [axis], [channels])

@@ -167,6 +167,7 @@ class GAN(ResumableModel):
     def generate(self, n, labels=None, seed=None, batch_size=256):
         """`n` images in [0, 1] as a NumPy array, from seeded Gaussian noise."""
         check_number("n", n, 1, integer=True)
+        check_number("batch_size", batch_size, 1, integer=True)
         z = np.random.default_rng(seed).normal(size=(n, self.latent_dim)).astype("float32")
         labels = self._labels_for(n, labels)
         out = []
