@@ -1,5 +1,7 @@
-"""Batch grading through nbgrader: the solved source scores full marks, the student copy zero, and
-tampering scores as it should, each with a clear line; one shared batch (hw4_nn, no TensorFlow)."""
+"""Sandboxed batch grading: the solved source scores full marks, the student copy zero, and the
+classic tampering (spoofed output, edited or deleted check cells, patched checks, shortcuts, endless
+loops, exits, dead kernels, broken JSON) scores as it should, each with a clear note; one shared
+batch (hw4_nn). The hostile attacks are in test_homework_tampering.py."""
 import csv
 import json
 import time
@@ -103,5 +105,20 @@ def test_tampering_scores_as_it_should(batch, student, lost, note):
 
 
 def test_feedback_one_html_per_student(batch):
-    results, _, root = batch
+    results, rows, root = batch
     assert sorted(p.stem for p in (root / "feedback").glob("*.html")) == sorted(results)
+    assert {row["sandbox"] for row in rows.values()} == {"bubblewrap"}
+
+
+def test_grade_refuses_without_bubblewrap_unless_unsafe(tmp_path, monkeypatch, capsys):
+    from course.cli import main
+
+    (tmp_path / "subs" / "a").mkdir(parents=True)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no bwrap on this PATH
+    assert main(["homework", "grade", ASSIGNMENT, str(tmp_path / "subs")]) == 2
+    assert "apt-get install bubblewrap" in capsys.readouterr().err
+    nbformat.write(student(), tmp_path / "subs" / "a" / f"{ASSIGNMENT}.ipynb")
+    assert main(["homework", "grade", ASSIGNMENT, str(tmp_path / "subs"), "--unsafe-no-sandbox",
+                 "--gradebook", str(tmp_path / "grades.csv"), "--feedback", str(tmp_path / "fb")]) == 0
+    [row] = csv.DictReader(open(tmp_path / "grades.csv"))
+    assert row["sandbox"] == "NONE (--unsafe-no-sandbox)" and row["total"] == "0"

@@ -1,57 +1,59 @@
-"""The homework checking engine: questions, their test cases, and the visible/hidden runs.
+"""The homework checking engine: questions, their test cases, and how a result is judged.
 
-A question yields `Case`s from a NumPy generator. The visible run (`check`) uses a fixed seed and
-prints points and expected-vs-got; the hidden run (`hidden`, called only from nbgrader's hidden
-test blocks at grading) draws a fresh seed, so no fixed answer can be hard-coded. Expected values
-come from independent closed forms or from Keras/TF/TFP, never from a stored answer. Base
-dependencies only: students run these checks anywhere, Colab included.
+A question yields `Case`s from a NumPy generator: the inputs to probe the answer with, the expected
+result and how to compare. The visible run (`check`) draws fixed cases (seed 0) and probes and
+judges in the student's process. Grading (`course.homework.hidden`) draws fresh cases in the
+grader's process, sends only their inputs to the sandboxed submission, and judges the plain
+results it gets back against the expected values it kept. Expected values come from independent
+closed forms or from Keras/TF/TFP, never from a stored answer. Base dependencies only: students
+run these checks anywhere, Colab included.
 """
-import secrets
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import numpy as np
 
-from course.homework.guard import call_from_scratch
+from course.homework.plain import from_plain
+from course.homework.probes import PROBES, probe
 
 QUESTIONS = {}
 
 
 @dataclass(frozen=True)
 class Case:
-    """One input to call the answer with, the expected result and how to compare."""
+    """One input to probe the answer with (plain data and specs), the expected result and how to
+    compare: `judge(got, case)` raises AssertionError on a wrong result (default: `compare`)."""
 
     args: tuple
     expected: Any
     what: str
     atol: float = 1e-5
     rtol: float = 1e-5
+    judge: Optional[Callable] = None
 
 
 @dataclass(frozen=True)
 class Question:
-    """A graded question: id, points, case generator, and whether shortcuts are refused."""
+    """A graded question: id, points, case generator, the probe that runs the answer (a name in
+    `course.homework.probes.PROBES`) and, for from-scratch questions, the modules refused."""
 
     qid: str
     points: int
     cases: Callable
     scratch: bool = False
-    kind: str = "function"
+    probe: str = "call"
     blocked: tuple = field(default=())
 
 
-def question(qid, points, scratch=False, kind="function", blocked=()):
-    """Register `cases(rng, hidden)` (a generator of `Case`) under `qid`.
-
-    `kind="function"` calls the answer on each case's args; `kind="scorer"` gets
-    `cases(answer, rng, hidden)` and judges the answer itself (modelling tasks, objects, numbers
-    whose value is checked at grading only), raising AssertionError or returning cases to compare.
-    """
+def question(qid, points, scratch=False, probe="call", blocked=()):
+    """Register `cases(rng, hidden)` (a generator of `Case`) under `qid`."""
+    if probe not in PROBES:
+        raise ValueError(f"probe must be one of {sorted(PROBES)}, got {probe!r}")
 
     def register(cases):
         if qid in QUESTIONS:
             raise ValueError(f"question id {qid!r} is registered twice")
-        QUESTIONS[qid] = Question(qid, points, cases, scratch, kind, tuple(blocked))
+        QUESTIONS[qid] = Question(qid, points, cases, scratch, probe, tuple(blocked))
         return cases
 
     return register
@@ -91,56 +93,38 @@ def compare(got, case):
         raise AssertionError(f"{case.what}:\n  expected {_show(expected)}\n  got      {_show(got_array)}")
 
 
-def _run(qid, answer, rng, hidden):
-    """Run every case of `qid` against `answer`; raise AssertionError naming the first failure."""
-    if qid not in QUESTIONS:
-        raise KeyError(f"unknown question {qid!r}; known: {', '.join(sorted(QUESTIONS))}")
-    q = QUESTIONS[qid]
-    if answer is None or answer is Ellipsis:
-        raise AssertionError(f"{qid}: no answer yet (got {answer!r})")
-    if q.kind == "function" and not callable(answer):
-        raise AssertionError(f"{qid}: expected a function, got {type(answer).__name__}")
-    cases = q.cases(rng, hidden) if q.kind != "scorer" else _student_call(lambda: q.cases(answer, rng, hidden), qid)
-    for case in cases:
-        if q.kind == "function":
-            args = case.args
-            got = _student_call((lambda: call_from_scratch(qid, answer, args, q.blocked)) if q.scratch
-                                else (lambda: answer(*args)), case.what)
-        else:
-            got = answer
-        compare(got, case)
-
-
-def _student_call(call, what):
-    """Run code that calls the student's answer; a crash there is a wrong answer, reported as such."""
-    try:
-        return call()
-    except (NotImplementedError, AssertionError):
-        raise
-    except Exception as err:
-        raise AssertionError(f"{what}: your answer raised {type(err).__name__}: {err}") from err
+def judge(qid, cases, results):
+    """Raise on the first case whose plain result (as `probe` makes it) is wrong: NotImplementedError for a stub,
+    AssertionError (naming the case, expected against got) otherwise."""
+    if not isinstance(results, list) or len(results) != len(cases):
+        raise AssertionError(f"{qid}: expected {len(cases)} results, got {str(results)[:200]}")
+    for case, result in zip(cases, results):
+        if not isinstance(result, dict) or not ({"value"} <= set(result) or {"error"} <= set(result)):
+            raise AssertionError(f"{case.what}: no result (got {str(result)[:200]})")
+        if "error" in result:
+            error = str(result["error"])
+            if error.startswith("NotImplementedError"):
+                raise NotImplementedError(error)
+            raise AssertionError(f"{case.what}: your answer raised {error}")
+        try:
+            (case.judge or compare)(from_plain(result["value"]), case)
+        except AssertionError:
+            raise
+        except Exception as err:  # a result of the wrong shape or type is a wrong answer, not a crash
+            raise AssertionError(f"{case.what}: unusable result ({type(err).__name__}: {err})") from None
 
 
 def check(qid, answer):
     """Run the visible tests of `qid` on `answer`; print the points, raise on a wrong answer."""
-    points = QUESTIONS[qid].points if qid in QUESTIONS else 0
+    if qid not in QUESTIONS:
+        raise KeyError(f"unknown question {qid!r}; known: {', '.join(sorted(QUESTIONS))}")
+    q = QUESTIONS[qid]
     try:
-        _run(qid, answer, np.random.default_rng(0), hidden=False)
+        cases = list(q.cases(np.random.default_rng(0), False))
+        judge(qid, cases, probe(q, answer, [c.args for c in cases]))
     except NotImplementedError:
-        raise AssertionError(f"{qid}: not implemented yet (0/{points} points)") from None
+        raise AssertionError(f"{qid}: not implemented yet (0/{q.points} points)") from None
     except AssertionError as err:
-        raise AssertionError(f"{qid}: visible tests fail (0/{points} points)\n{err}") from None
-    print(f"{qid}: visible tests pass; worth {points} point{'s' * (points != 1)} "
+        raise AssertionError(f"{qid}: visible tests fail (0/{q.points} points)\n{err}") from None
+    print(f"{qid}: visible tests pass; worth {q.points} point{'s' * (q.points != 1)} "
           "if the hidden tests also pass at grading")
-
-
-def hidden(qid, answer, seed=None):
-    """The grading-time run: fresh random inputs (seed printed on failure for the instructor)."""
-    seed = secrets.randbits(32) if seed is None else seed
-    try:
-        _run(qid, answer, np.random.default_rng(seed), hidden=True)
-    except NotImplementedError:
-        raise AssertionError(f"{qid}: not implemented") from None
-    except AssertionError as err:
-        raise AssertionError(f"{qid}: hidden tests fail (seed {seed})\n{err}") from None
-    print(f"{qid}: hidden tests pass")

@@ -4,8 +4,9 @@ References: scikit-learn's StandardScaler, TensorFlow's image ops, closed forms.
 """
 import numpy as np
 
+from course.homework import specs
 from course.homework.engine import Case, question
-from course.homework.tasks import held_out_accuracy
+from course.homework.tasks import held_out
 
 
 def _images(rng, hidden):
@@ -64,7 +65,11 @@ def _mixup(rng, hidden):
                    f"(mixed images, mixed labels) for lambda={lam:.3f}")
 
 
+@specs.builder("tta_model")
 def _tta_model(weights):
+    """A linear softmax classifier on flattened images: the `predict` that TTA averages."""
+    weights = np.asarray(weights)
+
     def predict(x):
         logits = np.asarray(x).reshape(len(x), -1) @ weights
         e = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -73,18 +78,28 @@ def _tta_model(weights):
     return predict
 
 
+TRANSFORMS = {"identity": lambda x: x, "flip_width": lambda x: x[:, :, ::-1],
+              "roll_height": lambda x: np.roll(x, 1, axis=1), "flip_height": lambda x: x[:, ::-1]}
+
+
+@specs.builder("tta_transform")
+def _tta_transform(name):
+    """One of the TTA transforms, by name."""
+    return TRANSFORMS[name]
+
+
 @question("data.tta_average", points=2, scratch=True)
 def _tta_average(rng, hidden):
-    transforms = [lambda x: x, lambda x: x[:, :, ::-1], lambda x: np.roll(x, 1, axis=1), lambda x: x[:, ::-1]]
+    names = sorted(TRANSFORMS)
     for _ in range(3 if hidden else 1):
-        x = rng.normal(size=(5, 3, 4))
-        predict = _tta_model(rng.normal(size=(12, 3)))
-        chosen = [transforms[i] for i in rng.choice(4, size=int(rng.integers(2, 5)), replace=False)]  # one would hide the mean
-        expected = np.mean([predict(t(x)) for t in chosen], axis=0)
-        yield Case((predict, x, chosen), expected, f"TTA over {len(chosen)} transforms (average the predictions)")
+        x, weights = rng.normal(size=(5, 3, 4)), rng.normal(size=(12, 3))
+        chosen = [names[i] for i in rng.choice(4, size=int(rng.integers(2, 5)), replace=False)]  # one would hide the mean
+        expected = np.mean([_tta_model(weights)(TRANSFORMS[t](x)) for t in chosen], axis=0)
+        yield Case((specs.spec("tta_model", weights=weights), x,
+                    [specs.spec("tta_transform", name=t) for t in chosen]),
+                   expected, f"TTA over {len(chosen)} transforms (average the predictions)")
 
 
-@question("data.digits_classifier", points=4, kind="scorer")
-def _digits_classifier(model, rng, hidden):
-    held_out_accuracy(model, threshold=0.95, hidden=hidden)
-    return iter(())
+@question("data.digits_classifier", points=4, probe="model")
+def _digits_classifier(rng, hidden):
+    return held_out("digits", 0.95, rng, hidden)

@@ -4,8 +4,9 @@ References: SciPy's mode and binomial tail, Keras layer attributes.
 """
 import numpy as np
 
+from course.homework import specs
 from course.homework.engine import Case, question
-from course.homework.tasks import held_out_accuracy
+from course.homework.tasks import held_out
 
 
 def _votes(rng, hidden):
@@ -41,11 +42,14 @@ def _majority_vote_error(rng, hidden):
                    atol=1e-12, rtol=1e-8)
 
 
-@question("ens.notes_formula_error", points=1, kind="scorer")
-def _notes_formula_error(answer, rng, hidden):
-    """The value is checked at grading only; visibly, that it is a small probability."""
-    assert isinstance(answer, float) and 0 < answer < 0.01, f"expected a probability below 0.01, got {answer!r}"
-    return iter(())
+def _a_small_probability(got, case):
+    assert isinstance(got, float) and 0 < got < 0.01, f"expected a probability below 0.01, got {got!r}"
+
+
+@question("ens.notes_formula_error", points=1, probe="value")
+def _notes_formula_error(rng, hidden):
+    """Visibly, that it is a small probability; its value is checked by the instructor's grading cases."""
+    yield Case((), None, "a probability below 0.01", judge=_a_small_probability)
 
 
 @question("tl.strategy", points=1)
@@ -66,39 +70,43 @@ def _small_model():
                norm=keras.layers.BatchNormalization, use_bias=True)
 
 
-@question("tl.unfreeze_top", points=2, kind="scorer")
-def _unfreeze_top(answer, rng, hidden):
+@specs.builder("frozen_small_bn_model")
+def _frozen_small_model():
+    """The small model with every layer frozen: `unfreeze_top` unfreezes some of them."""
+    model = _small_model()
+    for layer in model.layers:
+        layer.trainable = False
+    return model
+
+
+def _same_flags(got, case):
+    assert list(got) == case.expected, (f"{case.what}: expected trainable flags {case.expected}, got {got} "
+                                        "(the last n layers trainable, every BatchNormalization frozen)")
+
+
+@question("tl.unfreeze_top", points=2, probe="trainable_flags")
+def _unfreeze_top(rng, hidden):
+    layers = _small_model().layers
     for n in (range(0, 6) if hidden else (2,)):
-        model = _small_model()
-        for layer in model.layers:
-            layer.trainable = False
-        answer(model, n)
-        got = [layer.trainable for layer in model.layers]
-        expected = [i >= len(model.layers) - n and "BatchNorm" not in type(layer).__name__
-                    for i, layer in enumerate(model.layers)]
-        assert got == expected, (f"unfreeze_top(model, {n}): expected trainable flags {expected}, got {got} "
-                                 "(the last n layers trainable, every BatchNormalization frozen)")
-    return iter(())
+        expected = [i >= len(layers) - n and "BatchNorm" not in type(layer).__name__ for i, layer in enumerate(layers)]
+        yield Case((specs.spec("frozen_small_bn_model"), n), expected, f"unfreeze_top(model, {n})", judge=_same_flags)
 
 
-def _all_layers(model):
-    """Every layer inside `model`, nested models included (public `.layers` only)."""
-    for layer in getattr(model, "layers", []):
-        yield layer
-        yield from _all_layers(layer)
-
-
-@question("tl.finetuned_backbone", points=4, kind="scorer")
-def _finetuned_backbone(model, rng, hidden):
+def _backbone_batchnorm_kept(got, case):
+    """The pretrained backbone's BatchNorm layers are in the model, their moving means unchanged."""
     from course.transfer import pretrained_digits_backbone
 
-    reference = {layer.name: layer for layer in pretrained_digits_backbone().layers
+    reference = {layer.name: np.asarray(layer.moving_mean) for layer in pretrained_digits_backbone().layers
                  if "BatchNorm" in type(layer).__name__}
-    found = {layer.name: layer for layer in _all_layers(model) if layer.name in reference}
+    found = {name: mean for name, mean in got["moving_means"].items() if name in reference}
     assert found, "the model must contain the pretrained backbone's BatchNormalization layers"
-    for name, layer in found.items():
-        drift = float(np.max(np.abs(np.asarray(layer.moving_mean) - np.asarray(reference[name].moving_mean))))
+    for name, mean in found.items():
+        drift = float(np.max(np.abs(np.asarray(mean) - reference[name]))) if np.shape(mean) == reference[name].shape \
+            else float("inf")
         assert drift < 1e-6, (f"BatchNorm {name!r}: moving mean drifted by {drift:.3g} during fine-tuning; "
                               "set trainable=False on each BatchNormalization layer")
-    held_out_accuracy(model, threshold=0.75, hidden=hidden, task="transfer")
-    return iter(())
+
+
+@question("tl.finetuned_backbone", points=4, probe="model")
+def _finetuned_backbone(rng, hidden):
+    return held_out("transfer", 0.75, rng, hidden, judge=_backbone_batchnorm_kept)

@@ -2,7 +2,7 @@
 import numpy as np
 
 from course.homework.engine import Case, question
-from course.homework.tasks import held_out_accuracy
+from course.homework.tasks import held_out
 
 
 def _keras_norm(layer_name, x, gamma, beta, eps, moving=None):
@@ -36,11 +36,15 @@ def _inverted_dropout(rng, hidden):
                    f"training output for p={p:.3f} (mask: 1 keeps a unit)")
 
 
-@question("reg.classic_dropout_scale", points=1, kind="scorer")
-def _classic_scale(answer, rng, hidden):
-    """The value itself is checked at grading only; visibly, that it is a scale in (0, 1]."""
-    assert isinstance(answer, (int, float)) and 0 < answer <= 1, f"expected a number in (0, 1], got {answer!r}"
-    return iter(())
+def _a_scale(got, case):
+    assert isinstance(got, (int, float)) and not isinstance(got, bool) and 0 < got <= 1, (
+        f"expected a number in (0, 1], got {got!r}")
+
+
+@question("reg.classic_dropout_scale", points=1, probe="value")
+def _classic_scale(rng, hidden):
+    """Visibly, that it is a scale in (0, 1]; its value is checked by the instructor's grading cases."""
+    yield Case((), None, "a scale in (0, 1]", judge=_a_scale)
 
 
 @question("reg.batchnorm_train", points=2, scratch=True)
@@ -79,12 +83,12 @@ def _bn_param_counts(rng, hidden):
         yield Case((int(features),), counts, f"(trainable, non-trainable) counts for {features} features")
 
 
-@question("reg.regularized_classifier", points=4, kind="scorer")
-def _regularized_classifier(model, rng, hidden):
-    import keras
-
-    kinds = {type(layer).__name__ for layer in model.layers} if isinstance(model, keras.Model) else set()
+def _has_dropout_and_batchnorm(got, case):
+    kinds = set(got["layers"])
     assert {"Dropout", "BatchNormalization"} <= kinds, (
-        f"the model must contain Dropout and BatchNormalization layers; its layers are {sorted(kinds) or model!r}")
-    held_out_accuracy(model, threshold=0.93, hidden=hidden)
-    return iter(())
+        f"the model must contain Dropout and BatchNormalization layers; its layers are {sorted(kinds)}")
+
+
+@question("reg.regularized_classifier", points=4, probe="model")
+def _regularized_classifier(rng, hidden):
+    return held_out("digits", 0.93, rng, hidden, judge=_has_dropout_and_batchnorm)

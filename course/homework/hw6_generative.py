@@ -5,6 +5,7 @@ the clean image (a different route from the one the answer takes).
 """
 import numpy as np
 
+from course.homework import specs
 from course.homework.engine import Case, question
 
 
@@ -35,6 +36,7 @@ def _interpolate(rng, hidden):
         yield Case((real, fake, alpha), alpha * real + (1 - alpha) * fake, "points between real and fake")
 
 
+@specs.builder("quadratic_critic")
 def _quadratic_critic(w, v):
     """A critic f(x) = sum(w x^2 + v x) whose input gradient 2 w x + v is known in closed form."""
     import tensorflow as tf
@@ -50,7 +52,7 @@ def _gradient_penalty(rng, hidden):
         w, v = rng.normal(size=(2, 3)).astype("float32")
         x_hat = alpha * real + (1 - alpha) * fake
         norms = np.linalg.norm(2 * w * x_hat + v, axis=1)
-        yield Case((_quadratic_critic(w, v), real, fake, alpha), np.mean((norms - 1) ** 2),
+        yield Case((specs.spec("quadratic_critic", w=w, v=v), real, fake, alpha), np.mean((norms - 1) ** 2),
                    "mean((||grad critic(x_hat)|| - 1)^2)", atol=1e-4, rtol=1e-4)
 
 
