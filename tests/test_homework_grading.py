@@ -3,7 +3,7 @@ classic tampering (spoofed output, edited or deleted check cells, patched checks
 loops, exits, dead kernels, broken JSON) scores as it should, each with a clear note; one shared
 batch (hw4_nn). The hostile attacks are in test_homework_tampering.py."""
 import csv
-import json
+import html
 import time
 
 import nbformat
@@ -108,6 +108,11 @@ def test_feedback_one_html_per_student(batch):
     results, rows, root = batch
     assert sorted(p.stem for p in (root / "feedback").glob("*.html")) == sorted(results)
     assert {row["sandbox"] for row in rows.values()} == {"bubblewrap"}
+    grading = [line.strip() for line in (SOURCE_DIR / ASSIGNMENT / "grading.py").read_text().splitlines()
+               if len(line.strip()) > 30]
+    for page in (root / "feedback").glob("*.html"):
+        text = html.unescape(page.read_text())
+        assert not [line for line in grading if line in text], page.name
 
 
 def test_grade_refuses_without_bubblewrap_unless_unsafe(tmp_path, monkeypatch, capsys):

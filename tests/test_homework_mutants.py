@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import course.homework
-from course.homework.hidden import load_overrides, run_in_process
+from course.homework.hidden import load_hidden, run_in_process
 from course.homework.release import SOURCE_DIR, assignments
 
 STUB = "def {name}(*args):\n    raise NotImplementedError()"
@@ -118,7 +118,7 @@ def _run_hidden(name, answer_source, assignment, qid):
 
     namespace = {"np": np, "keras": keras, "tf": tf}
     exec(answer_source, namespace)
-    run_in_process(qid, namespace[name], overrides=load_overrides(SOURCE_DIR, assignment))
+    run_in_process(qid, namespace[name], load_hidden(SOURCE_DIR, assignment))
 
 
 @pytest.mark.parametrize("qid,name,assignment", [pytest.param(*b, id=b[0]) for b in BLOCKS if b[0] in MUTANTS])

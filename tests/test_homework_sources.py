@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 import course.homework
-from course.homework.hidden import load_overrides, run_in_process
+from course.homework.hidden import load_hidden, run_in_process
 from course.homework.job import CHECK
 from course.homework.release import RAISES_TAG, SOURCE_DIR, STUDENT_DIR, assignments
 
@@ -23,7 +23,7 @@ def _pinned_grading_seed(monkeypatch):
     monkeypatch.setattr(secrets, "randbits", lambda bits: 20240515)
 
 
-def _run_cells(nb, overrides):
+def _run_cells(nb, hidden):
     """Run the code cells of `nb` in order in one namespace, each graded cell followed by its hidden
     tests; (cell, exception or None) for each.
 
@@ -38,7 +38,7 @@ def _run_cells(nb, overrides):
             exec(compile(cell.source, f"<cell {gid}>", "exec"), namespace)
             if cell.metadata.get("nbgrader", {}).get("grade"):
                 qid, name = CHECK.search(cell.source).groups()
-                run_in_process(qid, namespace[name], overrides=overrides)
+                run_in_process(qid, namespace[name], hidden)
             yield cell, None
         except (Exception, SystemExit) as err:
             yield cell, err
@@ -69,7 +69,7 @@ def test_six_assignments_43_questions_79_points():
 @pytest.mark.parametrize("name", assignments())
 def test_solved_source_scores_full_marks(name, capsys):
     nb = _source(name)
-    outcomes = list(_run_cells(nb, load_overrides(SOURCE_DIR, name)))
+    outcomes = list(_run_cells(nb, load_hidden(SOURCE_DIR, name)))
     failed = {cell.metadata.get("nbgrader", {}).get("grade_id"): repr(err) for cell, err in outcomes if err}
     assert not failed
     assert _score(outcomes) == _max_points(nb)
@@ -80,7 +80,7 @@ def test_solved_source_scores_full_marks(name, capsys):
 @pytest.mark.parametrize("name", assignments())
 def test_student_notebook_runs_and_scores_zero(name):
     nb = nbformat.read(STUDENT_DIR / f"{name}.ipynb", as_version=4)
-    outcomes = list(_run_cells(nb, load_overrides(SOURCE_DIR, name)))
+    outcomes = list(_run_cells(nb, load_hidden(SOURCE_DIR, name)))
     for cell, err in outcomes:
         if err is not None:
             assert isinstance(err, STUB_ERRORS), (cell.source, err)

@@ -164,7 +164,8 @@ def test_no_process_survives_and_package_is_unchanged(batch):
 def test_lookup_of_the_public_test_split_finds_nothing():
     """A 'model' that looks the public test images up (fitting the test split) learns nothing that
     survives the grader's shuffled, noisy test images."""
-    from course.homework.hidden import run_in_process
+    from course.homework.hidden import load_hidden, run_in_process
+    from course.homework.release import SOURCE_DIR
     from course.homework.tasks import SPLITS
 
     split = SPLITS["digits"]()
@@ -177,4 +178,16 @@ def test_lookup_of_the_public_test_split_finds_nothing():
 
     assert Lookup().predict(split.x_test).argmax(1).tolist() == split.y_test.tolist()
     with pytest.raises(AssertionError, match="test accuracy"):
-        run_in_process("data.digits_classifier", Lookup())
+        run_in_process("data.digits_classifier", Lookup(), load_hidden(SOURCE_DIR, "hw1_data"))
+
+
+def test_cpu_limit_scores_zero_where_it_hits_with_a_note(tmp_path):
+    from course.homework.sandbox import Limits
+
+    nb = _he_std("def he_std(fan_in):\n    while True:\n        pass")
+    (tmp_path / "subs" / "spinner").mkdir(parents=True)
+    nbformat.write(nb, tmp_path / "subs" / "spinner" / f"{ASSIGNMENT}.ipynb")
+    [result] = grade(ASSIGNMENT, tmp_path / "subs", tmp_path / "grades.csv", tmp_path / "feedback", timeout=120,
+                     limits=Limits(cpu_seconds=15), progress=False)
+    assert result.total == FULL - 2  # he_std where the limit hit, glorot_limit after the kernel died
+    assert any("CPU-time limit (15 s)" in n for n in result.notes), result.notes

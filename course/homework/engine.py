@@ -1,12 +1,11 @@
 """The homework checking engine: questions, their test cases, and how a result is judged.
 
-A question yields `Case`s from a NumPy generator: the inputs to probe the answer with, the expected
-result and how to compare. The visible run (`check`) draws fixed cases (seed 0) and probes and
-judges in the student's process. Grading (`course.homework.hidden`) draws fresh cases in the
-grader's process, sends only their inputs to the sandboxed submission, and judges the plain
-results it gets back against the expected values it kept. Expected values come from independent
-closed forms or from Keras/TF/TFP, never from a stored answer. Base dependencies only: students
-run these checks anywhere, Colab included.
+A question is judged on `Case`s: the inputs to probe the answer with, the expected result and how
+to compare. The student's check (`course.homework.selfcheck`) judges fixed visible cases in the
+student's process. Grading (`course.homework.hidden`) draws fresh cases with the instructor's
+generators in the grader's process, sends only their inputs to the sandboxed submission, and judges
+the plain results it gets back against the expected values it kept. Base dependencies only:
+students run their checks anywhere, Colab included.
 """
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
@@ -17,6 +16,7 @@ from course.homework.plain import from_plain
 from course.homework.probes import PROBES, probe
 
 QUESTIONS = {}
+JUDGES = {}
 
 
 @dataclass(frozen=True)
@@ -34,27 +34,38 @@ class Case:
 
 @dataclass(frozen=True)
 class Question:
-    """A graded question: id, points, case generator, the probe that runs the answer (a name in
-    `course.homework.probes.PROBES`) and, for from-scratch questions, the modules refused."""
+    """A graded question: id, points, the probe that runs the answer (a name in
+    `course.homework.probes.PROBES`), for from-scratch questions the modules refused, and for
+    questions whose visible cases are not stored data, `visible(rng)` that makes them."""
 
     qid: str
     points: int
-    cases: Callable
     scratch: bool = False
     probe: str = "call"
     blocked: tuple = field(default=())
+    visible: Optional[Callable] = None
 
 
-def question(qid, points, scratch=False, probe="call", blocked=()):
-    """Register `cases(rng, hidden)` (a generator of `Case`) under `qid`."""
+def question(qid, points, scratch=False, probe="call", blocked=(), visible=None):
+    """Register question `qid` (its cases are not here: visible ones are stored data or made by
+    `visible(rng)` from public data, hidden ones live with the instructor's sources)."""
     if probe not in PROBES:
         raise ValueError(f"probe must be one of {sorted(PROBES)}, got {probe!r}")
+    if qid in QUESTIONS:
+        raise ValueError(f"question id {qid!r} is registered twice")
+    QUESTIONS[qid] = Question(qid, points, scratch, probe, tuple(blocked), visible)
+    return QUESTIONS[qid]
 
-    def register(cases):
-        if qid in QUESTIONS:
-            raise ValueError(f"question id {qid!r} is registered twice")
-        QUESTIONS[qid] = Question(qid, points, cases, scratch, probe, tuple(blocked))
-        return cases
+
+def judge_named(name):
+    """Register judge `fn(got, case)` under `name`, so that a stored visible case can name it."""
+
+    def register(fn):
+        if name in JUDGES:
+            raise ValueError(f"judge {name!r} is registered twice")
+        JUDGES[name] = fn
+        fn.judge_name = name
+        return fn
 
     return register
 
@@ -71,11 +82,11 @@ def _show(value, limit=6):
 def compare(got, case):
     """Raise AssertionError showing expected against got when `got` does not match the case."""
     expected = case.expected
-    if isinstance(expected, str) or (isinstance(expected, tuple) and expected and isinstance(expected[0], str)):
+    if isinstance(expected, str) or (isinstance(expected, (tuple, list)) and expected and isinstance(expected[0], str)):
         if got != expected:
             raise AssertionError(f"{case.what}: expected {expected!r}, got {got!r}")
         return
-    if isinstance(expected, tuple):
+    if isinstance(expected, (tuple, list)):  # a tuple comes back from plain data as a list
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             raise AssertionError(f"{case.what}: expected a tuple of {len(expected)} values, got {_show(got)}")
         for i, (g, e) in enumerate(zip(got, expected)):
@@ -112,19 +123,3 @@ def judge(qid, cases, results):
             raise
         except Exception as err:  # a result of the wrong shape or type is a wrong answer, not a crash
             raise AssertionError(f"{case.what}: unusable result ({type(err).__name__}: {err})") from None
-
-
-def check(qid, answer):
-    """Run the visible tests of `qid` on `answer`; print the points, raise on a wrong answer."""
-    if qid not in QUESTIONS:
-        raise KeyError(f"unknown question {qid!r}; known: {', '.join(sorted(QUESTIONS))}")
-    q = QUESTIONS[qid]
-    try:
-        cases = list(q.cases(np.random.default_rng(0), False))
-        judge(qid, cases, probe(q, answer, [c.args for c in cases]))
-    except NotImplementedError:
-        raise AssertionError(f"{qid}: not implemented yet (0/{q.points} points)") from None
-    except AssertionError as err:
-        raise AssertionError(f"{qid}: visible tests fail (0/{q.points} points)\n{err}") from None
-    print(f"{qid}: visible tests pass; worth {q.points} point{'s' * (q.points != 1)} "
-          "if the hidden tests also pass at grading")

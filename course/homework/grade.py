@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from course.homework import plain, sandbox
 from course.homework.gradebook import Gradebook, Result, write_feedback
-from course.homework.hidden import draw, load_overrides, verdict
+from course.homework.hidden import draw, load_hidden, verdict
 from course.homework.job import graded_cells, steps
 from course.homework.release import SOURCE_DIR
 
@@ -65,19 +65,23 @@ def grade(assignment, submissions_dir, gradebook, feedback_dir, source_dir=SOURC
     results = []
     with tempfile.TemporaryDirectory(prefix="course-grade-") as root:
         released = _released(Path(root) / "course", source_dir, assignment)
-        overrides = load_overrides(source_dir, assignment)
-        maximum = {g.gid: g.points for g in graded_cells(released)}
+        hidden = load_hidden(source_dir, assignment)
+        graded = graded_cells(released)
+        missing = sorted({g.qid for g in graded} - set(hidden))
+        if missing:
+            raise ValueError(f"{source_dir}/{assignment}/grading.py has no hidden cases for {missing}")
+        maximum = {g.gid: g.points for g in graded}
         book = Gradebook(gradebook, maximum, UNSAFE if unsafe else "bubblewrap")
         for student in tqdm(students, desc=f"grading {assignment}", unit="submission", disable=not progress):
             result = _grade_one(student, Path(submissions_dir) / student, f"{assignment}.ipynb", released,
-                                overrides, maximum, root, timeout, limits, unsafe)
+                                hidden, maximum, root, timeout, limits, unsafe)
             book.add(result)
             write_feedback(Path(feedback_dir) / f"{student}.html", result, maximum)
             results.append(result)
     return results
 
 
-def _grade_one(student, folder, notebook_name, released, overrides, maximum, root, timeout, limits, unsafe):
+def _grade_one(student, folder, notebook_name, released, hidden, maximum, root, timeout, limits, unsafe):
     """Grade one submission; never raises for a bad submission."""
     zero = dict.fromkeys(maximum, 0.0)
     submitted, data = _read_submission(folder, notebook_name)
@@ -87,7 +91,7 @@ def _grade_one(student, folder, notebook_name, released, overrides, maximum, roo
     drawn = {}
     for index, step in enumerate(run):
         if "qid" in step:
-            drawn[index] = draw(step["qid"], overrides=overrides)
+            drawn[index] = draw(step["qid"], hidden)
             step["args"] = plain.to_plain([case.args for case in drawn[index][1]])
     job_dir = sandbox.prepare(root, {notebook_name: data})
     try:

@@ -1,9 +1,9 @@
 """Hidden tests, drawn and judged in the grader's own process.
 
-`draw` makes a question's hidden cases from a fresh seed: the instructor's
-`SOURCE/ASSIGNMENT/grading.py` may replace a question's cases (`HIDDEN = {qid: cases(rng)}`, for
-values checked at grading only), otherwise the question's own generator runs in hidden mode.
-Only the cases' inputs go to the sandbox; `verdict` judges the plain results that come back.
+The generators and references live with the instructor's sources: `SOURCE/ASSIGNMENT/grading.py`
+defines `HIDDEN = {qid: cases(rng, hidden=True)}` for every question of the assignment. `draw`
+makes a question's hidden cases from a fresh seed; only their inputs go to the sandbox, and
+`verdict` judges the plain results that come back.
 """
 import importlib.util
 import secrets
@@ -15,30 +15,28 @@ from course.homework.engine import QUESTIONS, judge
 from course.homework.probes import probe
 
 
-def load_overrides(source_dir, assignment):
-    """The `HIDDEN` dict of `source_dir/assignment/grading.py` (the instructor's own code), or {}."""
+def load_hidden(source_dir, assignment):
+    """The `HIDDEN` dict of `source_dir/assignment/grading.py` (the instructor's own code)."""
     path = Path(source_dir) / assignment / "grading.py"
     if not path.is_file():
-        return {}
+        raise FileNotFoundError(f"{path} is missing: it defines HIDDEN = {{qid: cases(rng, hidden)}}, the hidden "
+                                "cases of every question of the assignment")
     spec = importlib.util.spec_from_file_location(f"course_grading_{assignment}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    overrides = getattr(module, "HIDDEN", {})
-    unknown = sorted(set(overrides) - set(QUESTIONS))
+    hidden = getattr(module, "HIDDEN", {})
+    unknown = sorted(set(hidden) - set(QUESTIONS))
     if unknown:
         raise ValueError(f"{path}: HIDDEN names unknown questions {unknown}")
-    return overrides
+    return hidden
 
 
-def draw(qid, seed=None, overrides=None):
-    """(seed, hidden cases of `qid`) from `seed` (a fresh random one by default)."""
-    if qid not in QUESTIONS:
-        raise KeyError(f"unknown question {qid!r}; known: {', '.join(sorted(QUESTIONS))}")
+def draw(qid, hidden, seed=None):
+    """(seed, hidden cases of `qid`) from the generators `hidden` and `seed` (fresh by default)."""
+    if qid not in hidden:
+        raise KeyError(f"no hidden cases for {qid!r}: the assignment's grading.py must define HIDDEN[{qid!r}]")
     seed = secrets.randbits(32) if seed is None else seed
-    rng = np.random.default_rng(seed)
-    overrides = overrides or {}
-    cases = overrides[qid](rng) if qid in overrides else QUESTIONS[qid].cases(rng, True)
-    return seed, list(cases)
+    return seed, list(hidden[qid](np.random.default_rng(seed), hidden=True))
 
 
 def verdict(qid, cases, results, seed):
@@ -52,10 +50,10 @@ def verdict(qid, cases, results, seed):
     return None
 
 
-def run_in_process(qid, answer, seed=None, overrides=None):
+def run_in_process(qid, answer, hidden, seed=None):
     """Draw, probe and judge in this one process (tests of the questions themselves, not grading):
     raise AssertionError with the verdict when the answer is wrong."""
-    seed, cases = draw(qid, seed, overrides)
+    seed, cases = draw(qid, hidden, seed)
     reason = verdict(qid, cases, probe(QUESTIONS[qid], answer, [c.args for c in cases]), seed)
     if reason:
         raise AssertionError(reason)
