@@ -127,3 +127,21 @@ def test_grade_refuses_without_bubblewrap_unless_unsafe(tmp_path, monkeypatch, c
                  "--gradebook", str(tmp_path / "grades.csv"), "--feedback", str(tmp_path / "fb")]) == 0
     [row] = csv.DictReader(open(tmp_path / "grades.csv"))
     assert row["sandbox"] == "NONE (--unsafe-no-sandbox)" and row["total"] == "0"
+
+
+def test_job_takes_answers_from_the_submission_and_everything_else_from_the_release():
+    from course.homework.job import steps
+
+    released = student()
+    nb = solved()
+    setup = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    setup.source, setup.metadata.nbgrader["solution"] = "import os; os._exit(0)", True  # posing as an answer
+    nb.cells.insert(5, nbformat.v4.new_code_cell("helper = 1"))
+    run, notes = steps(released, nb)
+    sources = [s["source"] for s in run if "source" in s]
+    assert "import os; os._exit(0)" not in sources and "helper = 1" in sources
+    assert [s["qid"] for s in run if "qid" in s] == ["nn.sigmoid", "nn.sigmoid_grad", "nn.tanh_grad", "nn.softmax",
+                                                      "nn.cross_entropy", "nn.dense_backward", "nn.he_std",
+                                                      "nn.glorot_limit"]
+    answer = next(s["source"] for s in run if s["gid"] == "nn-sigmoid-answer")
+    assert "NotImplementedError" not in answer and not notes

@@ -43,12 +43,13 @@ def steps(released, submitted):
 
     A cell step is {"gid", "source"}; a probe step {"gid", "qid", "name"} (the grader adds "args")."""
     known = {_info(c).get("grade_id") for c in released.cells if _info(c).get("grade_id")}
+    answer_ids = {_info(c)["grade_id"] for c in released.cells if _info(c).get("solution")}
     answers, added, anchor = {}, {}, None
     for cell in submitted.cells:
         gid = _info(cell).get("grade_id")
         if gid in known:
             anchor = gid
-            if _info(cell).get("solution"):
+            if gid in answer_ids:  # the release decides which cells are answers, not the submission's metadata
                 answers[gid] = cell.source
         elif cell.cell_type == "code":
             added.setdefault(anchor, []).append(cell.source)
