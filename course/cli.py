@@ -43,6 +43,11 @@ def _run_many(selected, output_for, fast, record_mode=False):
     from nbclient.exceptions import CellExecutionError
     from tqdm import tqdm
 
+    try:
+        notebooks.require_kernel()
+    except RuntimeError as err:
+        print(err, file=sys.stderr)
+        raise SystemExit(2) from None
     env = {config.FAST_ENV: "1" if fast else "0"}
     failures = []
     for nb in selected:

@@ -58,7 +58,7 @@ def setup_cell_source():
         "import importlib.util, subprocess, sys\n"
         "if \"google.colab\" in sys.modules and importlib.util.find_spec(\"course\") is None:\n"
         f"    subprocess.check_call([sys.executable, \"-m\", \"pip\", \"install\", \"-q\", "
-        f"\"course[notebooks] @ git+{repository_url()}\"])\n"
+        f"\"course @ git+{repository_url()}\"])\n"
         "import course\n"
         "course.setup(seed=0);"
     )
@@ -143,6 +143,18 @@ def build(relative_path, title, topics, cells):
 def first_code_cell(nb):
     """Source of the first code cell of a loaded notebook."""
     return next(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def require_kernel():
+    """Raise `RuntimeError` with the install line where no Jupyter kernel is installed: a base
+    install has none (Colab and JupyterLab bring their own), and `execute` needs one."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        raise RuntimeError(f"no Jupyter kernel named {KERNEL_NAME!r} is installed, and notebooks run in one: "
+                           "pip install 'course[notebooks]' (or just ipykernel)") from None
 
 
 def execute(path, output_path, timeout=900, progress=None, env=None, outputs_mode=None):

@@ -84,3 +84,17 @@ def test_regenerate_full_runs_without_fast_mode_and_records_it(monkeypatch, flag
     first = notebooks.discover()[0]
     assert cli.main(["regenerate", *flags, first.path.stem]) == 0
     assert seen == {"names": [first.name], "fast": fast, "record": True, "target": first.path}
+
+
+def test_run_without_a_kernel_names_the_extra_that_brings_one(monkeypatch, capsys):
+    """A base install has no Jupyter kernel (Colab and JupyterLab bring their own)."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    def missing(self, name):
+        raise NoSuchKernel(name)
+
+    monkeypatch.setattr(KernelSpecManager, "get_kernel_spec", missing)
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["run", notebooks.discover()[0].path.stem, "--fast"])
+    assert exit_.value.code == 2
+    assert "course[notebooks]" in capsys.readouterr().err

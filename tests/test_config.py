@@ -86,7 +86,8 @@ def test_unknown_attribute_of_the_package():
 def test_setup_holds_back_only_tensorflows_startup_noise():
     """A fresh interpreter: `course.setup()` prints its report, and no absl/cudart line on stderr.
 
-    The same lines appear when TensorFlow is imported directly, so the test can fail.
+    Where TensorFlow prints those lines when imported directly (2.21 does), the test can fail;
+    where it prints none (2.20, Colab's), there is nothing to hold back and it says so.
     """
     code = "import course; course.setup(seed=0)"
     quiet = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
@@ -94,9 +95,10 @@ def test_setup_holds_back_only_tensorflows_startup_noise():
     assert "device:" in quiet.stdout
     noisy = subprocess.run([sys.executable, "-c", "import tensorflow"], capture_output=True, text=True,
                            timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    if not any(marker in noisy.stderr for marker in config.STARTUP_NOISE):
+        pytest.skip("this TensorFlow prints no start-up noise on import: nothing to hold back")
     for marker in config.STARTUP_NOISE:
         assert marker not in quiet.stderr
-    assert any(marker in noisy.stderr for marker in config.STARTUP_NOISE), noisy.stderr
 
 
 def test_quiet_import_passes_other_stderr_lines_on(monkeypatch, capfd):

@@ -12,6 +12,7 @@ step, runs it under mixed precision, masks and round-trips it, and our layers cr
 Keras' weights. Kept: 49 of Keras' 56 test methods (69 cases once parameterised); excluded: 7.
 """
 import importlib.util
+import inspect
 import re
 import types
 import unittest
@@ -24,6 +25,13 @@ from course import layers as course_layers
 from course import optim
 
 KERAS_SRC = Path(keras.__file__).parent / "src"
+if not (KERAS_SRC / "layers" / "regularization" / "dropout_test.py").exists():
+    pytest.skip(f"the Keras {keras.__version__} wheel ships no *_test.py files (of the releases since 3.11, "
+                "only 3.12.x and 3.15.1 do)", allow_module_level=True)
+# Batch renormalization is new in Keras 3.14: older test files have no renorm tests to keep.
+KERAS_RENORM = "renorm" in inspect.signature(keras.layers.BatchNormalization.__init__).parameters
+RENORM_TESTS = ["test_renorm_basics", "test_renorm_invalid_clipping_keys", "test_renorm_stddev_initializer",
+                "test_renorm_inference", "test_renorm_correctness"]
 
 WORDING = "asserts Keras' exact error wording; ours names the argument in course.validation's " \
           "style, and the same bad inputs are tested in tests/test_{}.py"
@@ -53,9 +61,7 @@ SUITES = {
         ["test_bn_basics", "test_correctness", "test_input_fully_masked",
          "test_bachnorm_ignore_masked_values", "test_trainable_behavior",
          "test_large_value_within_autocast_scope", "test_masked_broadcast_normalization",
-         "test_renorm_basics", "test_renorm_invalid_clipping_keys",
-         "test_renorm_stddev_initializer", "test_renorm_inference", "test_renorm_correctness",
-         "test_serialization"]),
+         *(RENORM_TESTS if KERAS_RENORM else []), "test_serialization"]),
     "SGD": (
         "optimizers/sgd_test.py", "SGDTest", lambda g: {"SGD": optim.SGD},
         ["test_config", "test_single_step", "test_weight_decay", "test_correctness_with_golden",
