@@ -21,6 +21,7 @@ from course.homework.gradebook import Gradebook, Result, write_feedback
 from course.homework.hidden import draw, load_hidden, verdict
 from course.homework.job import graded_cells, steps
 from course.homework.release import SOURCE_DIR
+from course.notebooks import require_kernel
 
 UNSAFE = "NONE (--unsafe-no-sandbox)"
 
@@ -52,13 +53,18 @@ def grade(assignment, submissions_dir, gradebook, feedback_dir, source_dir=SOURC
 
     `timeout` is the per-cell limit in seconds, `limits` a `sandbox.Limits` (defaults: 2 GB, 10 min
     CPU, 64 processes). Without bubblewrap this raises `sandbox.SandboxUnavailable` (saying how to
-    install it) unless `unsafe=True`, which the gradebook records. Returns the list of `Result`s.
+    install it) unless `unsafe=True`, which the gradebook records; without a Jupyter kernel too.
+    Returns the list of `Result`s.
     """
     limits = sandbox.Limits() if limits is None else limits
     if not isinstance(limits, sandbox.Limits):
         raise TypeError(f"limits must be a course.homework.sandbox.Limits, got {type(limits).__name__}")
     if not unsafe:
         sandbox.bwrap()
+    try:
+        require_kernel()  # the runner starts one per submission
+    except RuntimeError as err:
+        raise sandbox.SandboxUnavailable(str(err)) from None
     students = sorted(p.name for p in Path(submissions_dir).iterdir() if p.is_dir())
     if not students:
         raise ValueError(f"submissions_dir {submissions_dir} holds no student folders (one per student id)")
