@@ -71,3 +71,21 @@ def test_the_command_binds_the_package_alone_read_only_and_unshares_the_rest(tmp
     for flag in ("--unshare-pid", "--unshare-net", "--unshare-ipc", "--die-with-parent", "--new-session"):
         assert flag in args
     assert args[-3:] == ["python", "-c", "pass"]
+
+
+def test_forged_result_lines_cannot_crash_the_grader_or_earn_points(tmp_path, monkeypatch):
+    """Whatever a submission prints on the runner's pipe, the grader judges it as data."""
+    import nbformat
+
+    from course.homework import grade as grading
+    from course.homework.release import STUDENT_DIR
+
+    forged = ['{"step": 0, "status": "ok", "text": {"x": [1]}}', "not json", '{"step": "1"}', "[1, 2]",
+              '{"step": 99999, "status": "ok"}',
+              *(f'{{"step": {i}, "status": "ok", "results": {r}}}' for i, r in
+                enumerate(['"all"', "[{}]", '[{"value": {"__array__": "AAAA", "dtype": "|O", "shape": [1]}}]'] * 12))]
+    monkeypatch.setattr(grading.sandbox, "run", lambda *a, **k: grading.sandbox.Outcome(forged, 0, "", False))
+    (tmp_path / "subs" / "forger").mkdir(parents=True)
+    nbformat.write(nbformat.read(STUDENT_DIR / "hw4_nn.ipynb", as_version=4), tmp_path / "subs" / "forger" / "hw4_nn.ipynb")
+    [result] = grading.grade("hw4_nn", tmp_path / "subs", tmp_path / "grades.csv", tmp_path / "feedback", progress=False)
+    assert result.total == 0 and len(result.notes) >= 8

@@ -123,12 +123,14 @@ def _grade_one(student, folder, notebook_name, released, hidden, maximum, root, 
         else:
             if problem is not None and step["gid"]:
                 notes.append(f"{step['gid']}: your code failed: {problem}")
-            cells.append((step["source"], (record or {}).get("text", ""), problem or ""))
+            cells.append((step["source"], str((record or {}).get("text") or "")[-2000:], problem or ""))
     return Result(student, points, notes, cells)
 
 
 def _records(lines, n_steps):
-    """The first well-formed result line of each step (lines that do not parse are ignored)."""
+    """The first well-formed result line of each step (lines that do not parse are ignored). The
+    lines come from the sandbox, so every field is untrusted: it is only ever read through str()
+    or compared, and results only through the judges."""
     records = {}
     for line in lines:
         try:
