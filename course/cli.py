@@ -173,7 +173,7 @@ def _limits(args):
     """The sandbox limits given on the command line."""
     from course.homework.sandbox import Limits
 
-    return Limits(args.memory_mb, args.cpu_seconds, args.processes, args.wall_seconds)
+    return Limits(args.memory_mb, args.cpu_seconds, args.processes, args.wall_seconds, args.disk_mb)
 
 
 def _homework_parser(sub):
@@ -201,7 +201,8 @@ def _homework_parser(sub):
         for flag, value, text in (("--memory-mb", Limits.memory_mb, "memory per process (data segment)"),
                                   ("--cpu-seconds", Limits.cpu_seconds, "CPU seconds per process"),
                                   ("--processes", Limits.processes, "processes and threads in the sandbox"),
-                                  ("--wall-seconds", Limits.wall_seconds, "wall-clock seconds per submission")):
+                                  ("--wall-seconds", Limits.wall_seconds, "wall-clock seconds per submission"),
+                                  ("--disk-mb", Limits.disk_mb, "writable MB (in memory) for the work folder and /tmp")):
             command.add_argument(flag, type=int, default=value, help=f"sandbox limit: {text} (default {value})")
         command.add_argument("--unsafe-no-sandbox", action="store_true",
                              help="run submissions without bubblewrap (trusted code only; the gradebook records it)")

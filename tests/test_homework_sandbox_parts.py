@@ -59,12 +59,15 @@ def test_the_command_binds_the_package_alone_read_only_and_unshares_the_rest(tmp
     from course.homework.release import SOURCE_DIR
 
     (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "hw.ipynb").write_text("{}")
     (tmp_path / "job.json").write_text("{}")
-    args = sandbox.command(tmp_path, ["python", "-c", "pass"])
+    args = sandbox.command(tmp_path, ["python", "-c", "pass"], sandbox.Limits(disk_mb=64))
     pairs = [(args[i], args[i + 1], args[i + 2]) for i in range(len(args) - 2) if args[i].startswith("--")]
-    writable = [dest for flag, _, dest in pairs if flag == "--bind"]
     readable = [src for flag, src, _ in pairs if flag == "--ro-bind"]
-    assert writable == ["/job/work"]
+    assert not [a for a in args if a in ("--bind", "--bind-try", "--dev-bind")]  # nothing on disk is writable
+    tmpfs = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--tmpfs"]
+    assert tmpfs == ["/tmp", "/job/work"] and args.count(str(64 * 2**20)) == 2
+    assert ("--ro-bind", str(tmp_path / "work" / "hw.ipynb"), "/job/work/hw.ipynb") in pairs
     assert str(SOURCE_DIR) not in readable and str(SOURCE_DIR.parent.parent) not in readable
     assert str(__import__("pathlib").Path(course.__file__).resolve().parent) in readable
     assert not any(str(tmp_path) == r or r == "/" for r in readable)

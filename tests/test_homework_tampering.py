@@ -3,7 +3,7 @@ batch goes on, students graded after the attacks score as before, no process sur
 and feedback hold only what the grader wrote, and the installed package is byte-identical."""
 import csv
 import hashlib
-import os
+import socket
 import time
 from pathlib import Path
 
@@ -30,8 +30,9 @@ def _he_std(body):
     return _edit(solved(), "nn-he_std-answer", body)
 
 
-def _attacks(root):
-    """name -> (notebook, deserved total, a note the grader must write or None)."""
+def _attacks(root, port):
+    """name -> (notebook, deserved total, a note the grader must write or None); `port` is a local
+    TCP port the test listens on (no submission may reach it)."""
     csv_path, feedback = root / "grades.csv", root / "feedback"
     engine = PACKAGE / "homework" / "engine.py"
     return {
@@ -88,6 +89,13 @@ def _attacks(root):
             FULL, None),
         "deletes_own_files": (_with_cell(solved(),
             "import os, glob\nfor p in glob.glob('*'):\n    os.remove(p)\nos.chdir('/')"), FULL, None),
+        "network": (_with_cell(solved(),
+            f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=3).sendall(b'leak')\n"
+            "except OSError as err:\n    print(err)"), FULL, None),
+        "fill_disk": (_with_cell(solved(),
+            "import os\nblock = b'x' * 2**26\nfor folder in ('/tmp', '.'):\n    try:\n"
+            "        with open(os.path.join(folder, 'fill'), 'wb') as f:\n            while True:\n"
+            "                f.write(block)\n    except OSError as err:\n        print(folder, err)"), FULL, None),
         "zz_solved_after": (solved(), FULL, None),
         "zz_student_after": (student(), 0.0, None),
     }
@@ -113,7 +121,9 @@ def _nobody_processes():
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
-    attacks = _attacks(root)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.5)
+    attacks = _attacks(root, listener.getsockname()[1])
     for name, (nb, _, _) in attacks.items():
         (root / "subs" / name).mkdir(parents=True)
         nbformat.write(nb, root / "subs" / name / f"{ASSIGNMENT}.ipynb")
@@ -122,7 +132,12 @@ def batch(tmp_path_factory):
                                            timeout=20, progress=False)}
     csv_text = (root / "grades.csv").read_text()
     time.sleep(10)  # longer than the late rewriter waits
-    return attacks, results, root, csv_text, digest, before
+    try:
+        reached = listener.accept() is not None
+    except TimeoutError:
+        reached = False
+    listener.close()
+    return attacks, results, root, csv_text, digest, before, reached
 
 
 def test_each_attack_scores_what_it_deserves(batch):
@@ -155,10 +170,11 @@ def test_gradebook_and_feedback_hold_only_what_the_grader_wrote(batch):
     assert not list(root.glob("**/gradebook.db"))
 
 
-def test_no_process_survives_and_package_is_unchanged(batch):
-    *_, digest, before = batch
+def test_no_process_survives_package_is_unchanged_and_no_network(batch):
+    *_, digest, before, reached = batch
     assert _nobody_processes() <= before
     assert _package_digest() == digest
+    assert not reached
 
 
 def test_lookup_of_the_public_test_split_finds_nothing():
@@ -181,13 +197,20 @@ def test_lookup_of_the_public_test_split_finds_nothing():
         run_in_process("data.digits_classifier", Lookup(), load_hidden(SOURCE_DIR, "hw1_data"))
 
 
-def test_cpu_limit_scores_zero_where_it_hits_with_a_note(tmp_path):
+def test_cpu_and_wall_limits_score_zero_where_they_hit_with_a_note(tmp_path):
     from course.homework.sandbox import Limits
 
-    nb = _he_std("def he_std(fan_in):\n    while True:\n        pass")
-    (tmp_path / "subs" / "spinner").mkdir(parents=True)
-    nbformat.write(nb, tmp_path / "subs" / "spinner" / f"{ASSIGNMENT}.ipynb")
-    [result] = grade(ASSIGNMENT, tmp_path / "subs", tmp_path / "grades.csv", tmp_path / "feedback", timeout=120,
-                     limits=Limits(cpu_seconds=15), progress=False)
-    assert result.total == FULL - 2  # he_std where the limit hit, glorot_limit after the kernel died
-    assert any("CPU-time limit (15 s)" in n for n in result.notes), result.notes
+    spinner = _he_std("def he_std(fan_in):\n    while True:\n        pass")
+    hanger = _he_std("import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(10**6)\n"
+                     "def he_std(fan_in):\n    return (2.0 / fan_in) ** 0.5")
+    for name, nb in {"hanger": hanger, "spinner": spinner}.items():
+        (tmp_path / "subs" / name).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "subs" / name / f"{ASSIGNMENT}.ipynb")
+    results = {r.student: r for r in grade(ASSIGNMENT, tmp_path / "subs", tmp_path / "grades.csv", tmp_path / "feedback",
+                                           timeout=120, limits=Limits(cpu_seconds=10, wall_seconds=45), progress=False)}
+    # Each scores zero on he_std, where the limit hit, and on glorot_limit, which never ran; every
+    # earlier answer keeps its points.
+    assert results["spinner"].total == FULL - 2, results["spinner"].notes
+    assert any("nn-he_std: 0 points: the kernel hit the CPU-time limit (10 s)" in n for n in results["spinner"].notes)
+    assert results["hanger"].total == FULL - 2, results["hanger"].notes
+    assert any("wall-clock limit (45 s)" in n for n in results["hanger"].notes), results["hanger"].notes

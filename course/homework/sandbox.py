@@ -1,11 +1,12 @@
 """One bubblewrap sandbox per submission: what the student's kernel can see, write and use.
 
 Inside: the Python environment and the `course` package read-only, the job file (inputs only)
-read-only, a private working folder with a copy of the notebook and a private /tmp, nothing else
-(no sources, other submissions, gradebook or feedback); no network; its own PID namespace, so
-every process dies with the sandbox. Run as root, the submission runs as `nobody`, so the process
-limit holds. Limits are rlimits (no cgroups needed): data segment (memory), CPU seconds per
-process, processes per user; a wall-clock cap ends a sandbox that stops answering.
+and a copy of the notebook read-only, a private working folder and /tmp in memory (size-limited:
+nothing the submission writes reaches the disk), nothing else (no sources, other submissions,
+gradebook or feedback); no network; its own PID namespace, so every process dies with the sandbox.
+Run as root, the submission runs as `nobody`, so the process limit holds. Limits are rlimits (no
+cgroups needed): data segment (memory), CPU seconds per process, processes per user; a wall-clock
+cap ends a sandbox that stops answering.
 """
 import os
 import resource
@@ -34,23 +35,21 @@ class SandboxUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class Limits:
     """Per-submission limits: memory (MB of data segment per process), CPU seconds per process,
-    processes (and threads) in the sandbox, and wall-clock seconds for the whole submission."""
+    processes (and threads) in the sandbox, wall-clock seconds for the whole submission, and MB
+    of writable space (in memory) for each of the work folder and /tmp."""
 
     memory_mb: int = 2048
     cpu_seconds: int = 600
     processes: int = 64
     wall_seconds: int = 1800
+    disk_mb: int = 512
 
     def __post_init__(self):
         check_number("memory_mb", self.memory_mb, 256, integer=True)
         check_number("cpu_seconds", self.cpu_seconds, 1, integer=True)
         check_number("processes", self.processes, 8, integer=True)
         check_number("wall_seconds", self.wall_seconds, 1, integer=True)
-
-    def describe(self):
-        """The limits in words, for notes and the README."""
-        return (f"memory {self.memory_mb} MB, CPU {self.cpu_seconds} s, {self.processes} processes, "
-                f"wall clock {self.wall_seconds} s")
+        check_number("disk_mb", self.disk_mb, 16, integer=True)
 
 
 def bwrap():
@@ -99,8 +98,9 @@ def environment(pythonpath):
     return env
 
 
-def command(job_dir, argv):
-    """The bwrap command line that runs `argv` over `job_dir` (job.json read-only, work/ writable)."""
+def command(job_dir, argv, limits):
+    """The bwrap command line that runs `argv` over `job_dir`: job.json and the files of work/
+    read-only, the work folder and /tmp writable in memory (`limits.disk_mb` each)."""
     binds, _ = _package_dirs()
     root = os.geteuid() == 0  # root keeps the real user ids, so that it can drop to nobody inside
     args = [bwrap(), "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
@@ -108,9 +108,13 @@ def command(job_dir, argv):
     args += _parents([*binds, "/job/work"])
     for path in binds:
         args += ["--ro-bind", path, path]
-    args += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp",
+    size = str(limits.disk_mb * 2**20)
+    args += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
              "--ro-bind", str(Path(job_dir) / "job.json"), "/job/job.json",
-             "--bind", str(Path(job_dir) / "work"), "/job/work", "--chdir", "/job/work"]
+             "--perms", "1777", "--size", size, "--tmpfs", "/job/work"]
+    for path in sorted((Path(job_dir) / "work").iterdir()):
+        args += ["--ro-bind", str(path), f"/job/work/{path.name}"]
+    args += ["--chdir", "/job/work"]
     if root:  # drop to nobody inside: root ignores the process limit, nobody does not
         args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", shutil.which("setpriv") or "/usr/bin/setpriv",
                  f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]
@@ -147,16 +151,12 @@ class Outcome:
 
 
 def prepare(root, files):
-    """A job folder under `root`: job.json and work/ (holding `files`, name -> bytes), readable by
-    the sandbox user; returns its path."""
+    """A job folder under `root`: job.json and work/ (holding `files`, name -> bytes, which the
+    sandbox sees read-only); returns its path."""
     job_dir = Path(tempfile.mkdtemp(prefix="job-", dir=root))
     (job_dir / "work").mkdir()
     for name, data in files.items():
         (job_dir / "work" / name).write_bytes(data)
-    job_dir.chmod(0o755)
-    if os.geteuid() == 0:
-        for path in [job_dir / "work", *(job_dir / "work").iterdir()]:
-            os.chown(path, NOBODY, NOBODY)
     return job_dir
 
 
@@ -166,7 +166,7 @@ def run(job_dir, limits, sandboxed=True):
     _, pythonpath = _package_dirs()
     runner = [sys.executable, "-m", "course.homework.runner"]
     if sandboxed:
-        argv = command(job_dir, [*runner, "/job/job.json"])
+        argv = command(job_dir, [*runner, "/job/job.json"], limits)
     else:
         argv = [*runner, str(Path(job_dir) / "job.json")]
     cwd = "/" if sandboxed else str(Path(job_dir) / "work")
