@@ -4,6 +4,7 @@ loops, exits, dead kernels, broken JSON) scores as it should, each with a clear 
 batch (hw4_nn). The hostile attacks are in test_homework_tampering.py."""
 import csv
 import html
+import re
 import time
 
 import nbformat
@@ -145,3 +146,12 @@ def test_job_takes_answers_from_the_submission_and_everything_else_from_the_rele
                                                       "nn.glorot_limit"]
     answer = next(s["source"] for s in run if s["gid"] == "nn-sigmoid-answer")
     assert "NotImplementedError" not in answer and not notes
+
+
+def test_a_modelling_assignment_scores_full_marks_in_the_sandbox(capsys):
+    """hw3 trains Keras models inside the sandbox (TensorFlow's threads under the process limit) and
+    the grader judges their predictions on the noisy test images."""
+    from course.cli import main
+
+    assert main(["homework", "check", str(SOURCE_DIR / "hw3_regularization" / "hw3_regularization.ipynb")]) == 0
+    assert re.search(r"^total\s+14$", capsys.readouterr().out, re.M)
