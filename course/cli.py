@@ -123,22 +123,29 @@ def cmd_homework_release(args):
 
 
 def cmd_homework_grade(args):
-    """Autograde one folder per student; write the CSV gradebook and the HTML feedback."""
+    """Grade one folder per student, each in a sandbox; write the CSV gradebook and the HTML feedback."""
     from course.homework.grade import grade
+    from course.homework.sandbox import SandboxUnavailable
 
     if not Path(args.submissions).is_dir():
         print(f"no such submissions folder: {args.submissions}", file=sys.stderr)
         return 2
-    results = grade(args.assignment, args.submissions, args.gradebook, args.feedback, args.source, args.timeout)
+    try:
+        results = grade(args.assignment, args.submissions, args.gradebook, args.feedback, args.source, args.timeout,
+                        _limits(args), args.unsafe_no_sandbox)
+    except SandboxUnavailable as err:
+        print(err, file=sys.stderr)
+        return 2
     print(f"graded {len(results)} submissions: gradebook {args.gradebook}, feedback in {args.feedback}")
     return 0
 
 
 def cmd_homework_check(args):
-    """Grade one notebook as nbgrader would (hidden tests included); print points and notes."""
+    """Grade one notebook as a batch would (sandbox, hidden tests); print points and notes."""
     import tempfile
 
     from course.homework.grade import grade
+    from course.homework.sandbox import SandboxUnavailable
 
     notebook = Path(args.notebook)
     if not notebook.is_file():
@@ -147,8 +154,13 @@ def cmd_homework_check(args):
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "submissions" / "you").mkdir(parents=True)
         shutil.copy(notebook, Path(tmp) / "submissions" / "you" / f"{args.assignment or notebook.stem}.ipynb")
-        [result] = grade(args.assignment or notebook.stem, Path(tmp) / "submissions", Path(tmp) / "grades.csv",
-                         Path(tmp) / "feedback", args.source, args.timeout, progress=False)
+        try:
+            [result] = grade(args.assignment or notebook.stem, Path(tmp) / "submissions", Path(tmp) / "grades.csv",
+                             Path(tmp) / "feedback", args.source, args.timeout, _limits(args), args.unsafe_no_sandbox,
+                             progress=False)
+        except SandboxUnavailable as err:
+            print(err, file=sys.stderr)
+            return 2
     for qid, points in result.points.items():
         print(f"{qid:<32} {points:g}")
     print(f"{'total':<32} {result.total:g}")
@@ -157,9 +169,17 @@ def cmd_homework_check(args):
     return 0 if not result.notes else 1
 
 
+def _limits(args):
+    """The sandbox limits given on the command line."""
+    from course.homework.sandbox import Limits
+
+    return Limits(args.memory_mb, args.cpu_seconds, args.processes, args.wall_seconds, args.disk_mb)
+
+
 def _homework_parser(sub):
     """The `course homework release|grade|check` sub-commands."""
     from course.homework.release import SOURCE_DIR, STUDENT_DIR
+    from course.homework.sandbox import Limits
 
     homework = sub.add_parser("homework", help="release or grade homework (nbgrader; the `instructor` extra)")
     hw_sub = homework.add_subparsers(dest="homework_command", required=True)
@@ -167,7 +187,7 @@ def _homework_parser(sub):
     release.add_argument("--source", default=str(SOURCE_DIR), help="folder of ASSIGNMENT/ASSIGNMENT.ipynb sources")
     release.add_argument("--dest", default=str(STUDENT_DIR), help="where the student notebooks go")
     release.set_defaults(func=cmd_homework_release)
-    grade = hw_sub.add_parser("grade", help="autograde SUBMISSIONS/STUDENT_ID/ASSIGNMENT.ipynb for every student")
+    grade = hw_sub.add_parser("grade", help="grade SUBMISSIONS/STUDENT_ID/ASSIGNMENT.ipynb for every student, each in a sandbox")
     grade.add_argument("assignment")
     grade.add_argument("submissions")
     grade.add_argument("--gradebook", default="grades.csv", help="CSV: a row per student, a column per question")
@@ -178,6 +198,14 @@ def _homework_parser(sub):
     for command in (grade, check):
         command.add_argument("--source", default=str(SOURCE_DIR), help="folder of nbgrader sources")
         command.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell")
+        for flag, value, text in (("--memory-mb", Limits.memory_mb, "memory per process (data segment)"),
+                                  ("--cpu-seconds", Limits.cpu_seconds, "CPU seconds per process"),
+                                  ("--processes", Limits.processes, "processes and threads in the sandbox"),
+                                  ("--wall-seconds", Limits.wall_seconds, "wall-clock seconds per submission"),
+                                  ("--disk-mb", Limits.disk_mb, "writable MB (in memory) for the work folder and /tmp")):
+            command.add_argument(flag, type=int, default=value, help=f"sandbox limit: {text} (default {value})")
+        command.add_argument("--unsafe-no-sandbox", action="store_true",
+                             help="run submissions without bubblewrap (trusted code only; the gradebook records it)")
     grade.set_defaults(func=cmd_homework_grade)
     check.set_defaults(func=cmd_homework_check)
 

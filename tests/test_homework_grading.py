@@ -1,7 +1,10 @@
-"""Batch grading through nbgrader: the solved source scores full marks, the student copy zero, and
-tampering scores as it should, each with a clear line; one shared batch (hw4_nn, no TensorFlow)."""
+"""Sandboxed batch grading: the solved source scores full marks, the student copy zero, and the
+classic tampering (spoofed output, edited or deleted check cells, patched checks, shortcuts, endless
+loops, exits, dead kernels, broken JSON) scores as it should, each with a clear note; one shared
+batch (hw4_nn). The hostile attacks are in test_homework_tampering.py."""
 import csv
-import json
+import html
+import re
 import time
 
 import nbformat
@@ -103,5 +106,52 @@ def test_tampering_scores_as_it_should(batch, student, lost, note):
 
 
 def test_feedback_one_html_per_student(batch):
-    results, _, root = batch
+    results, rows, root = batch
     assert sorted(p.stem for p in (root / "feedback").glob("*.html")) == sorted(results)
+    assert {row["sandbox"] for row in rows.values()} == {"bubblewrap"}
+    grading = [line.strip() for line in (SOURCE_DIR / ASSIGNMENT / "grading.py").read_text().splitlines()
+               if len(line.strip()) > 30]
+    for page in (root / "feedback").glob("*.html"):
+        text = html.unescape(page.read_text())
+        assert not [line for line in grading if line in text], page.name
+
+
+def test_grade_refuses_without_bubblewrap_unless_unsafe(tmp_path, monkeypatch, capsys):
+    from course.cli import main
+
+    (tmp_path / "subs" / "a").mkdir(parents=True)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no bwrap on this PATH
+    assert main(["homework", "grade", ASSIGNMENT, str(tmp_path / "subs")]) == 2
+    assert "apt-get install bubblewrap" in capsys.readouterr().err
+    nbformat.write(student(), tmp_path / "subs" / "a" / f"{ASSIGNMENT}.ipynb")
+    assert main(["homework", "grade", ASSIGNMENT, str(tmp_path / "subs"), "--unsafe-no-sandbox",
+                 "--gradebook", str(tmp_path / "grades.csv"), "--feedback", str(tmp_path / "fb")]) == 0
+    [row] = csv.DictReader(open(tmp_path / "grades.csv"))
+    assert row["sandbox"] == "NONE (--unsafe-no-sandbox)" and row["total"] == "0"
+
+
+def test_job_takes_answers_from_the_submission_and_everything_else_from_the_release():
+    from course.homework.job import steps
+
+    released = student()
+    nb = solved()
+    setup = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    setup.source, setup.metadata.nbgrader["solution"] = "import os; os._exit(0)", True  # posing as an answer
+    nb.cells.insert(5, nbformat.v4.new_code_cell("helper = 1"))
+    run, notes = steps(released, nb)
+    sources = [s["source"] for s in run if "source" in s]
+    assert "import os; os._exit(0)" not in sources and "helper = 1" in sources
+    assert [s["qid"] for s in run if "qid" in s] == ["nn.sigmoid", "nn.sigmoid_grad", "nn.tanh_grad", "nn.softmax",
+                                                      "nn.cross_entropy", "nn.dense_backward", "nn.he_std",
+                                                      "nn.glorot_limit"]
+    answer = next(s["source"] for s in run if s["gid"] == "nn-sigmoid-answer")
+    assert "NotImplementedError" not in answer and not notes
+
+
+def test_a_modelling_assignment_scores_full_marks_in_the_sandbox(capsys):
+    """hw3 trains Keras models inside the sandbox (TensorFlow's threads under the process limit) and
+    the grader judges their predictions on the noisy test images."""
+    from course.cli import main
+
+    assert main(["homework", "check", str(SOURCE_DIR / "hw3_regularization" / "hw3_regularization.ipynb")]) == 0
+    assert re.search(r"^total\s+14$", capsys.readouterr().out, re.M)

@@ -1,6 +1,7 @@
-"""Every question's hidden tests (run as the grader runs them) fail on the stub and on at least two
-plausible wrong answers (the solved sources pass them: test_homework_sources.py). Run in-process, no
-kernels, with the grading seed pinned so that each run checks the same inputs."""
+"""Every question's hidden tests (drawn and judged as the grader does, with the instructor's grading
+cases) fail on the stub and on at least two plausible wrong answers (the solved sources pass them:
+test_homework_sources.py). Run in-process (draw, probe, judge in one process), no kernels, no
+sandbox, with the grading seed pinned so that each run checks the same inputs."""
 import re
 import secrets
 
@@ -8,6 +9,7 @@ import numpy as np
 import pytest
 
 import course.homework
+from course.homework.hidden import load_hidden, run_in_process
 from course.homework.release import SOURCE_DIR, assignments
 
 STUB = "def {name}(*args):\n    raise NotImplementedError()"
@@ -68,19 +70,16 @@ MODEL_MUTANTS = {
                               "import keras, course.transfer\nfinetuned_backbone = keras.Sequential([course.transfer."
                               "pretrained_digits_backbone(), keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(5)])"],
 }
-HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
-
-
 def _hidden_blocks():
-    """(qid, answer name, hidden-test source) for every graded cell of every source."""
+    """(qid, answer name, assignment) for every graded check cell of every source."""
     import nbformat
 
     for assignment in assignments(SOURCE_DIR):
         nb = nbformat.read(SOURCE_DIR / assignment / f"{assignment}.ipynb", as_version=4)
         for cell in nb.cells:
             if cell.metadata.get("nbgrader", {}).get("grade"):
-                qid, name = re.match(r'check\("([\w.]+)", (\w+)\)', cell.source).groups()
-                yield qid, name, HIDDEN.search(cell.source).group(1)
+                qid, name = re.fullmatch(r'check\("([\w.]+)", (\w+)\)', cell.source).groups()
+                yield qid, name, assignment
 
 
 BLOCKS = list(_hidden_blocks())
@@ -112,29 +111,30 @@ def test_every_question_has_a_hidden_block_and_mutants():
     assert set(qids) == set(MUTANTS) | set(MODEL_MUTANTS)
 
 
-def _run_hidden(name, answer_source, block):
+def _run_hidden(name, answer_source, assignment, qid):
+    """Define the answer from its source, then draw, probe and judge its hidden cases as grading does."""
     import keras
     import tensorflow as tf
 
     namespace = {"np": np, "keras": keras, "tf": tf}
     exec(answer_source, namespace)
-    exec(block, namespace)
+    run_in_process(qid, namespace[name], load_hidden(SOURCE_DIR, assignment))
 
 
-@pytest.mark.parametrize("qid,name,block", [pytest.param(*b, id=b[0]) for b in BLOCKS if b[0] in MUTANTS])
-def test_hidden_tests_kill_stub_and_mutants(qid, name, block):
+@pytest.mark.parametrize("qid,name,assignment", [pytest.param(*b, id=b[0]) for b in BLOCKS if b[0] in MUTANTS])
+def test_hidden_tests_kill_stub_and_mutants(qid, name, assignment):
     wrong = [STUB.format(name=name) if not MUTANTS[qid][0].startswith(f"{name} =") else f"{name} = None"] + MUTANTS[qid]
     for source in wrong:
         with pytest.raises((AssertionError, NotImplementedError, TypeError)):
-            _run_hidden(name, source, block)
+            _run_hidden(name, source, assignment, qid)
 
 
 @pytest.mark.parametrize("qid", sorted(MODEL_MUTANTS))
 def test_modelling_hidden_tests_reject_untrained_and_incomplete_models(qid):
-    name, block = next((n, b) for q, n, b in BLOCKS if q == qid)
+    name, assignment = next((n, a) for q, n, a in BLOCKS if q == qid)
     for source in [f"{name} = None", *MODEL_MUTANTS[qid]]:
         with pytest.raises(AssertionError):
-            _run_hidden(name, source, block)
+            _run_hidden(name, source, assignment, qid)
 
 
 # Correct results through a library: each must be refused, with a message that says why.
@@ -155,9 +155,9 @@ SHORTCUTS = {
 
 @pytest.mark.parametrize("qid", sorted(SHORTCUTS))
 def test_from_scratch_questions_refuse_library_shortcuts(qid):
-    name, block = next((n, b) for q, n, b in BLOCKS if q == qid)
+    name, assignment = next((n, a) for q, n, a in BLOCKS if q == qid)
     with pytest.raises(AssertionError, match=f"{qid} asks for your own implementation"):
-        _run_hidden(name, SHORTCUTS[qid], block)
+        _run_hidden(name, SHORTCUTS[qid], assignment, qid)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
@@ -167,6 +167,6 @@ def test_solved_answers_pass_the_hidden_tests_whatever_the_seed(seed, monkeypatc
     monkeypatch.setattr(secrets, "randbits", lambda bits: seed)
     solutions = dict(_solutions())
     assert sorted(solutions) == sorted(MUTANTS)
-    for qid, name, block in BLOCKS:
+    for qid, name, assignment in BLOCKS:
         if qid in solutions:
-            _run_hidden(name, solutions[qid], block)
+            _run_hidden(name, solutions[qid], assignment, qid)

@@ -107,3 +107,40 @@ def test_cli_releases_from_a_private_source_and_reports_a_broken_notebook(tmp_pa
     out = capsys.readouterr().out
     assert re.search(r"^total\s+0$", out, re.M) and "hw4_nn.ipynb is not a valid notebook file" in out, out
     assert main(["homework", "grade", "hw4_nn", str(tmp_path / "no-such-folder")]) == 2
+
+
+def _visible_builder():
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "build_homework_visible_cases.py"
+    spec = importlib.util.spec_from_file_location("build_homework_visible_cases", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_stored_visible_cases_are_what_the_instructor_generators_draw():
+    import numpy as np
+
+    from course.homework.plain import from_plain
+    from course.homework.selfcheck import _stored
+
+    fresh, stored = _visible_builder().build(), _stored()
+    assert sorted(fresh) == sorted(stored) and len(stored) >= 35
+    for qid, cases in fresh.items():
+        assert [c["what"] for c in cases] == [c["what"] for c in stored[qid]], qid
+        for new, old in zip(cases, stored[qid]):
+            for key in ("args", "expected"):
+                a, b = from_plain(new[key]), from_plain(old[key])
+                assert str(a) == str(b) or np.allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float),
+                                                       rtol=1e-6, atol=1e-7), (qid, key)
+
+
+def test_the_wheel_ships_no_hidden_generator_reference_or_private_value():
+    """What only the grader may hold: grading-only values, the references the hidden cases are
+    computed with, and a `hidden` mode in any question of the wheel."""
+    package_text = _wheel_text()
+    for secret in ("the majority-vote error of 3 models", "the inference scale of classic dropout", "if hidden else",
+                   "StandardScaler().fit(train)", "special.expit(x)", "stats.binom.sf(m // 2", "kl_divergence(tfd.Normal",
+                   "flip_left_right(x)", "CenterCrop(size, size)", "_keras_run(", "tf.clip_by_global_norm(grads, max_norm)"):
+        assert secret not in package_text, f"{secret!r} ships in the wheel"

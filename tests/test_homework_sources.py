@@ -1,13 +1,16 @@
 """Every solved source scores full marks and every released student notebook scores zero without
 crashing, for all six assignments. The cells run in-process, in order, in one namespace (as a kernel
-runs them) and the graded cells call the same hidden tests that nbgrader runs; nbgrader's own round
-trip (kernels, restored cells, gradebook) is proven on one assignment in test_homework_grading.py."""
+runs them); after each graded check cell the hidden tests are drawn, probed and judged as the grader
+does (with the instructor's grading cases); the sandboxed round trip is proven on one assignment in
+test_homework_grading.py."""
 import secrets
 
 import nbformat
 import pytest
 
 import course.homework
+from course.homework.hidden import load_hidden, run_in_process
+from course.homework.job import CHECK
 from course.homework.release import RAISES_TAG, SOURCE_DIR, STUDENT_DIR, assignments
 
 # What a stub may raise: its own NotImplementedError, a check's verdict, or a name the stub never defined.
@@ -20,11 +23,12 @@ def _pinned_grading_seed(monkeypatch):
     monkeypatch.setattr(secrets, "randbits", lambda bits: 20240515)
 
 
-def _run_cells(nb):
-    """Run the code cells of `nb` in order in one namespace; (cell, exception or None) for each.
+def _run_cells(nb, hidden):
+    """Run the code cells of `nb` in order in one namespace, each graded cell followed by its hidden
+    tests; (cell, exception or None) for each.
 
-    A failing cell does not stop the run, as under nbgrader (`allow_errors`); SystemExit is caught
-    like any error, as IPython does."""
+    A failing cell does not stop the run, as in the grading kernel (`allow_errors`); SystemExit is
+    caught like any error, as IPython does."""
     namespace = {"__name__": "__main__"}
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -32,13 +36,16 @@ def _run_cells(nb):
         gid = cell.metadata.get("nbgrader", {}).get("grade_id", "?")
         try:
             exec(compile(cell.source, f"<cell {gid}>", "exec"), namespace)
+            if cell.metadata.get("nbgrader", {}).get("grade"):
+                qid, name = CHECK.search(cell.source).groups()
+                run_in_process(qid, namespace[name], hidden)
             yield cell, None
         except (Exception, SystemExit) as err:
             yield cell, err
 
 
 def _score(outcomes):
-    """nbgrader's rule for autograded code cells: full points when the cell ran without error, else 0."""
+    """Full points for a graded cell when it and its hidden tests passed, else 0."""
     return {cell.metadata.nbgrader.grade_id: (cell.metadata.nbgrader.points if err is None else 0)
             for cell, err in outcomes if cell.metadata.get("nbgrader", {}).get("grade")}
 
@@ -62,18 +69,18 @@ def test_six_assignments_43_questions_79_points():
 @pytest.mark.parametrize("name", assignments())
 def test_solved_source_scores_full_marks(name, capsys):
     nb = _source(name)
-    outcomes = list(_run_cells(nb))
+    outcomes = list(_run_cells(nb, load_hidden(SOURCE_DIR, name)))
     failed = {cell.metadata.get("nbgrader", {}).get("grade_id"): repr(err) for cell, err in outcomes if err}
     assert not failed
     assert _score(outcomes) == _max_points(nb)
     printed = capsys.readouterr().out
-    assert printed.count("hidden tests pass") == len(_max_points(nb)), printed
+    assert printed.count("visible tests pass") == len(_max_points(nb)), printed
 
 
 @pytest.mark.parametrize("name", assignments())
 def test_student_notebook_runs_and_scores_zero(name):
     nb = nbformat.read(STUDENT_DIR / f"{name}.ipynb", as_version=4)
-    outcomes = list(_run_cells(nb))
+    outcomes = list(_run_cells(nb, load_hidden(SOURCE_DIR, name)))
     for cell, err in outcomes:
         if err is not None:
             assert isinstance(err, STUB_ERRORS), (cell.source, err)

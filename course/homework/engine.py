@@ -1,58 +1,71 @@
-"""The homework checking engine: questions, their test cases, and the visible/hidden runs.
+"""The homework checking engine: questions, their test cases, and how a result is judged.
 
-A question yields `Case`s from a NumPy generator. The visible run (`check`) uses a fixed seed and
-prints points and expected-vs-got; the hidden run (`hidden`, called only from nbgrader's hidden
-test blocks at grading) draws a fresh seed, so no fixed answer can be hard-coded. Expected values
-come from independent closed forms or from Keras/TF/TFP, never from a stored answer. Base
-dependencies only: students run these checks anywhere, Colab included.
+A question is judged on `Case`s: the inputs to probe the answer with, the expected result and how
+to compare. The student's check (`course.homework.selfcheck`) judges fixed visible cases in the
+student's process. Grading (`course.homework.hidden`) draws fresh cases with the instructor's
+generators in the grader's process, sends only their inputs to the sandboxed submission, and judges
+the plain results it gets back against the expected values it kept. Base dependencies only:
+students run their checks anywhere, Colab included.
 """
-import secrets
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import numpy as np
 
-from course.homework.guard import call_from_scratch
+from course.homework.plain import from_plain
+from course.homework.probes import PROBES, probe
 
 QUESTIONS = {}
+JUDGES = {}
 
 
 @dataclass(frozen=True)
 class Case:
-    """One input to call the answer with, the expected result and how to compare."""
+    """One input to probe the answer with (plain data and specs), the expected result and how to
+    compare: `judge(got, case)` raises AssertionError on a wrong result (default: `compare`)."""
 
     args: tuple
     expected: Any
     what: str
     atol: float = 1e-5
     rtol: float = 1e-5
+    judge: Optional[Callable] = None
 
 
 @dataclass(frozen=True)
 class Question:
-    """A graded question: id, points, case generator, and whether shortcuts are refused."""
+    """A graded question: id, points, the probe that runs the answer (a name in
+    `course.homework.probes.PROBES`), for from-scratch questions the modules refused, and for
+    questions whose visible cases are not stored data, `visible(rng)` that makes them."""
 
     qid: str
     points: int
-    cases: Callable
     scratch: bool = False
-    kind: str = "function"
+    probe: str = "call"
     blocked: tuple = field(default=())
+    visible: Optional[Callable] = None
 
 
-def question(qid, points, scratch=False, kind="function", blocked=()):
-    """Register `cases(rng, hidden)` (a generator of `Case`) under `qid`.
+def question(qid, points, scratch=False, probe="call", blocked=(), visible=None):
+    """Register question `qid` (its cases are not here: visible ones are stored data or made by
+    `visible(rng)` from public data, hidden ones live with the instructor's sources)."""
+    if probe not in PROBES:
+        raise ValueError(f"probe must be one of {sorted(PROBES)}, got {probe!r}")
+    if qid in QUESTIONS:
+        raise ValueError(f"question id {qid!r} is registered twice")
+    QUESTIONS[qid] = Question(qid, points, scratch, probe, tuple(blocked), visible)
+    return QUESTIONS[qid]
 
-    `kind="function"` calls the answer on each case's args; `kind="scorer"` gets
-    `cases(answer, rng, hidden)` and judges the answer itself (modelling tasks, objects, numbers
-    whose value is checked at grading only), raising AssertionError or returning cases to compare.
-    """
 
-    def register(cases):
-        if qid in QUESTIONS:
-            raise ValueError(f"question id {qid!r} is registered twice")
-        QUESTIONS[qid] = Question(qid, points, cases, scratch, kind, tuple(blocked))
-        return cases
+def judge_named(name):
+    """Register judge `fn(got, case)` under `name`, so that a stored visible case can name it."""
+
+    def register(fn):
+        if name in JUDGES:
+            raise ValueError(f"judge {name!r} is registered twice")
+        JUDGES[name] = fn
+        fn.judge_name = name
+        return fn
 
     return register
 
@@ -69,11 +82,11 @@ def _show(value, limit=6):
 def compare(got, case):
     """Raise AssertionError showing expected against got when `got` does not match the case."""
     expected = case.expected
-    if isinstance(expected, str) or (isinstance(expected, tuple) and expected and isinstance(expected[0], str)):
+    if isinstance(expected, str) or (isinstance(expected, (tuple, list)) and expected and isinstance(expected[0], str)):
         if got != expected:
             raise AssertionError(f"{case.what}: expected {expected!r}, got {got!r}")
         return
-    if isinstance(expected, tuple):
+    if isinstance(expected, (tuple, list)):  # a tuple comes back from plain data as a list
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             raise AssertionError(f"{case.what}: expected a tuple of {len(expected)} values, got {_show(got)}")
         for i, (g, e) in enumerate(zip(got, expected)):
@@ -91,56 +104,22 @@ def compare(got, case):
         raise AssertionError(f"{case.what}:\n  expected {_show(expected)}\n  got      {_show(got_array)}")
 
 
-def _run(qid, answer, rng, hidden):
-    """Run every case of `qid` against `answer`; raise AssertionError naming the first failure."""
-    if qid not in QUESTIONS:
-        raise KeyError(f"unknown question {qid!r}; known: {', '.join(sorted(QUESTIONS))}")
-    q = QUESTIONS[qid]
-    if answer is None or answer is Ellipsis:
-        raise AssertionError(f"{qid}: no answer yet (got {answer!r})")
-    if q.kind == "function" and not callable(answer):
-        raise AssertionError(f"{qid}: expected a function, got {type(answer).__name__}")
-    cases = q.cases(rng, hidden) if q.kind != "scorer" else _student_call(lambda: q.cases(answer, rng, hidden), qid)
-    for case in cases:
-        if q.kind == "function":
-            args = case.args
-            got = _student_call((lambda: call_from_scratch(qid, answer, args, q.blocked)) if q.scratch
-                                else (lambda: answer(*args)), case.what)
-        else:
-            got = answer
-        compare(got, case)
-
-
-def _student_call(call, what):
-    """Run code that calls the student's answer; a crash there is a wrong answer, reported as such."""
-    try:
-        return call()
-    except (NotImplementedError, AssertionError):
-        raise
-    except Exception as err:
-        raise AssertionError(f"{what}: your answer raised {type(err).__name__}: {err}") from err
-
-
-def check(qid, answer):
-    """Run the visible tests of `qid` on `answer`; print the points, raise on a wrong answer."""
-    points = QUESTIONS[qid].points if qid in QUESTIONS else 0
-    try:
-        _run(qid, answer, np.random.default_rng(0), hidden=False)
-    except NotImplementedError:
-        raise AssertionError(f"{qid}: not implemented yet (0/{points} points)") from None
-    except AssertionError as err:
-        raise AssertionError(f"{qid}: visible tests fail (0/{points} points)\n{err}") from None
-    print(f"{qid}: visible tests pass; worth {points} point{'s' * (points != 1)} "
-          "if the hidden tests also pass at grading")
-
-
-def hidden(qid, answer, seed=None):
-    """The grading-time run: fresh random inputs (seed printed on failure for the instructor)."""
-    seed = secrets.randbits(32) if seed is None else seed
-    try:
-        _run(qid, answer, np.random.default_rng(seed), hidden=True)
-    except NotImplementedError:
-        raise AssertionError(f"{qid}: not implemented") from None
-    except AssertionError as err:
-        raise AssertionError(f"{qid}: hidden tests fail (seed {seed})\n{err}") from None
-    print(f"{qid}: hidden tests pass")
+def judge(qid, cases, results):
+    """Raise on the first case whose plain result (as `probe` makes it) is wrong: NotImplementedError for a stub,
+    AssertionError (naming the case, expected against got) otherwise."""
+    if not isinstance(results, list) or len(results) != len(cases):
+        raise AssertionError(f"{qid}: expected {len(cases)} results, got {str(results)[:200]}")
+    for case, result in zip(cases, results):
+        if not isinstance(result, dict) or not ({"value"} <= set(result) or {"error"} <= set(result)):
+            raise AssertionError(f"{case.what}: no result (got {str(result)[:200]})")
+        if "error" in result:
+            error = str(result["error"])
+            if error.startswith("NotImplementedError"):
+                raise NotImplementedError(error)
+            raise AssertionError(f"{case.what}: your answer raised {error}")
+        try:
+            (case.judge or compare)(from_plain(result["value"]), case)
+        except AssertionError:
+            raise
+        except Exception as err:  # a result of the wrong shape or type is a wrong answer, not a crash
+            raise AssertionError(f"{case.what}: unusable result ({type(err).__name__}: {err})") from None
