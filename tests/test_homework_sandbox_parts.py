@@ -74,6 +74,11 @@ def test_the_command_binds_the_package_alone_read_only_and_unshares_the_rest(tmp
     for flag in ("--unshare-pid", "--unshare-net", "--unshare-ipc", "--die-with-parent", "--new-session"):
         assert flag in args
     assert args[-3:] == ["python", "-c", "pass"]
+    # every read-only bind comes after the sandbox's own /tmp, so a package or venv that lives
+    # under /tmp (a CI checkout) is bound on top of the tmpfs instead of hidden by it
+    first_bind = next(i for i, a in enumerate(args) if a == "--ro-bind" and args[i + 1] not in ("/usr", "/etc")
+                      and not args[i + 1].startswith(("/bin", "/sbin", "/lib")))
+    assert args.index("/tmp") < first_bind
 
 
 def test_forged_result_lines_cannot_crash_the_grader_or_earn_points(tmp_path, monkeypatch):

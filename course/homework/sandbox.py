@@ -105,12 +105,13 @@ def command(job_dir, argv, limits):
     root = os.geteuid() == 0  # root keeps the real user ids, so that it can drop to nobody inside
     args = [bwrap(), "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
             *([] if root else ["--unshare-user"]), "--die-with-parent", "--new-session", *_system_binds()]
+    size = str(limits.disk_mb * 2**20)
+    # /tmp first: a package or venv that lives under /tmp (a CI checkout) is bound on top of it
+    args += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
     args += _parents([*binds, "/job/work"])
     for path in binds:
         args += ["--ro-bind", path, path]
-    size = str(limits.disk_mb * 2**20)
-    args += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
-             "--ro-bind", str(Path(job_dir) / "job.json"), "/job/job.json",
+    args += ["--ro-bind", str(Path(job_dir) / "job.json"), "/job/job.json",
              "--perms", "1777", "--size", size, "--tmpfs", "/job/work"]
     for path in sorted((Path(job_dir) / "work").iterdir()):
         args += ["--ro-bind", str(path), f"/job/work/{path.name}"]
@@ -123,9 +124,10 @@ def command(job_dir, argv, limits):
 
 def _parents(paths):
     """bwrap arguments creating the folders above each mount point as world-readable (bwrap would
-    make them private to root, which hides the mounts from the sandbox user)."""
-    parents = sorted({str(parent) for path in paths for parent in Path(path).parents if str(parent) != "/"}
-                     - set(paths), key=lambda p: p.count("/"))
+    make them private to root, which hides the mounts from the sandbox user); /tmp is the
+    sandbox's own tmpfs, already there."""
+    parents = sorted({str(parent) for path in paths for parent in Path(path).parents
+                      if str(parent) not in ("/", "/tmp")} - set(paths), key=lambda p: p.count("/"))
     inside_bind = [p for p in parents if any(p.startswith(b + "/") for b in paths)]
     return [arg for p in parents if p not in inside_bind for arg in ("--perms", "0755", "--dir", p)]
 
