@@ -10,6 +10,10 @@ import pytest
 import course
 from course import augment, data, layers, transfer
 from course import generative as gen
+from course.augment.audio.layers import SpecAugment
+from course.augment.audio.spectrogram import LogSpectrogram
+from course.augment.tabular.oversample import smote
+from course.augment.text.eda import random_insertion
 from course.validation import check_choice
 
 ESCAPE = re.compile(r"\x1b\[")
@@ -46,6 +50,13 @@ CASES = [
      r"axis=\[1, 1\] names the same axis twice"),
     (lambda: data.load_keras_dataset("mnist", val_fraction=2.0, cache_dir="/nonexistent"), ValueError,
      r"val_fraction must be in \(0, 1\)"),
+    (lambda: SpecAugment()(np.ones((2, 40), "float32"), training=True), ValueError,
+     r"inputs must be spectrograms \(batch, frames, bins\)"),
+    (lambda: LogSpectrogram(512)(np.ones((1, 100), "float32")), ValueError,
+     "inputs have 100 samples, fewer than frame_length=512"),
+    (lambda: smote(np.random.default_rng(0).normal(size=(30, 2)), np.array([0] * 25 + [1] * 5), k_neighbors=10),
+     ValueError, "k_neighbors=10 .* class 1 has 5, so k_neighbors must be at most 4"),
+    (lambda: random_insertion("good movie", n=10 ** 7), ValueError, r"n must be in \[0, 100000\]"),
 ]
 
 

@@ -159,6 +159,12 @@ class SpecAugment(keras.layers.Layer):
             masked |= (index >= start[:, None]) & (index < (start + width)[:, None])
         return masked
 
+    def build(self, input_shape):
+        """Refuse inputs that are not a batch of spectrograms before TensorFlow does."""
+        if len(input_shape) not in (3, 4):
+            raise ValueError("inputs must be spectrograms (batch, frames, bins) or (batch, frames, bins, "
+                             f"channels), got shape {tuple(input_shape)}")
+
     def call(self, inputs, training=False):
         if not training:
             return inputs

@@ -26,6 +26,15 @@ class LogSpectrogram(keras.layers.Layer):
         super().__init__(**kwargs)
         self.frame_length, self.frame_step = int(frame_length), int(frame_step)
 
+    def build(self, input_shape):
+        """Refuse inputs that cannot give a frame (Keras would return zero frames silently)."""
+        if len(input_shape) < 1:
+            raise ValueError(f"inputs must be waveforms (batch, samples), got shape {tuple(input_shape)}")
+        samples = input_shape[-1]
+        if samples is not None and samples < self.frame_length:
+            raise ValueError(f"inputs have {samples} samples, fewer than frame_length={self.frame_length}: "
+                             "no full frame fits (pad the signal or choose a shorter frame_length)")
+
     def call(self, inputs):
         return log_spectrogram(inputs, self.frame_length, self.frame_step)
 

@@ -38,6 +38,13 @@ def smote(X, y, k_neighbors=5, seed=0):
     """
     X, y = check_xy(X, y)
     check_number("k_neighbors", k_neighbors, 1, integer=True)
+    classes, counts = np.unique(y, return_counts=True)
+    small = [(c, n) for c, n in zip(classes, counts) if n < counts.max() and n <= k_neighbors]
+    if small:  # imbalanced-learn would raise scikit-learn's "Expected n_neighbors <= n_samples"
+        c, n = min(small, key=lambda pair: pair[1])
+        raise ValueError(f"k_neighbors={k_neighbors} needs more than k_neighbors samples in every minority "
+                         f"class; class {c} has {n}, so k_neighbors must be at most {n - 1}"
+                         + (" (a class of one sample cannot be oversampled by SMOTE)" if n == 1 else ""))
     sampler = _imblearn_over_sampling().SMOTE(k_neighbors=k_neighbors, random_state=seed)
     return sampler.fit_resample(X, y)
 

@@ -32,8 +32,13 @@ def tokens_of(text):
     return words
 
 
+# EDA edits a few words per sentence; a count beyond this is a slip (n=10**7 ran for 30 s and
+# returned 62 million characters), refused instead of run. The cost is linear below it.
+MAX_EDITS = 100_000
+
+
 def _count(name, n):
-    return check_number(name, n, 0, integer=True)
+    return check_number(name, n, 0, MAX_EDITS, integer=True)
 
 
 def synonym_replacement(text, n=1, seed=None, synonyms=None):
