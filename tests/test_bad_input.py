@@ -23,6 +23,13 @@ def tiny_classifier():
     return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(2, activation="softmax")])
 
 
+def _trainer():
+    from course.train import Trainer
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    return Trainer(model, "adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+
+
 CASES = [
     (lambda: transfer.unfreeze(None), TypeError, "model must be a keras.Model"),
     (lambda: transfer.find_backbone(5), TypeError, "model must be a keras.Model"),
@@ -57,6 +64,10 @@ CASES = [
     (lambda: smote(np.random.default_rng(0).normal(size=(30, 2)), np.array([0] * 25 + [1] * 5), k_neighbors=10),
      ValueError, "k_neighbors=10 .* class 1 has 5, so k_neighbors must be at most 4"),
     (lambda: random_insertion("good movie", n=10 ** 7), ValueError, r"n must be in \[0, 100000\]"),
+    (lambda: _trainer().fit((np.zeros((10, 3), "float32"), np.zeros(9, "int64"))), ValueError,
+     "data: the arrays of the tuple must have the same length .* got x 10, y 9"),
+    (lambda: _trainer().evaluate((np.zeros((4, 3), "float32"), np.zeros(5, "int64"))), ValueError,
+     "data: the arrays of the tuple must have the same length"),
 ]
 
 

@@ -17,6 +17,12 @@ def as_dataset(data, batch_size, name):
             raise ValueError(f"{name} yields no tensors")
         return data
     if isinstance(data, tuple) and data and all(hasattr(a, "shape") for a in data):
+        lengths = [a.shape[0] if len(a.shape) else None for a in data]
+        if None in lengths or len(set(lengths)) > 1:
+            parts = ", ".join(f"{n} {'(a scalar)' if length is None else length}"
+                              for n, length in zip(("x", "y", "sample_weight"), lengths))
+            raise ValueError(f"{name}: the arrays of the tuple must have the same length (one row per "
+                             f"example), got {parts}")
         return tf.data.Dataset.from_tensor_slices(data).batch(batch_size)
     raise TypeError(f"{name} must be a batched tf.data.Dataset or an (x, y) tuple of arrays, "
                     f"got {type(data).__name__}")
