@@ -4,12 +4,14 @@ Inside: the Python environment and the `course` package read-only, the job file 
 and a copy of the notebook read-only, a private working folder and /tmp in memory (size-limited:
 nothing the submission writes reaches the disk), nothing else (no sources, other submissions,
 gradebook or feedback); no network; its own PID namespace, so every process dies with the sandbox.
-Run as root, the submission runs as `nobody`, so the process limit holds. Limits are rlimits (no
+Run as root, the submission runs as a user id of its own (`sandbox_uid`), so the process limit holds
+and counts that submission's processes alone. Limits are rlimits (no
 cgroups needed): data segment (memory), CPU seconds per process, processes per user; a wall-clock
 cap ends a sandbox that stops answering.
 """
 import os
 import resource
+import secrets
 import shutil
 import signal
 import subprocess
@@ -21,7 +23,10 @@ from pathlib import Path
 
 from course.validation import check_number
 
-NOBODY = 65534
+# Graded as root, each sandbox runs as a user id of its own drawn from this range (no account is
+# needed): RLIMIT_NPROC counts a user's processes machine-wide, so one shared id (nobody) made
+# concurrent gradings share, and exhaust, a single process limit.
+SANDBOX_UIDS = range(3_000_000, 4_000_000)
 INSTALL_HINT = ("bubblewrap (`bwrap`) is needed to grade untrusted submissions safely; install it with "
                 "`sudo apt-get install bubblewrap` (Debian/Ubuntu; `dnf install bubblewrap` on Fedora), or pass "
                 "--unsafe-no-sandbox to grade without isolation (the gradebook records it). Colab cannot grade safely.")
@@ -98,11 +103,16 @@ def environment(pythonpath):
     return env
 
 
+def sandbox_uid():
+    """A user id for one sandbox, drawn from `SANDBOX_UIDS`."""
+    return secrets.choice(SANDBOX_UIDS)
+
+
 def command(job_dir, argv, limits):
     """The bwrap command line that runs `argv` over `job_dir`: job.json and the files of work/
     read-only, the work folder and /tmp writable in memory (`limits.disk_mb` each)."""
     binds, _ = _package_dirs()
-    root = os.geteuid() == 0  # root keeps the real user ids, so that it can drop to nobody inside
+    root = os.geteuid() == 0  # root keeps the real user ids, so that it can drop to its own id inside
     args = [bwrap(), "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
             *([] if root else ["--unshare-user"]), "--die-with-parent", "--new-session", *_system_binds()]
     size = str(limits.disk_mb * 2**20)
@@ -116,9 +126,10 @@ def command(job_dir, argv, limits):
     for path in sorted((Path(job_dir) / "work").iterdir()):
         args += ["--ro-bind", str(path), f"/job/work/{path.name}"]
     args += ["--chdir", "/job/work"]
-    if root:  # drop to nobody inside: root ignores the process limit, nobody does not
+    if root:  # drop to an unprivileged id inside: root ignores the process limit
+        uid = sandbox_uid()
         args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", shutil.which("setpriv") or "/usr/bin/setpriv",
-                 f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]
+                 f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]
     return args + list(argv)
 
 
