@@ -3,6 +3,7 @@
 stderr differs between runs (TensorFlow's C++ start-up lines) so it is never compared, and the
 5 s wait for a cell's output is raised because TensorFlow kernels can be slow to report.
 """
+
 import os
 
 os.environ["COURSE_FAST"] = "1"

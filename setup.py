@@ -3,6 +3,7 @@
 The one thing pyproject.toml cannot say: the top-level ``data/`` folder is shipped as the package
 ``course.artifacts`` (package discovery only finds folders named like their package).
 """
+
 from setuptools import find_packages, setup
 
 setup(

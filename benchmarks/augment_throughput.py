@@ -9,6 +9,7 @@ shear slope +-0.1. Compared, each as a tf.data pipeline over uint8 images:
 Rounds are interleaved and the best of each is kept, so background load hits all alike.
 Run: python benchmarks/augment_throughput.py [--rounds 3]  (about 2-4 minutes on 2 cores)
 """
+
 import argparse
 import os
 import time
@@ -27,30 +28,47 @@ ROTATION_DEG, ZOOM, SHIFT, SHEAR = 15.0, 0.1, 0.1, 0.1
 
 
 def ours(resampler):
-    return FusedGeometric(flip="horizontal", rotation=ROTATION_DEG / 180, zoom=ZOOM / 0.5,
-                          translation=SHIFT / 0.5, shear=SHEAR, fill_mode="constant",
-                          resampler=resampler, value_range=(0, 255), seed=0)
+    return FusedGeometric(
+        flip="horizontal",
+        rotation=ROTATION_DEG / 180,
+        zoom=ZOOM / 0.5,
+        translation=SHIFT / 0.5,
+        shear=SHEAR,
+        fill_mode="constant",
+        resampler=resampler,
+        value_range=(0, 255),
+        seed=0,
+    )
 
 
 def stacked():
-    return keras.Sequential([
-        keras.layers.RandomFlip("horizontal", seed=0),
-        keras.layers.RandomRotation(ROTATION_DEG / 360, fill_mode="constant", seed=0),
-        keras.layers.RandomZoom(ZOOM, fill_mode="constant", seed=0),
-        keras.layers.RandomTranslation(SHIFT, SHIFT, fill_mode="constant", seed=0),
-        keras.layers.RandomShear(SHEAR, SHEAR, fill_mode="constant", seed=0),
-    ])
+    return keras.Sequential(
+        [
+            keras.layers.RandomFlip("horizontal", seed=0),
+            keras.layers.RandomRotation(ROTATION_DEG / 360, fill_mode="constant", seed=0),
+            keras.layers.RandomZoom(ZOOM, fill_mode="constant", seed=0),
+            keras.layers.RandomTranslation(SHIFT, SHIFT, fill_mode="constant", seed=0),
+            keras.layers.RandomShear(SHEAR, SHEAR, fill_mode="constant", seed=0),
+        ]
+    )
 
 
 def albumentations_compose():
     import math
 
     shear_deg = math.degrees(math.atan(SHEAR))
-    return A.Compose([
-        A.HorizontalFlip(p=0.5),
-        A.Affine(rotate=(-ROTATION_DEG, ROTATION_DEG), scale=(1 - ZOOM, 1 + ZOOM),
-                 translate_percent=(-SHIFT, SHIFT), shear=(-shear_deg, shear_deg), p=1.0),
-    ])
+    return A.Compose(
+        [
+            A.HorizontalFlip(p=0.5),
+            A.Affine(
+                rotate=(-ROTATION_DEG, ROTATION_DEG),
+                scale=(1 - ZOOM, 1 + ZOOM),
+                translate_percent=(-SHIFT, SHIFT),
+                shear=(-shear_deg, shear_deg),
+                p=1.0,
+            ),
+        ]
+    )
 
 
 def pipelines(images):
@@ -58,11 +76,18 @@ def pipelines(images):
     auto = tf.data.AUTOTUNE
     layer_tf, layer_xla, keras_stack = ours("tf"), ours("xla"), stacked()
     return {
-        "ours (fused, xla)": base.batch(BATCH).map(lambda x: layer_xla(x, training=True), auto).prefetch(auto),
-        "ours (fused, tf kernel)": base.batch(BATCH).map(lambda x: layer_tf(x, training=True), auto).prefetch(auto),
-        "stacked keras.layers": base.batch(BATCH).map(lambda x: keras_stack(x, training=True), auto).prefetch(auto),
+        "ours (fused, xla)": base.batch(BATCH)
+        .map(lambda x: layer_xla(x, training=True), auto)
+        .prefetch(auto),
+        "ours (fused, tf kernel)": base.batch(BATCH)
+        .map(lambda x: layer_tf(x, training=True), auto)
+        .prefetch(auto),
+        "stacked keras.layers": base.batch(BATCH)
+        .map(lambda x: keras_stack(x, training=True), auto)
+        .prefetch(auto),
         "albumentations": base.map(AlbumentationsAdapter(albumentations_compose()), auto)
-                              .batch(BATCH).prefetch(auto),
+        .batch(BATCH)
+        .prefetch(auto),
     }
 
 
@@ -93,15 +118,19 @@ def main():
     sizes = {32: 8192, 224: 768}
     results = {size: measure(size, n, args.rounds) for size, n in sizes.items()}
     print(f"CPU cores: {os.cpu_count()}, batch {BATCH}, best of {args.rounds} interleaved rounds\n")
-    header = f"{'pipeline':26}" + "".join(f"{f'{s}x{s} img/s':>14}{'vs alb.':>9}{'vs keras':>10}" for s in sizes)
+    header = f"{'pipeline':26}" + "".join(
+        f"{f'{s}x{s} img/s':>14}{'vs alb.':>9}{'vs keras':>10}" for s in sizes
+    )
     print(header)
     print("-" * len(header))
     for name in results[32]:
         row = f"{name:26}"
         for size in sizes:
             r = results[size]
-            row += (f"{r[name]:14.0f}{r[name] / r['albumentations']:8.2f}x"
-                    f"{r[name] / r['stacked keras.layers']:9.2f}x")
+            row += (
+                f"{r[name]:14.0f}{r[name] / r['albumentations']:8.2f}x"
+                f"{r[name] / r['stacked keras.layers']:9.2f}x"
+            )
         print(row)
 
 

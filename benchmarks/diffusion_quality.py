@@ -19,6 +19,7 @@ For the GAN / VAE / diffusion comparison it also trains and scores the
 conditional VAE of session07/04 the same way (``--vae-only`` adds just that to an existing
 file). Results go to ``data/diffusion_full_mode_figures.json``. Never run by the test suite.
 """
+
 import argparse
 import json
 import os
@@ -42,19 +43,41 @@ def train(data, args):
 
     from course.generative.diffusion import DiffusionModel
 
-    model = DiffusionModel(timesteps=args.timesteps, schedule=args.schedule, num_classes=10,
-                           label_dropout=0.1, filters=args.filters, groups=8, ema_decay=0.999,
-                           seed=args.seed)
+    model = DiffusionModel(
+        timesteps=args.timesteps,
+        schedule=args.schedule,
+        num_classes=10,
+        label_dropout=0.1,
+        filters=args.filters,
+        groups=8,
+        ema_decay=0.999,
+        seed=args.seed,
+    )
     lr = keras.optimizers.schedules.CosineDecay(1e-3, args.train_steps, alpha=0.05)
     model.compile(optimizer=keras.optimizers.Adam(lr))
-    ds = (tf.data.Dataset.from_tensor_slices((data.x_train, data.y_train))
-          .shuffle(len(data.x_train), seed=args.seed).repeat().batch(args.batch, drop_remainder=True))
+    ds = (
+        tf.data.Dataset.from_tensor_slices((data.x_train, data.y_train))
+        .shuffle(len(data.x_train), seed=args.seed)
+        .repeat()
+        .batch(args.batch, drop_remainder=True)
+    )
     per_epoch = min(250, args.train_steps)
     start = time.perf_counter()
-    history = model.fit(ds, steps_per_epoch=per_epoch, epochs=args.train_steps // per_epoch, verbose=0,
-                        callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: print(
-                            f"  epoch {e + 1}: loss {logs['loss']:.4f} "
-                            f"({time.perf_counter() - start:.0f} s)", flush=True))])
+    history = model.fit(
+        ds,
+        steps_per_epoch=per_epoch,
+        epochs=args.train_steps // per_epoch,
+        verbose=0,
+        callbacks=[
+            keras.callbacks.LambdaCallback(
+                on_epoch_end=lambda e, logs: print(
+                    f"  epoch {e + 1}: loss {logs['loss']:.4f} "
+                    f"({time.perf_counter() - start:.0f} s)",
+                    flush=True,
+                )
+            )
+        ],
+    )
     return model, time.perf_counter() - start, history.history["loss"]
 
 
@@ -77,9 +100,12 @@ def vae_figures(data, args):
     model.generate(len(labels), labels=labels, seed=args.seed)
     start = time.perf_counter()
     images = model.generate(len(labels), labels=labels, seed=args.seed)
-    figures = {"model": "ConditionalVAE(latent_dim=2), 100 epochs, batch 32, Adam 3e-3",
-               "train_seconds": train_seconds, "sample_seconds": time.perf_counter() - start,
-               **metrics.sample_quality(images, labels, data.x_test)}
+    figures = {
+        "model": "ConditionalVAE(latent_dim=2), 100 epochs, batch 32, Adam 3e-3",
+        "train_seconds": train_seconds,
+        "sample_seconds": time.perf_counter() - start,
+        **metrics.sample_quality(images, labels, data.x_test),
+    }
     print("conditional VAE:", figures, flush=True)
     return figures
 
@@ -94,12 +120,20 @@ def main(argv=None):
     parser.add_argument("--per-class", type=int, default=100)
     parser.add_argument("--scales", default="0,1,2,3,5")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--seeds", type=int, default=4, help="sampling seeds averaged per sampler row")
-    parser.add_argument("--model", default=None, help="save the trained model here; with "
-                        "--train-steps 0, load it instead of training")
+    parser.add_argument(
+        "--seeds", type=int, default=4, help="sampling seeds averaged per sampler row"
+    )
+    parser.add_argument(
+        "--model",
+        default=None,
+        help="save the trained model here; with --train-steps 0, load it instead of training",
+    )
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT))
-    parser.add_argument("--vae-only", action="store_true",
-                        help="only (re)measure the conditional VAE and add it to the existing JSON")
+    parser.add_argument(
+        "--vae-only",
+        action="store_true",
+        help="only (re)measure the conditional VAE and add it to the existing JSON",
+    )
     args = parser.parse_args(argv)
     os.environ["COURSE_FAST"] = "0"
 
@@ -119,41 +153,99 @@ def main(argv=None):
         model, train_seconds, losses = train(data, args)
         if args.model:  # the model, and how it was trained in a JSON file next to it
             model.save(args.model)
-            Path(args.model + ".json").write_text(json.dumps(
-                {"train_steps": args.train_steps, "train_seconds": train_seconds, "losses": losses}))
+            Path(args.model + ".json").write_text(
+                json.dumps(
+                    {
+                        "train_steps": args.train_steps,
+                        "train_seconds": train_seconds,
+                        "losses": losses,
+                    }
+                )
+            )
     else:
         model = keras.saving.load_model(args.model)
         sidecar = json.loads(Path(args.model + ".json").read_text())
-        args.train_steps, train_seconds, losses = (sidecar["train_steps"], sidecar["train_seconds"],
-                                                   sidecar["losses"])
+        args.train_steps, train_seconds, losses = (
+            sidecar["train_steps"],
+            sidecar["train_seconds"],
+            sidecar["losses"],
+        )
     print(f"trained {args.train_steps} steps in {train_seconds} s", flush=True)
 
-    steps_rows = quality.sampler_table(model, data.x_test, per_class=args.per_class, train=data.x_train,
-                                       seeds=range(args.seed, args.seed + args.seeds))
+    steps_rows = quality.sampler_table(
+        model,
+        data.x_test,
+        per_class=args.per_class,
+        train=data.x_train,
+        seeds=range(args.seed, args.seed + args.seeds),
+    )
     ddpm_row = steps_rows[0]
     for row in steps_rows:
         row["speedup_vs_ddpm"] = ddpm_row["seconds"] / row["seconds"]
         row["fid_vs_ddpm"] = row["fid"] / ddpm_row["fid"]
         row["fid_train_vs_ddpm"] = row["fid_train"] / ddpm_row["fid_train"]
-    print(quality.format_table(steps_rows, ["sampler", "steps", "seconds", "speedup_vs_ddpm", "fid",
-                                            "fid_spread", "fid_vs_ddpm", "fid_train", "fid_train_spread",
-                                            "fid_train_vs_ddpm", "conditional_accuracy",
-                                            "classes_covered", "within_class_std"]), flush=True)
+    print(
+        quality.format_table(
+            steps_rows,
+            [
+                "sampler",
+                "steps",
+                "seconds",
+                "speedup_vs_ddpm",
+                "fid",
+                "fid_spread",
+                "fid_vs_ddpm",
+                "fid_train",
+                "fid_train_spread",
+                "fid_train_vs_ddpm",
+                "conditional_accuracy",
+                "classes_covered",
+                "within_class_std",
+            ],
+        ),
+        flush=True,
+    )
     scales = [float(s) for s in args.scales.split(",")]
-    guide_rows = quality.guidance_table(model, data.x_test, scales, per_class=args.per_class, seed=args.seed)
-    print(quality.format_table(guide_rows, ["guidance_scale", "conditional_accuracy", "classes_covered",
-                                            "normalized_entropy", "within_class_std", "fid",
-                                            "seconds"]), flush=True)
+    guide_rows = quality.guidance_table(
+        model, data.x_test, scales, per_class=args.per_class, seed=args.seed
+    )
+    print(
+        quality.format_table(
+            guide_rows,
+            [
+                "guidance_scale",
+                "conditional_accuracy",
+                "classes_covered",
+                "normalized_entropy",
+                "within_class_std",
+                "fid",
+                "seconds",
+            ],
+        ),
+        flush=True,
+    )
     real_fid = course.generative.metrics.frechet_distance(data.x_test, data.x_train)
-    figures = {"command": "python benchmarks/diffusion_quality.py " + " ".join(argv or sys.argv[1:]),
-               "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, load average "
-                          f"{os.getloadavg()[0]:.1f} at the end",
-               "model": {"timesteps": args.timesteps, "schedule": args.schedule, "filters": args.filters,
-                         "parameters": int(model.network.count_params()), "train_steps": args.train_steps,
-                         "batch": args.batch, "train_seconds": train_seconds,
-                         "final_loss": losses[-1] if losses else None},
-               "samples": 10 * args.per_class, "sampling_seeds": args.seeds, "fid_train_vs_test": real_fid,
-               "steps_table": steps_rows, "guidance_table": guide_rows, "vae": vae_figures(data, args)}
+    figures = {
+        "command": "python benchmarks/diffusion_quality.py " + " ".join(argv or sys.argv[1:]),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} at the end",
+        "model": {
+            "timesteps": args.timesteps,
+            "schedule": args.schedule,
+            "filters": args.filters,
+            "parameters": int(model.network.count_params()),
+            "train_steps": args.train_steps,
+            "batch": args.batch,
+            "train_seconds": train_seconds,
+            "final_loss": losses[-1] if losses else None,
+        },
+        "samples": 10 * args.per_class,
+        "sampling_seeds": args.seeds,
+        "fid_train_vs_test": real_fid,
+        "steps_table": steps_rows,
+        "guidance_table": guide_rows,
+        "vae": vae_figures(data, args),
+    }
     Path(args.output).write_text(json.dumps(figures, indent=1, default=float) + "\n")
     print(f"FID(train split vs test split) = {real_fid:.3f}; wrote {args.output}")
 

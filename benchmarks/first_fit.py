@@ -6,6 +6,7 @@ the course's compile calls use) creates them eagerly instead. Each timing runs i
 interpreter (tracing caches would favour whichever ran second), eager and deferred alternating.
 Usage: python benchmarks/first_fit.py [repeats]
 """
+
 import statistics
 import subprocess
 import sys
@@ -30,8 +31,14 @@ print(time.perf_counter() - start)
 
 def first_fit_seconds(eager):
     """Seconds of the first `fit` (two steps, traced) of the test-sized diffusion U-Net."""
-    return float(subprocess.run([sys.executable, "-c", TIMER.format(eager=eager)], check=True,
-                                capture_output=True, text=True).stdout.split()[-1])
+    return float(
+        subprocess.run(
+            [sys.executable, "-c", TIMER.format(eager=eager)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()[-1]
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ and predicted-class entropy of 1000 samples, FID on digits against the test spli
 conditional models the conditional accuracy by the reference classifier. Results go to
 ``data/gan_full_mode_figures.json`` (read by the notebook). Never run by the test suite.
 """
+
 import argparse
 import json
 import os
@@ -28,7 +29,9 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--recipes", default="all", help="comma-separated names, or 'all'")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output", default=None, help="JSON path (default: the stored figures file)")
+    parser.add_argument(
+        "--output", default=None, help="JSON path (default: the stored figures file)"
+    )
     args = parser.parse_args(argv)
     os.environ["COURSE_FAST"] = "0"
 
@@ -44,27 +47,39 @@ def main(argv=None):
     for name in recipes:
         start = time.perf_counter()
         run = experiments.run(name, data, args.epochs, seed=args.seed)
-        results[name] = {"description": experiments.RECIPES[name][0],
-                         "seconds_per_epoch": round(run.seconds_per_epoch, 3),
-                         "first_epoch_seconds": round(run.epoch_seconds[0], 2),
-                         "total_seconds": round(time.perf_counter() - start, 1),
-                         **{k: v if isinstance(v, int) else round(float(v), 4)
-                            for k, v in run.scores.items()}}
+        results[name] = {
+            "description": experiments.RECIPES[name][0],
+            "seconds_per_epoch": round(run.seconds_per_epoch, 3),
+            "first_epoch_seconds": round(run.epoch_seconds[0], 2),
+            "total_seconds": round(time.perf_counter() - start, 1),
+            **{k: v if isinstance(v, int) else round(float(v), 4) for k, v in run.scores.items()},
+        }
         print(f"{name:<17} {json.dumps(results[name])}", flush=True)
 
     base = results.get("dcgan", {}).get("seconds_per_epoch")
-    print(f"\n{'recipe':<17} {'s/epoch':>8} {'vs dcgan':>9} {'classes':>8} {'entropy':>8} {'FID':>7} {'cond.acc':>9}")
+    print(
+        f"\n{'recipe':<17} {'s/epoch':>8} {'vs dcgan':>9} {'classes':>8} {'entropy':>8} {'FID':>7} {'cond.acc':>9}"
+    )
     for name, r in results.items():
         ratio = f"{r['seconds_per_epoch'] / base:.2f}x" if base else "-"
         acc = f"{r['conditional_accuracy']:.3f}" if "conditional_accuracy" in r else "-"
-        print(f"{name:<17} {r['seconds_per_epoch']:>8.2f} {ratio:>9} {r['classes_covered']:>8d} "
-              f"{r['entropy']:>8.3f} {r['fid']:>7.2f} {acc:>9}")
+        print(
+            f"{name:<17} {r['seconds_per_epoch']:>8.2f} {ratio:>9} {r['classes_covered']:>8d} "
+            f"{r['entropy']:>8.3f} {r['fid']:>7.2f} {acc:>9}"
+        )
 
     output = Path(args.output) if args.output else REPO_ROOT / "data" / experiments.FIGURES_FILE
-    figures = {"command": experiments.FIGURES_COMMAND, "epochs": args.epochs, "batch_size": 64,
-               "seed": args.seed, "train_images": int(len(data.x_train)), "samples_scored": 1000,
-               "machine": f"{platform.machine()} CPU, {os.cpu_count()} cores, no GPU",
-               "tensorflow": tf.__version__, "recipes": results}
+    figures = {
+        "command": experiments.FIGURES_COMMAND,
+        "epochs": args.epochs,
+        "batch_size": 64,
+        "seed": args.seed,
+        "train_images": int(len(data.x_train)),
+        "samples_scored": 1000,
+        "machine": f"{platform.machine()} CPU, {os.cpu_count()} cores, no GPU",
+        "tensorflow": tf.__version__,
+        "recipes": results,
+    }
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(figures, indent=2) + "\n")
     print(f"\nwrote {output}")

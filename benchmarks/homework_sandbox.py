@@ -7,6 +7,7 @@ Overhead: one near-empty job (a cell and a probe) run by `sandbox.run` in bwrap 
 interleaved, the median of each kept; the difference is what the sandbox adds to a submission.
 Run: python benchmarks/homework_sandbox.py [--rounds 7]  (about 3-4 minutes on 2 cores)
 """
+
 import argparse
 import json
 import os
@@ -30,7 +31,11 @@ CGROUP = Path("/sys/fs/cgroup/cpuacct")
 def submissions(root, n=20):
     """n submission folders: even ones solved from the source, odd ones the untouched release."""
     source = nbformat.read(SOURCE_DIR / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    answers = {c.metadata.nbgrader.grade_id: c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    answers = {
+        c.metadata.nbgrader.grade_id: c.source
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
     for i in range(n):
         nb = nbformat.read(STUDENT_DIR / f"{ASSIGNMENT}.ipynb", as_version=4)
         for cell in nb.cells:
@@ -57,7 +62,9 @@ class CpuMeter:
     def _read(self):
         if self.group is not None:
             return int((self.group / "cpuacct.usage").read_text()) / 1e9
-        usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+        usage = [
+            resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        ]
         return sum(u.ru_utime + u.ru_stime for u in usage)
 
     def __exit__(self, *exc):
@@ -70,20 +77,31 @@ class CpuMeter:
 def batch(root, unsafe):
     start = time.perf_counter()
     with CpuMeter() as cpu:
-        results = grade(ASSIGNMENT, root / "subs", root / f"grades-{unsafe}.csv", root / f"feedback-{unsafe}",
-                        progress=False, unsafe=unsafe)
+        results = grade(
+            ASSIGNMENT,
+            root / "subs",
+            root / f"grades-{unsafe}.csv",
+            root / f"feedback-{unsafe}",
+            progress=False,
+            unsafe=unsafe,
+        )
     wall = time.perf_counter() - start
     totals = sorted({r.total for r in results})
-    print(f"{'no sandbox' if unsafe else 'bubblewrap':<11} {len(results)} submissions: wall {wall:6.1f} s "
-          f"({wall / len(results):.2f} s each), CPU {cpu.seconds:6.1f} s, totals {totals}", flush=True)
+    print(
+        f"{'no sandbox' if unsafe else 'bubblewrap':<11} {len(results)} submissions: wall {wall:6.1f} s "
+        f"({wall / len(results):.2f} s each), CPU {cpu.seconds:6.1f} s, totals {totals}",
+        flush=True,
+    )
     return wall / len(results)
 
 
 def one_job(root, sandboxed):
     """Wall seconds of sandbox.run on a job with one cell and one probe."""
     job_dir = sandbox.prepare(root, {})
-    steps = [{"gid": None, "source": "def he_std(fan_in):\n    return (2 / fan_in) ** 0.5"},
-             {"gid": "g", "qid": "nn.he_std", "name": "he_std", "args": plain.to_plain([[10]])}]
+    steps = [
+        {"gid": None, "source": "def he_std(fan_in):\n    return (2 / fan_in) ** 0.5"},
+        {"gid": "g", "qid": "nn.he_std", "name": "he_std", "args": plain.to_plain([[10]])},
+    ]
     (job_dir / "job.json").write_text(json.dumps({"timeout": 60, "steps": steps}))
     start = time.perf_counter()
     outcome = sandbox.run(job_dir, sandbox.Limits(), sandboxed=sandboxed)
@@ -106,8 +124,10 @@ def main(argv=None):
             for flag in (True, False):
                 times[flag].append(one_job(root, flag))
         with_bwrap, without = statistics.median(times[True]), statistics.median(times[False])
-        print(f"near-empty job (median of {args.rounds}): bubblewrap {with_bwrap:.2f} s, no sandbox {without:.2f} s, "
-              f"sandbox overhead {with_bwrap - without:+.2f} s per submission")
+        print(
+            f"near-empty job (median of {args.rounds}): bubblewrap {with_bwrap:.2f} s, no sandbox {without:.2f} s, "
+            f"sandbox overhead {with_bwrap - without:+.2f} s per submission"
+        )
     return 0
 
 

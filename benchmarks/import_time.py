@@ -3,6 +3,7 @@
 `import course` must stay cheap (it only sets environment defaults; TensorFlow loads lazily).
 Usage: python benchmarks/import_time.py [repeats]
 """
+
 import statistics
 import subprocess
 import sys
@@ -12,8 +13,17 @@ TIMER = "import time; t = time.perf_counter(); import {m}; print(time.perf_count
 
 def import_seconds(module, repeats):
     """Median seconds of `import module` in `repeats` fresh interpreters."""
-    runs = [float(subprocess.run([sys.executable, "-c", TIMER.format(m=module)], check=True,
-                                 capture_output=True, text=True).stdout) for _ in range(repeats)]
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", TIMER.format(m=module)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        for _ in range(repeats)
+    ]
     return statistics.median(runs)
 
 

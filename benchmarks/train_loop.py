@@ -13,6 +13,7 @@ Run: ``python benchmarks/train_loop.py [--rounds N] [--steps-per-execution K] [-
 [--jit-compile]``; the last two apply to the Trainer and to ``model.fit`` alike (equal settings;
 both pay off on a GPU only).
 """
+
 import argparse
 import os
 import statistics
@@ -34,18 +35,32 @@ EAGER_STEPS = 10  # the eager loop is ~100x slower: a few steps measure it
 def mlp(seed=0):
     """The digits MLP the session notebooks train (8x8 inputs, 10 classes)."""
     keras.utils.set_random_seed(seed)
-    return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
-                             keras.layers.Dense(128, activation="relu"), keras.layers.Dropout(0.1),
-                             keras.layers.Dense(64, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input((8, 8, 1)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dropout(0.1),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def cnn(seed=0):
     """A small digits CNN: two 3x3 convolutions, max-pooling and a dense head."""
     keras.utils.set_random_seed(seed)
-    return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(32, 3, activation="relu"),
-                             keras.layers.Conv2D(64, 3, activation="relu"), keras.layers.MaxPooling2D(2),
-                             keras.layers.Flatten(), keras.layers.Dense(64, activation="relu"),
-                             keras.layers.Dense(10, activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input((8, 8, 1)),
+            keras.layers.Conv2D(32, 3, activation="relu"),
+            keras.layers.Conv2D(64, 3, activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Flatten(),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def measure(runners, rounds):
@@ -71,20 +86,37 @@ SETTINGS = {"mixed_precision": False, "jit_compile": False}  # set from the comm
 
 def trainer_runner(build, ds, epochs, spe, weight_check=True, check_data=False):
     """The course Trainer; ``weight_check=False`` traces its loop without the NaN/Inf weight check."""
-    trainer = Trainer(build(), optimizer="adam", loss=LOSS, metrics=["accuracy"], steps_per_execution=spe,
-                      verbose=0, check_data=check_data, **SETTINGS)
-    with mock.patch.object(health, "watched_variables", health.watched_variables if weight_check else lambda m: []):
+    trainer = Trainer(
+        build(),
+        optimizer="adam",
+        loss=LOSS,
+        metrics=["accuracy"],
+        steps_per_execution=spe,
+        verbose=0,
+        check_data=check_data,
+        **SETTINGS,
+    )
+    with mock.patch.object(
+        health, "watched_variables", health.watched_variables if weight_check else lambda m: []
+    ):
         trainer.fit(ds, epochs=1)  # trace once
     return (lambda: trainer.fit(ds, epochs=epochs)), trainer
 
 
 def keras_runner(build, ds, epochs, spe=1):
     # Layers take the global policy when they are created; compile then adds loss scaling.
-    keras.mixed_precision.set_global_policy("mixed_float16" if SETTINGS["mixed_precision"] else "float32")
+    keras.mixed_precision.set_global_policy(
+        "mixed_float16" if SETTINGS["mixed_precision"] else "float32"
+    )
     model = build()
     keras.mixed_precision.set_global_policy("float32")
-    model.compile(optimizer="adam", loss=LOSS, metrics=["accuracy"], steps_per_execution=spe,
-                  jit_compile=SETTINGS["jit_compile"])
+    model.compile(
+        optimizer="adam",
+        loss=LOSS,
+        metrics=["accuracy"],
+        steps_per_execution=spe,
+        jit_compile=SETTINGS["jit_compile"],
+    )
     model.fit(ds, epochs=1, verbose=0)
     return lambda: model.fit(ds, epochs=epochs, verbose=0)
 
@@ -123,8 +155,14 @@ def workload(name, build, ds, epochs, spe, baselines):
     ours, trainer = trainer_runner(build, ds, epochs, spe)
     runners = {
         "course Trainer": (ours, steps),
-        "course Trainer, no NaN/Inf weight check": (trainer_runner(build, ds, epochs, spe, weight_check=False)[0], steps),
-        "course Trainer, check_data=True": (trainer_runner(build, ds, epochs, spe, check_data=True)[0], steps),
+        "course Trainer, no NaN/Inf weight check": (
+            trainer_runner(build, ds, epochs, spe, weight_check=False)[0],
+            steps,
+        ),
+        "course Trainer, check_data=True": (
+            trainer_runner(build, ds, epochs, spe, check_data=True)[0],
+            steps,
+        ),
         f"model.fit (steps_per_execution={spe})": (keras_runner(build, ds, epochs, spe), steps),
         "model.fit (default)": (keras_runner(build, ds, epochs), steps),
     }
@@ -137,15 +175,25 @@ def workload(name, build, ds, epochs, spe, baselines):
 def report(name, rates, spe):
     rates = {k: v for (w, k), v in rates.items() if w == name}
     same = f"model.fit (steps_per_execution={spe})"
-    print(f"\n{name}                                  best steps/s   ours / it (median of paired rounds)")
+    print(
+        f"\n{name}                                  best steps/s   ours / it (median of paired rounds)"
+    )
     for runner, values in rates.items():
-        ratio = "" if runner == "course Trainer" else f"{paired_ratio(rates, 'course Trainer', runner):8.2f}x"
+        ratio = (
+            ""
+            if runner == "course Trainer"
+            else f"{paired_ratio(rates, 'course Trainer', runner):8.2f}x"
+        )
         print(f"  {runner:<42} {max(values):9.1f}   {ratio}")
-    print(f"  ratio vs {same}: {paired_ratio(rates, 'course Trainer', same):.2f}x paired, "
-          f"{max(rates['course Trainer']) / max(rates[same]):.2f}x best-of (target >= 1.0x)")
+    print(
+        f"  ratio vs {same}: {paired_ratio(rates, 'course Trainer', same):.2f}x paired, "
+        f"{max(rates['course Trainer']) / max(rates[same]):.2f}x best-of (target >= 1.0x)"
+    )
     check = 1 - 1 / paired_ratio(rates, "course Trainer, no NaN/Inf weight check", "course Trainer")
     data = 1 - paired_ratio(rates, "course Trainer, check_data=True", "course Trainer")
-    print(f"  NaN/Inf weight check costs {check:+.1%} of throughput (target < 3%); check_data=True costs {data:+.1%}")
+    print(
+        f"  NaN/Inf weight check costs {check:+.1%} of throughput (target < 3%); check_data=True costs {data:+.1%}"
+    )
 
 
 def main():
@@ -155,7 +203,9 @@ def main():
     parser.add_argument("--steps-per-execution", type=int, default=16)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=12)
-    parser.add_argument("--mixed-precision", action="store_true", help="mixed_float16 for both loops")
+    parser.add_argument(
+        "--mixed-precision", action="store_true", help="mixed_float16 for both loops"
+    )
     parser.add_argument("--jit-compile", action="store_true", help="XLA for both loops")
     args = parser.parse_args()
     SETTINGS.update(mixed_precision=args.mixed_precision, jit_compile=args.jit_compile)
@@ -167,13 +217,17 @@ def main():
     mlp_runners, trainer = workload("digits MLP", mlp, ds, args.mlp_epochs, spe, baselines=True)
     cnn_runners, _ = workload("digits CNN", cnn, ds, args.cnn_epochs, spe, baselines=False)
     rates = measure({**mlp_runners, **cnn_runners}, args.rounds)
-    print(f"batch {args.batch_size}, {int(ds.cardinality())} steps/epoch; {args.mlp_epochs} (MLP) and "
-          f"{args.cnn_epochs} (CNN) epochs per timing; {args.rounds} interleaved rounds; "
-          f"{os.cpu_count()} CPU cores; TF {tf.__version__}, Keras {keras.__version__}; "
-          f"mixed precision {SETTINGS['mixed_precision']}, XLA {SETTINGS['jit_compile']}")
+    print(
+        f"batch {args.batch_size}, {int(ds.cardinality())} steps/epoch; {args.mlp_epochs} (MLP) and "
+        f"{args.cnn_epochs} (CNN) epochs per timing; {args.rounds} interleaved rounds; "
+        f"{os.cpu_count()} CPU cores; TF {tf.__version__}, Keras {keras.__version__}; "
+        f"mixed precision {SETTINGS['mixed_precision']}, XLA {SETTINGS['jit_compile']}"
+    )
     for name in ("digits MLP", "digits CNN"):
         report(name, rates, spe)
-    print(f"\ntraces of the MLP train loop after {1 + args.rounds} fit calls: {trainer.trace_count['train']}")
+    print(
+        f"\ntraces of the MLP train loop after {1 + args.rounds} fit calls: {trainer.trace_count['train']}"
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Importing `course` is cheap and does not import TensorFlow. It only sets quiet d
 TensorFlow's C++ logging before TensorFlow can load (never overriding a value the user set).
 Submodules load on first access, so ``course.layers`` works without an explicit import.
 """
+
 import importlib
 import os
 
@@ -17,9 +18,27 @@ _defer_registration()  # plain keras.saving.load_model then finds course classes
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "analysis", "artifacts", "augment", "cli", "config", "data", "ensemble", "generative",
-    "homework", "layers", "model_selection", "models", "nn", "notebooks", "optim", "regularization",
-    "saving", "semisupervised", "train", "transfer", "viz",
+    "analysis",
+    "artifacts",
+    "augment",
+    "cli",
+    "config",
+    "data",
+    "ensemble",
+    "generative",
+    "homework",
+    "layers",
+    "model_selection",
+    "models",
+    "nn",
+    "notebooks",
+    "optim",
+    "regularization",
+    "saving",
+    "semisupervised",
+    "train",
+    "transfer",
+    "viz",
 )
 
 

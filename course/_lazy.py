@@ -1,4 +1,5 @@
 """Lazy package exports: names resolve to their submodule on first access, keeping imports cheap."""
+
 import importlib
 
 

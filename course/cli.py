@@ -1,4 +1,5 @@
 """The `course` command: list, run and regenerate session notebooks, and check the install."""
+
 import argparse
 import os
 import shutil
@@ -52,16 +53,25 @@ def _run_many(selected, output_for, fast, record_mode=False):
     failures = []
     for nb in selected:
         target = output_for(nb)
-        with tqdm(total=notebooks.code_cell_count(nb.path), desc=nb.name, unit="cell",
-                  leave=False) as bar:
+        with tqdm(
+            total=notebooks.code_cell_count(nb.path), desc=nb.name, unit="cell", leave=False
+        ) as bar:
             try:
-                seconds = notebooks.execute(nb.path, target, progress=lambda i: bar.update(1), env=env,
-                                            outputs_mode=("fast" if fast else "full") if record_mode else None)
+                seconds = notebooks.execute(
+                    nb.path,
+                    target,
+                    progress=lambda i: bar.update(1),
+                    env=env,
+                    outputs_mode=("fast" if fast else "full") if record_mode else None,
+                )
                 print(f"ok    {nb.name:<45} {seconds:7.1f} s -> {target}")
             except CellExecutionError as err:
                 failures.append(nb.name)
-                print(f"FAIL  {nb.name}: {str(err).splitlines()[-1] if str(err) else err}\n"
-                      f"      partial output in {target}", file=sys.stderr)
+                print(
+                    f"FAIL  {nb.name}: {str(err).splitlines()[-1] if str(err) else err}\n"
+                    f"      partial output in {target}",
+                    file=sys.stderr,
+                )
     return failures
 
 
@@ -95,10 +105,17 @@ def cmd_doctor(args):
     print(f"course      {course.__version__}")
     for module in ("tensorflow", "keras", "tensorflow_probability", "numpy", "sklearn"):
         print(f"{module:<11} {_version_of(module)}")
-    print(f"fast mode   {'on' if config.is_fast() else 'off'} ({config.FAST_ENV}={os.environ.get(config.FAST_ENV, '')!r})")
+    print(
+        f"fast mode   {'on' if config.is_fast() else 'off'} ({config.FAST_ENV}={os.environ.get(config.FAST_ENV, '')!r})"
+    )
     print(config.device_report())
-    extras = {"keras-cv": "keras_cv", "albumentations": "albumentations",
-              "imbalanced-learn": "imblearn", "nbval (test)": "nbval", "jupyterlab": "jupyterlab"}
+    extras = {
+        "keras-cv": "keras_cv",
+        "albumentations": "albumentations",
+        "imbalanced-learn": "imblearn",
+        "nbval (test)": "nbval",
+        "jupyterlab": "jupyterlab",
+    }
     for label, module in extras.items():
         print(f"extra {label:<16} {'installed' if find_spec(module) else 'missing'}")
     return 0
@@ -131,12 +148,22 @@ def cmd_homework_grade(args):
         print(f"no such submissions folder: {args.submissions}", file=sys.stderr)
         return 2
     try:
-        results = grade(args.assignment, args.submissions, args.gradebook, args.feedback, args.source, args.timeout,
-                        _limits(args), args.unsafe_no_sandbox)
+        results = grade(
+            args.assignment,
+            args.submissions,
+            args.gradebook,
+            args.feedback,
+            args.source,
+            args.timeout,
+            _limits(args),
+            args.unsafe_no_sandbox,
+        )
     except SandboxUnavailable as err:
         print(err, file=sys.stderr)
         return 2
-    print(f"graded {len(results)} submissions: gradebook {args.gradebook}, feedback in {args.feedback}")
+    print(
+        f"graded {len(results)} submissions: gradebook {args.gradebook}, feedback in {args.feedback}"
+    )
     return 0
 
 
@@ -153,11 +180,22 @@ def cmd_homework_check(args):
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "submissions" / "you").mkdir(parents=True)
-        shutil.copy(notebook, Path(tmp) / "submissions" / "you" / f"{args.assignment or notebook.stem}.ipynb")
+        shutil.copy(
+            notebook,
+            Path(tmp) / "submissions" / "you" / f"{args.assignment or notebook.stem}.ipynb",
+        )
         try:
-            [result] = grade(args.assignment or notebook.stem, Path(tmp) / "submissions", Path(tmp) / "grades.csv",
-                             Path(tmp) / "feedback", args.source, args.timeout, _limits(args), args.unsafe_no_sandbox,
-                             progress=False)
+            [result] = grade(
+                args.assignment or notebook.stem,
+                Path(tmp) / "submissions",
+                Path(tmp) / "grades.csv",
+                Path(tmp) / "feedback",
+                args.source,
+                args.timeout,
+                _limits(args),
+                args.unsafe_no_sandbox,
+                progress=False,
+            )
         except SandboxUnavailable as err:
             print(err, file=sys.stderr)
             return 2
@@ -181,31 +219,51 @@ def _homework_parser(sub):
     from course.homework.release import SOURCE_DIR, STUDENT_DIR
     from course.homework.sandbox import Limits
 
-    homework = sub.add_parser("homework", help="release or grade homework (nbgrader; the `instructor` extra)")
+    homework = sub.add_parser(
+        "homework", help="release or grade homework (nbgrader; the `instructor` extra)"
+    )
     hw_sub = homework.add_subparsers(dest="homework_command", required=True)
     release = hw_sub.add_parser("release", help="write student notebooks from nbgrader sources")
-    release.add_argument("--source", default=str(SOURCE_DIR), help="folder of ASSIGNMENT/ASSIGNMENT.ipynb sources")
+    release.add_argument(
+        "--source", default=str(SOURCE_DIR), help="folder of ASSIGNMENT/ASSIGNMENT.ipynb sources"
+    )
     release.add_argument("--dest", default=str(STUDENT_DIR), help="where the student notebooks go")
     release.set_defaults(func=cmd_homework_release)
-    grade = hw_sub.add_parser("grade", help="grade SUBMISSIONS/STUDENT_ID/ASSIGNMENT.ipynb for every student, each in a sandbox")
+    grade = hw_sub.add_parser(
+        "grade",
+        help="grade SUBMISSIONS/STUDENT_ID/ASSIGNMENT.ipynb for every student, each in a sandbox",
+    )
     grade.add_argument("assignment")
     grade.add_argument("submissions")
-    grade.add_argument("--gradebook", default="grades.csv", help="CSV: a row per student, a column per question")
-    grade.add_argument("--feedback", default="feedback", help="folder for one STUDENT_ID.html per student")
-    check = hw_sub.add_parser("check", help="grade one notebook with the hidden tests; exit 1 unless full marks")
+    grade.add_argument(
+        "--gradebook", default="grades.csv", help="CSV: a row per student, a column per question"
+    )
+    grade.add_argument(
+        "--feedback", default="feedback", help="folder for one STUDENT_ID.html per student"
+    )
+    check = hw_sub.add_parser(
+        "check", help="grade one notebook with the hidden tests; exit 1 unless full marks"
+    )
     check.add_argument("notebook")
     check.add_argument("--assignment", help="assignment id (default: the notebook's file name)")
     for command in (grade, check):
         command.add_argument("--source", default=str(SOURCE_DIR), help="folder of nbgrader sources")
         command.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell")
-        for flag, value, text in (("--memory-mb", Limits.memory_mb, "memory per process (data segment)"),
-                                  ("--cpu-seconds", Limits.cpu_seconds, "CPU seconds per process"),
-                                  ("--processes", Limits.processes, "processes and threads in the sandbox"),
-                                  ("--wall-seconds", Limits.wall_seconds, "wall-clock seconds per submission"),
-                                  ("--disk-mb", Limits.disk_mb, "writable MB (in memory) for the work folder and /tmp")):
-            command.add_argument(flag, type=int, default=value, help=f"sandbox limit: {text} (default {value})")
-        command.add_argument("--unsafe-no-sandbox", action="store_true",
-                             help="run submissions without bubblewrap (trusted code only; the gradebook records it)")
+        for flag, value, text in (
+            ("--memory-mb", Limits.memory_mb, "memory per process (data segment)"),
+            ("--cpu-seconds", Limits.cpu_seconds, "CPU seconds per process"),
+            ("--processes", Limits.processes, "processes and threads in the sandbox"),
+            ("--wall-seconds", Limits.wall_seconds, "wall-clock seconds per submission"),
+            ("--disk-mb", Limits.disk_mb, "writable MB (in memory) for the work folder and /tmp"),
+        ):
+            command.add_argument(
+                flag, type=int, default=value, help=f"sandbox limit: {text} (default {value})"
+            )
+        command.add_argument(
+            "--unsafe-no-sandbox",
+            action="store_true",
+            help="run submissions without bubblewrap (trusted code only; the gradebook records it)",
+        )
     grade.set_defaults(func=cmd_homework_grade)
     check.set_defaults(func=cmd_homework_check)
 
@@ -217,15 +275,21 @@ def build_parser():
     run = sub.add_parser("run", help="execute notebooks headless into build/")
     run.add_argument("names", nargs="*", help="notebook names (see `course list`)")
     run.add_argument("--all", action="store_true", help="run every session notebook")
-    run.add_argument("--fast", action="store_true",
-                     help=f"fast mode: small data and few epochs (also set by {config.FAST_ENV}=1)")
+    run.add_argument(
+        "--fast",
+        action="store_true",
+        help=f"fast mode: small data and few epochs (also set by {config.FAST_ENV}=1)",
+    )
     run.add_argument("--output", default=str(BUILD_DIR), help="where executed copies go")
     run.set_defaults(func=cmd_run)
     regen = sub.add_parser("regenerate", help="re-execute notebooks and store outputs in place")
     regen.add_argument("names", nargs="*")
     regen.add_argument("--all", action="store_true")
-    regen.add_argument("--full", action="store_true",
-                       help="full mode (the outputs students preview); default: fast mode, for a quick check")
+    regen.add_argument(
+        "--full",
+        action="store_true",
+        help="full mode (the outputs students preview); default: fast mode, for a quick check",
+    )
     regen.set_defaults(func=cmd_regenerate)
     sub.add_parser("doctor", help="versions, device and extras").set_defaults(func=cmd_doctor)
     _homework_parser(sub)

@@ -3,6 +3,7 @@
 Fast mode (``COURSE_FAST=1``, set by the test configuration) shrinks epochs, steps and data
 through `pick` and its wrappers, so notebooks run in seconds under CI without being edited.
 """
+
 import os
 import random
 import sys
@@ -59,7 +60,11 @@ class DeviceReport:
     def __str__(self):
         if self.gpus:
             names = ", ".join(self.gpus)
-            extra = "mixed precision helps" if self.mixed_precision_helps else "mixed precision would not help"
+            extra = (
+                "mixed precision helps"
+                if self.mixed_precision_helps
+                else "mixed precision would not help"
+            )
             return f"device: {len(self.gpus)} GPU(s) [{names}]; {extra}"
         if self.tpu:
             return "device: TPU"
@@ -117,7 +122,9 @@ def setup(seed=0, deterministic=False, verbose=True):
     report = device_report()
     if verbose:
         mode = "fast" if is_fast() else "full"
-        print(f"course {_version()} | TF {tf.__version__} | Keras {keras.__version__} | {mode} mode | seed {seed}")
+        print(
+            f"course {_version()} | TF {tf.__version__} | Keras {keras.__version__} | {mode} mode | seed {seed}"
+        )
         print(report)
         if in_colab() and report.kind == "CPU":
             print(COLAB_GPU_HINT)

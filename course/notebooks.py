@@ -5,6 +5,7 @@ Notebooks live in ``notebooks/<session>/<NN_topic>.ipynb`` and are the source st
 `execute` runs one top to bottom with nbclient (for ``course run`` and for regenerating the
 stored outputs, which must come from a clean run so execution counts are 1..N).
 """
+
 import json
 import os
 import re
@@ -47,8 +48,10 @@ def colab_url(relative_path):
 
 def badge_markdown(relative_path):
     """Markdown for the Colab badge of one notebook."""
-    return (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-            f"({colab_url(relative_path)})")
+    return (
+        f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        f"({colab_url(relative_path)})"
+    )
 
 
 def setup_cell_source():
@@ -56,9 +59,9 @@ def setup_cell_source():
     return (
         "# Standard setup. On Colab, install `course` first if it is missing (no-op elsewhere).\n"
         "import importlib.util, subprocess, sys\n"
-        "if \"google.colab\" in sys.modules and importlib.util.find_spec(\"course\") is None:\n"
-        f"    subprocess.check_call([sys.executable, \"-m\", \"pip\", \"install\", \"-q\", "
-        f"\"course @ git+{repository_url()}\"])\n"
+        'if "google.colab" in sys.modules and importlib.util.find_spec("course") is None:\n'
+        f'    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", '
+        f'"course @ git+{repository_url()}"])\n'
         "import course\n"
         "course.setup(seed=0);"
     )
@@ -125,13 +128,15 @@ def build(relative_path, title, topics, cells):
     `topics` name the sections of the notes it covers (shown by ``course list``).
     """
     nb = nbformat.v4.new_notebook()
-    nb.metadata.update({
-        "kernelspec": {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"},
-        "accelerator": "GPU",
-        "colab": {"provenance": [], "gpuType": "T4"},
-        "course": {"title": title, "topics": list(topics)},
-    })
+    nb.metadata.update(
+        {
+            "kernelspec": {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+            "accelerator": "GPU",
+            "colab": {"provenance": [], "gpuType": "T4"},
+            "course": {"title": title, "topics": list(topics)},
+        }
+    )
     header = md(f"# {title}\n\n{badge_markdown(relative_path)}\n\nCovers: " + "; ".join(topics))
     nb.cells = [header, code(setup_cell_source()), *cells]
     path = REPO_ROOT / relative_path
@@ -153,8 +158,10 @@ def require_kernel():
     try:
         KernelSpecManager().get_kernel_spec(KERNEL_NAME)
     except NoSuchKernel:
-        raise RuntimeError(f"no Jupyter kernel named {KERNEL_NAME!r} is installed, and notebooks run in one: "
-                           "pip install 'course[notebooks]' (or just ipykernel)") from None
+        raise RuntimeError(
+            f"no Jupyter kernel named {KERNEL_NAME!r} is installed, and notebooks run in one: "
+            "pip install 'course[notebooks]' (or just ipykernel)"
+        ) from None
 
 
 def execute(path, output_path, timeout=900, progress=None, env=None, outputs_mode=None):
@@ -173,8 +180,12 @@ def execute(path, output_path, timeout=900, progress=None, env=None, outputs_mod
     for cell in nb.cells:  # a clean run: no stale outputs or counts
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL_NAME,
-                            resources={"metadata": {"path": str(Path(path).parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNEL_NAME,
+        resources={"metadata": {"path": str(Path(path).parent)}},
+    )
     if progress is not None:
         client.on_cell_executed = lambda cell, cell_index, execute_reply: progress(cell_index)
     start = time.perf_counter()
@@ -184,7 +195,9 @@ def execute(path, output_path, timeout=900, progress=None, env=None, outputs_mod
         if outputs_mode is not None:
             from course import __version__
 
-            nb.metadata.setdefault("course", {}).update(outputs_mode=outputs_mode, outputs_version=__version__)
+            nb.metadata.setdefault("course", {}).update(
+                outputs_mode=outputs_mode, outputs_version=__version__
+            )
     finally:
         _atomic_write(nb, Path(output_path))
     return time.perf_counter() - start
@@ -207,8 +220,11 @@ def modules_used(path):
     nb = nbformat.read(path, as_version=4)
     source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     names = set(re.findall(r"\bcourse\.(\w+)", source))
-    names |= {m for group in re.findall(r"from course import ([\w, ]+)", source)
-              for m in (n.strip() for n in group.split(","))}
+    names |= {
+        m
+        for group in re.findall(r"from course import ([\w, ]+)", source)
+        for m in (n.strip() for n in group.split(","))
+    }
     return sorted(n for n in names if n not in {"setup", "notebooks"})
 
 

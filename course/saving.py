@@ -20,6 +20,7 @@ The registered names are read from the course sources (`registered_names`), so n
 imported to list them. A process that never imports `course` cannot know course classes: there
 Keras fails, or substitutes its own class of the same name.
 """
+
 import importlib
 import importlib.util
 import os
@@ -29,7 +30,9 @@ import warnings
 from pathlib import Path
 
 _MARKER = "register_keras_serializable"
-_DECORATED = re.compile(r'^@keras\.saving\.register_keras_serializable\(package="course"\)\s*\nclass (\w+)\b', re.M)
+_DECORATED = re.compile(
+    r'^@keras\.saving\.register_keras_serializable\(package="course"\)\s*\nclass (\w+)\b', re.M
+)
 
 
 def _sources():
@@ -46,7 +49,9 @@ def _sources():
 
 def registered_names():
     """{"course>Name": defining module} for every class the course sources register with Keras."""
-    return {f"course>{name}": module for module, text in _sources() for name in _DECORATED.findall(text)}
+    return {
+        f"course>{name}": module for module, text in _sources() for name in _DECORATED.findall(text)
+    }
 
 
 def register_all():
@@ -69,13 +74,17 @@ def load_model(path, **kwargs):
     import keras
 
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a file path (str or pathlib.Path), got {type(path).__name__}")
+        raise TypeError(
+            f"path must be a file path (str or pathlib.Path), got {type(path).__name__}"
+        )
     if str(path).endswith(".keras"):
         if not Path(path).is_file():
             raise ValueError(f"path {str(path)!r}: no such file")
         if not zipfile.is_zipfile(path):
-            raise ValueError(f"path {str(path)!r} is not a .keras file (a zip archive saved by model.save); "
-                             f"it holds {Path(path).stat().st_size} bytes of something else")
+            raise ValueError(
+                f"path {str(path)!r} is not a .keras file (a zip archive saved by model.save); "
+                f"it holds {Path(path).stat().st_size} bytes of something else"
+            )
     register_all()
     return keras.models.load_model(path, **kwargs)
 
@@ -102,15 +111,20 @@ def install_stand_ins():
     registry = keras.saving.get_custom_objects()
     for name, module in registered_names().items():
         class_name = name.split(">", 1)[1]
-        registry.setdefault(name, type(class_name, (_StandIn,), {"module": module, "class_name": class_name}))
+        registry.setdefault(
+            name, type(class_name, (_StandIn,), {"module": module, "class_name": class_name})
+        )
 
 
 def _install_or_warn():
     try:
         install_stand_ins()
     except Exception as error:  # never break `import keras`; say how to load instead
-        warnings.warn(f"course could not register its Keras classes ({error!r}); load saved "
-                      f"models with course.load_model(path)", stacklevel=2)
+        warnings.warn(
+            f"course could not register its Keras classes ({error!r}); load saved "
+            f"models with course.load_model(path)",
+            stacklevel=2,
+        )
 
 
 class _ThenInstall:

@@ -3,6 +3,7 @@
 Every error names the argument, the accepted values and the value received. NaN is never a
 valid number; infinity is accepted only where the caller opts in with ``finite=False``.
 """
+
 import difflib
 import math
 import numbers
@@ -17,8 +18,9 @@ def _interval(low, high, low_open, high_open):
     return f"{left}{lo}, {hi}{right}"
 
 
-def check_number(name, value, low=None, high=None, low_open=False, high_open=False, integer=False,
-                 finite=True):
+def check_number(
+    name, value, low=None, high=None, low_open=False, high_open=False, integer=False, finite=True
+):
     """Raise if `value` is not a number in the interval given by `low`/`high`.
 
     ``low_open``/``high_open`` exclude the end point. NaN always fails (every comparison with
@@ -70,8 +72,10 @@ def check_axis(name, axis, ndim):
     """Normalise a possibly negative axis for an `ndim`-dimensional input, or raise."""
     check_number(name, axis, integer=True)
     if not -ndim <= axis < ndim:
-        raise ValueError(f"{name}={axis} is out of range for an input of rank {ndim} "
-                         f"(accepted: {-ndim} to {ndim - 1})")
+        raise ValueError(
+            f"{name}={axis} is out of range for an input of rank {ndim} "
+            f"(accepted: {-ndim} to {ndim - 1})"
+        )
     return axis % ndim
 
 
@@ -83,19 +87,23 @@ def check_array(name, value, ndim=None, finite=True):
     try:
         raw = np.asarray(value)
     except ValueError:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array of numbers, got a ragged "
-                         f"{type(value).__name__}") from None
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers, got a ragged {type(value).__name__}"
+        ) from None
     if raw.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__} "
-                        f"of dtype {raw.dtype}")
+        raise TypeError(
+            f"{name} must be an array of numbers, got {type(value).__name__} of dtype {raw.dtype}"
+        )
     array = raw.astype("float64")
     ranks = (ndim,) if isinstance(ndim, int) else ndim
     if ranks is not None and array.ndim not in ranks:
         listed = " or ".join(str(r) for r in ranks)
         raise ValueError(f"{name} must have rank {listed}, got shape {array.shape}")
     if finite and not np.isfinite(array).all():
-        raise ValueError(f"{name} must hold finite numbers only, got NaN or inf "
-                         f"at {int((~np.isfinite(array)).sum())} of {array.size} entries")
+        raise ValueError(
+            f"{name} must hold finite numbers only, got NaN or inf "
+            f"at {int((~np.isfinite(array)).sum())} of {array.size} entries"
+        )
     return array
 
 
@@ -105,9 +113,13 @@ def check_labels(name, labels, n_classes):
 
     array = np.asarray(labels)
     if array.dtype.kind not in "iu":
-        raise TypeError(f"{name} must be integer class indices in [0, {n_classes}), "
-                        f"got dtype {array.dtype} with shape {array.shape}")
+        raise TypeError(
+            f"{name} must be integer class indices in [0, {n_classes}), "
+            f"got dtype {array.dtype} with shape {array.shape}"
+        )
     if array.size and (array.min() < 0 or array.max() >= n_classes):
-        raise ValueError(f"{name} must be integer class indices in [0, {n_classes}), "
-                         f"got values from {array.min()} to {array.max()}")
+        raise ValueError(
+            f"{name} must be integer class indices in [0, {n_classes}), "
+            f"got values from {array.min()} to {array.max()}"
+        )
     return array.astype("int64")

@@ -1,4 +1,5 @@
 """Plotting helpers used across notebooks (matplotlib only)."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 

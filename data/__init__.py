@@ -6,6 +6,7 @@ rebuilt by a script in ``scripts/`` (see ``data/README.md``), which writes into 
 Library code reads them only through `path` or `read_text` (``importlib.resources``), never by a
 repository path, so a Colab-style install with no repository around it finds them too.
 """
+
 import atexit
 import contextlib
 from importlib import resources
@@ -16,8 +17,11 @@ atexit.register(_extracted.close)
 
 def names():
     """The names of the shipped artifact files, sorted."""
-    return sorted(entry.name for entry in resources.files(__name__).iterdir()
-                  if entry.is_file() and not entry.name.endswith((".py", ".pyc", ".md")))
+    return sorted(
+        entry.name
+        for entry in resources.files(__name__).iterdir()
+        if entry.is_file() and not entry.name.endswith((".py", ".pyc", ".md"))
+    )
 
 
 def _resource(name):
@@ -25,7 +29,9 @@ def _resource(name):
         raise TypeError(f"name must be a str, got {name!r} ({type(name).__name__})")
     resource = resources.files(__name__) / name
     if not resource.is_file():
-        raise FileNotFoundError(f"{name!r} is not a shipped course artifact; available: {', '.join(names())}")
+        raise FileNotFoundError(
+            f"{name!r} is not a shipped course artifact; available: {', '.join(names())}"
+        )
     return resource
 
 

@@ -2,6 +2,7 @@
 cases are data, drawn at seed 0 by the instructor's generators (`instructor/homework/*/grading.py`,
 `hidden=False`), so that the wheel ships the cases and never the generators or references.
 Run: python scripts/build_homework_visible_cases.py  (a few seconds; identical file on rerun)."""
+
 import json
 from pathlib import Path
 
@@ -27,8 +28,13 @@ def build(source_dir=SOURCE_DIR):
 
 def text(stored):
     """The file's text: one question per line, so that a change shows as a one-line diff."""
-    return "{\n" + ",\n".join(f"{json.dumps(q)}: {json.dumps(c, separators=(',', ':'))}"
-                              for q, c in stored.items()) + "\n}\n"
+    return (
+        "{\n"
+        + ",\n".join(
+            f"{json.dumps(q)}: {json.dumps(c, separators=(',', ':'))}" for q, c in stored.items()
+        )
+        + "\n}\n"
+    )
 
 
 if __name__ == "__main__":

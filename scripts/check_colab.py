@@ -26,6 +26,7 @@
 Exits 1 if anything fails. Needs the ``test`` extra in the Python that runs it. Reuses pip's
 cache; downloads nothing but packages.
 """
+
 import argparse
 import json
 import os
@@ -57,8 +58,10 @@ def session_notebooks(only=None):
     found = sorted(p for s in SESSIONS for p in (REPO_ROOT / "notebooks" / s).glob("*.ipynb"))
     unknown = set(only or ()) - {p.stem for p in found}
     if unknown:
-        raise SystemExit(f"--notebooks: no session notebook named {', '.join(sorted(unknown))}; "
-                         f"choose from {', '.join(p.stem for p in found)}")
+        raise SystemExit(
+            f"--notebooks: no session notebook named {', '.join(sorted(unknown))}; "
+            f"choose from {', '.join(p.stem for p in found)}"
+        )
     return [p for p in found if not only or p.stem in only]
 
 
@@ -66,14 +69,18 @@ def run(command, **kwargs):
     """Run a command, failing loudly with its output if it exits non-zero."""
     done = subprocess.run(command, capture_output=True, text=True, **kwargs)
     if done.returncode != 0:
-        raise SystemExit(f"command failed ({done.returncode}): {' '.join(map(str, command))}\n"
-                         f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        raise SystemExit(
+            f"command failed ({done.returncode}): {' '.join(map(str, command))}\n"
+            f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
     return done.stdout
 
 
 def venv_env(venv):
     """The environment of a process in `venv`: the venv first on PATH, nothing of this checkout."""
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV", "COURSE_FAST"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV", "COURSE_FAST"}
+    }
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["VIRTUAL_ENV"] = str(venv)
     return env
@@ -82,19 +89,35 @@ def venv_env(venv):
 def build_wheel(work):
     """Build the wheel of this checkout; return its path."""
     dist = work / "dist"
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist),
-         str(REPO_ROOT)])
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(REPO_ROOT),
+        ]
+    )
     return next(dist.glob("course-*.whl"))
 
 
 def find_python(version):
     """The interpreter of Python `version` (``"3.13"``) under ``~/.pyenv/versions/`` (the newest
     patch release there); a clear failure when the machine has none."""
-    found = sorted(PYENV.glob(f"{version}.*/bin/python{version}"),
-                   key=lambda p: [int(n) for n in p.parent.parent.name.split(".") if n.isdigit()])
+    found = sorted(
+        PYENV.glob(f"{version}.*/bin/python{version}"),
+        key=lambda p: [int(n) for n in p.parent.parent.name.split(".") if n.isdigit()],
+    )
     if not found:
-        raise SystemExit(f"Python {version} is needed and not installed: no {PYENV}/{version}.*/bin/python{version} "
-                         f"(install it with `pyenv install {version}`)")
+        raise SystemExit(
+            f"Python {version} is needed and not installed: no {PYENV}/{version}.*/bin/python{version} "
+            f"(install it with `pyenv install {version}`)"
+        )
     return found[-1]
 
 
@@ -105,7 +128,9 @@ def make_venv(python, venv):
 
 def installed_versions(venv):
     """``{normalized name: version}`` of what pip sees in `venv`."""
-    listed = json.loads(run([venv / "bin" / "python", "-m", "pip", "list", "--format", "json"], env=venv_env(venv)))
+    listed = json.loads(
+        run([venv / "bin" / "python", "-m", "pip", "list", "--format", "json"], env=venv_env(venv))
+    )
     return {normalize(p["name"]): p["version"] for p in listed}
 
 
@@ -118,9 +143,17 @@ def colab_pins(path=COLAB_PINS):
     """``({normalized name: version}, Colab's Python "3.13", the freeze's date)`` from the
     constraints file `scripts/refresh_colab_pins.py` writes."""
     text = Path(path).read_text()
-    header = dict(line[2:].split("=", 1) for line in text.splitlines() if re.match(r"^# (python|date)=", line))
-    pins = dict(line.split("==", 1) for line in text.splitlines() if line and not line.startswith("#"))
-    return {normalize(n): v for n, v in pins.items()}, ".".join(header["python"].split(".")[:2]), header["date"]
+    header = dict(
+        line[2:].split("=", 1) for line in text.splitlines() if re.match(r"^# (python|date)=", line)
+    )
+    pins = dict(
+        line.split("==", 1) for line in text.splitlines() if line and not line.startswith("#")
+    )
+    return (
+        {normalize(n): v for n, v in pins.items()},
+        ".".join(header["python"].split(".")[:2]),
+        header["date"],
+    )
 
 
 def check_resolution(venv, wheel, work):
@@ -128,18 +161,38 @@ def check_resolution(venv, wheel, work):
     the report's ``{name: version}`` to install. Fails (SystemExit) if the resolver finds no
     solution, that is, if the install would have to change a package Colab ships."""
     report = work / "resolution.json"
-    done = subprocess.run([venv / "bin" / "pip", "install", "--dry-run", "--quiet", "--report", report,
-                           "-c", COLAB_PINS, wheel], capture_output=True, text=True, env=venv_env(venv))
+    done = subprocess.run(
+        [
+            venv / "bin" / "pip",
+            "install",
+            "--dry-run",
+            "--quiet",
+            "--report",
+            report,
+            "-c",
+            COLAB_PINS,
+            wheel,
+        ],
+        capture_output=True,
+        text=True,
+        env=venv_env(venv),
+    )
     if done.returncode != 0:
-        raise SystemExit("FAIL  the course wheel cannot install under Colab's pins (it would change what Colab "
-                         f"ships):\n{done.stderr[-3000:]}")
-    planned = {normalize(item["metadata"]["name"]): item["metadata"]["version"]
-               for item in json.loads(report.read_text())["install"]}
+        raise SystemExit(
+            "FAIL  the course wheel cannot install under Colab's pins (it would change what Colab "
+            f"ships):\n{done.stderr[-3000:]}"
+        )
+    planned = {
+        normalize(item["metadata"]["name"]): item["metadata"]["version"]
+        for item in json.loads(report.read_text())["install"]
+    }
     pins = colab_pins()[0]
     changed = {n: (pins[n], v) for n, v in planned.items() if n in pins and pins[n] != v}
     if changed:  # pip honours constraints, so this only guards a misread report
-        raise SystemExit("FAIL  the install would change Colab's " +
-                         ", ".join(f"{n} {old} -> {new}" for n, (old, new) in changed.items()))
+        raise SystemExit(
+            "FAIL  the install would change Colab's "
+            + ", ".join(f"{n} {old} -> {new}" for n, (old, new) in changed.items())
+        )
     return planned
 
 
@@ -149,19 +202,30 @@ def build_replica(work, wheel):
     pins, python, _ = colab_pins()
     venv = work / "venv"
     make_venv(find_python(python), venv)
-    run([venv / "bin" / "pip", "install", "-q", "--no-compile", "-c", COLAB_PINS, *KERNEL_PACKAGES], env=venv_env(venv))
+    run(
+        [venv / "bin" / "pip", "install", "-q", "--no-compile", "-c", COLAB_PINS, *KERNEL_PACKAGES],
+        env=venv_env(venv),
+    )
     before = installed_versions(venv)
     (venv / "kernel-stack.json").write_text(json.dumps(before))
     planned = check_resolution(venv, wheel, work)
     added = sorted(n for n in planned if n not in pins and n != "course")
-    print(f"resolution under Colab's pins: ok, {len(planned)} packages to install, none of Colab's changed; "
-          f"not on Colab: {', '.join(added) or 'none'}", flush=True)
-    run([venv / "bin" / "pip", "install", "-q", "--no-compile", "-c", COLAB_PINS, wheel], env=venv_env(venv))
+    print(
+        f"resolution under Colab's pins: ok, {len(planned)} packages to install, none of Colab's changed; "
+        f"not on Colab: {', '.join(added) or 'none'}",
+        flush=True,
+    )
+    run(
+        [venv / "bin" / "pip", "install", "-q", "--no-compile", "-c", COLAB_PINS, wheel],
+        env=venv_env(venv),
+    )
     after = installed_versions(venv)
     changed = {n: (v, after.get(n)) for n, v in before.items() if after.get(n) != v}
     if changed:
-        raise SystemExit("FAIL  installing the wheel changed the kernel stack: " +
-                         ", ".join(f"{n} {old} -> {new}" for n, (old, new) in changed.items()))
+        raise SystemExit(
+            "FAIL  installing the wheel changed the kernel stack: "
+            + ", ".join(f"{n} {old} -> {new}" for n, (old, new) in changed.items())
+        )
     return venv
 
 
@@ -190,8 +254,13 @@ print(f"{len(names)} artifacts load ({', '.join(names)}); reference classifier a
 
 def check_artifacts(venv, work):
     """Every shipped artifact loads in the replica (`LOAD_ARTIFACTS`); False if one does not."""
-    done = subprocess.run([venv / "bin" / "python", "-c", LOAD_ARTIFACTS], cwd=work, capture_output=True,
-                          text=True, env={**venv_env(venv), "TF_CPP_MIN_LOG_LEVEL": "3"})
+    done = subprocess.run(
+        [venv / "bin" / "python", "-c", LOAD_ARTIFACTS],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env={**venv_env(venv), "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
     lines = (done.stdout + done.stderr).strip().splitlines()
     print(f"{'ok' if done.returncode == 0 else 'FAIL':<5} {lines[-1] if lines else ''}", flush=True)
     return done.returncode == 0
@@ -202,8 +271,11 @@ def library_pins(venv):
     without its kernel stack: the constraints under which the unit tests run."""
     pins = colab_pins()[0]
     kernel = set(installed_versions_before_wheel(venv))
-    return {name: version for name, version in installed_versions(venv).items()
-            if name in pins and name not in kernel}
+    return {
+        name: version
+        for name, version in installed_versions(venv).items()
+        if name in pins and name not in kernel
+    }
 
 
 def installed_versions_before_wheel(venv):
@@ -218,11 +290,27 @@ def run_unit_tests(replica, work):
     if not venv.exists():
         make_venv(find_python(python), venv)
         constraints = work / "library-pins.txt"
-        constraints.write_text("".join(f"{n}=={v}\n" for n, v in sorted(library_pins(replica).items())))
-        run([venv / "bin" / "pip", "install", "-q", "--no-compile", "-c", constraints, "-e", f"{REPO_ROOT}[test]"],
-            env=venv_env(venv))
-    return subprocess.run([venv / "bin" / "python", "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider"],
-                          cwd=REPO_ROOT, env=venv_env(venv)).returncode
+        constraints.write_text(
+            "".join(f"{n}=={v}\n" for n, v in sorted(library_pins(replica).items()))
+        )
+        run(
+            [
+                venv / "bin" / "pip",
+                "install",
+                "-q",
+                "--no-compile",
+                "-c",
+                constraints,
+                "-e",
+                f"{REPO_ROOT}[test]",
+            ],
+            env=venv_env(venv),
+        )
+    return subprocess.run(
+        [venv / "bin" / "python", "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider"],
+        cwd=REPO_ROOT,
+        env=venv_env(venv),
+    ).returncode
 
 
 def register_kernel(venv, work):
@@ -233,11 +321,27 @@ def register_kernel(venv, work):
     folder = work / "jupyter" / "kernels" / KERNEL
     folder.mkdir(parents=True, exist_ok=True)
     env = venv_env(venv)
-    (folder / "kernel.json").write_text(json.dumps({
-        "argv": [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python (Colab replica)", "language": "python",
-        # ipykernel 6.17's debugger warns about frozen modules on Python 3.13 at every start
-        "env": {"PATH": env["PATH"], "VIRTUAL_ENV": env["VIRTUAL_ENV"], "PYDEVD_DISABLE_FILE_VALIDATION": "1"}}))
+    (folder / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [
+                    str(venv / "bin" / "python"),
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                ],
+                "display_name": "Python (Colab replica)",
+                "language": "python",
+                # ipykernel 6.17's debugger warns about frozen modules on Python 3.13 at every start
+                "env": {
+                    "PATH": env["PATH"],
+                    "VIRTUAL_ENV": env["VIRTUAL_ENV"],
+                    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+                },
+            }
+        )
+    )
     return work / "jupyter"
 
 
@@ -252,14 +356,20 @@ def checker_env(jupyter_path):
 def check_kernel_is_the_replicas(venv, env, folder):
     """The kernel nbval starts must be the venv's Python with the wheel's `course`."""
     probe = folder / "probe.ipynb"
-    probe.write_text('{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null,'
-                     ' "source": "import course, sys\\nprint(sys.prefix, course.__file__)"}],'
-                     ' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
-    code = ("import nbformat, nbclient, sys; nb = nbformat.read(sys.argv[1], 4); "
-            f"nbclient.NotebookClient(nb, kernel_name={KERNEL!r}).execute(); print(nb.cells[0].outputs[0].text)")
+    probe.write_text(
+        '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null,'
+        ' "source": "import course, sys\\nprint(sys.prefix, course.__file__)"}],'
+        ' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    )
+    code = (
+        "import nbformat, nbclient, sys; nb = nbformat.read(sys.argv[1], 4); "
+        f"nbclient.NotebookClient(nb, kernel_name={KERNEL!r}).execute(); print(nb.cells[0].outputs[0].text)"
+    )
     prefix, course_file = run([sys.executable, "-c", code, probe], cwd=folder, env=env).split()
     if Path(prefix).resolve() != venv.resolve() or REPO_ROOT.as_posix() in course_file:
-        raise SystemExit(f"the notebook kernel is not the replica's: prefix {prefix}, course at {course_file}")
+        raise SystemExit(
+            f"the notebook kernel is not the replica's: prefix {prefix}, course at {course_file}"
+        )
 
 
 def first_error(failure):
@@ -267,7 +377,9 @@ def first_error(failure):
     text = failure.get("message", "") + "\n" + (failure.text or "")
     text = re.sub(r"(#x1B|\x1b)\[[0-9;]*m", "", text)  # nbval colours its report; JUnit escapes ESC
     lines = [line.strip() for line in text.splitlines()]
-    named = [line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt)\b", line)]
+    named = [
+        line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt)\b", line)
+    ]
     if named:  # the last one: a traceback ends with the exception raised
         return named[-1][:200]
     return next((line for line in lines if line), "failed")[:200]
@@ -305,11 +417,28 @@ def check_session_notebooks(venv, work, jobs, only=None):
     shutil.copy(REPO_ROOT / "conftest.py", work / "conftest.py")
     (work / "pytest.ini").write_text(
         "[pytest]\naddopts = -p no:cacheprovider -p no:randomly -p no:benchmark --nbval-lax "
-        f"--nbval-kernel-name {KERNEL} --nbval-cell-timeout={CELL_TIMEOUT} --dist loadfile\n")
+        f"--nbval-kernel-name {KERNEL} --nbval-cell-timeout={CELL_TIMEOUT} --dist loadfile\n"
+    )
     junit = work / "nbval.xml"
-    subprocess.run([sys.executable, "-m", "pytest", "-c", str(work / "pytest.ini"), "--rootdir", str(work),
-                    "-q", "--no-header", "-n", str(jobs), f"--junitxml={junit}", *map(str, copies.values())],
-                   cwd=work, env=env)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-c",
+            str(work / "pytest.ini"),
+            "--rootdir",
+            str(work),
+            "-q",
+            "--no-header",
+            "-n",
+            str(jobs),
+            f"--junitxml={junit}",
+            *map(str, copies.values()),
+        ],
+        cwd=work,
+        env=env,
+    )
     verdicts = notebook_verdicts(junit) if junit.exists() else {}
     failures = []
     for path in copies:
@@ -332,7 +461,12 @@ def stub_failures(nb):
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         for error in errors:
             if RAISES_TAG not in cell.metadata.get("tags", []) or error["ename"] not in STUB_ERRORS:
-                bad.append((cell.source.splitlines()[0][:60] if cell.source else "", f"{error['ename']}: {error['evalue'][:150]}"))
+                bad.append(
+                    (
+                        cell.source.splitlines()[0][:60] if cell.source else "",
+                        f"{error['ename']}: {error['evalue'][:150]}",
+                    )
+                )
     return bad
 
 
@@ -347,8 +481,13 @@ def run_released_homework(path, work, env):
     nb = nbformat.read(copy, as_version=4)
     start = time.perf_counter()
     try:
-        client = nbclient.NotebookClient(nb, kernel_name=KERNEL, timeout=CELL_TIMEOUT, allow_errors=True,
-                                         resources={"metadata": {"path": str(folder)}})
+        client = nbclient.NotebookClient(
+            nb,
+            kernel_name=KERNEL,
+            timeout=CELL_TIMEOUT,
+            allow_errors=True,
+            resources={"metadata": {"path": str(folder)}},
+        )
         client.execute(env=env)
         bad = stub_failures(nb)
         problem = None if not bad else "; ".join(f"[{first}] {error}" for first, error in bad[:3])
@@ -362,7 +501,10 @@ def check_released_homework(venv, work, jobs):
     returns the names that failed."""
     from concurrent.futures import ThreadPoolExecutor
 
-    env = {**checker_env(register_kernel(venv, work)), "COURSE_FAST": "1"}  # fast mode, as under nbval
+    env = {
+        **checker_env(register_kernel(venv, work)),
+        "COURSE_FAST": "1",
+    }  # fast mode, as under nbval
     os.environ["JUPYTER_PATH"] = env["JUPYTER_PATH"]  # nbclient finds kernelspecs through it
     paths = sorted((REPO_ROOT / "notebooks" / "homework").glob("*.ipynb"))
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -370,7 +512,10 @@ def check_released_homework(venv, work, jobs):
     failures = []
     for path, (seconds, problem) in zip(paths, verdicts):
         status = "ok" if problem is None else "FAIL"
-        print(f"{status:<5} {'homework/' + path.stem:<45} {seconds:6.1f} s  {problem or ''}".rstrip(), flush=True)
+        print(
+            f"{status:<5} {'homework/' + path.stem:<45} {seconds:6.1f} s  {problem or ''}".rstrip(),
+            flush=True,
+        )
         if problem:
             failures.append(path.stem)
     return failures, len(paths)
@@ -378,17 +523,32 @@ def check_released_homework(venv, work, jobs):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebooks", nargs="+", default=None,
-                        help="check only these session notebooks (stems, e.g. 05_diffusion); default: all")
-    parser.add_argument("--no-homework", action="store_true", help="skip the released homework notebooks")
-    parser.add_argument("--unit-tests", action="store_true",
-                        help="also run the whole unit suite with the library at Colab's versions")
+    parser.add_argument(
+        "--notebooks",
+        nargs="+",
+        default=None,
+        help="check only these session notebooks (stems, e.g. 05_diffusion); default: all",
+    )
+    parser.add_argument(
+        "--no-homework", action="store_true", help="skip the released homework notebooks"
+    )
+    parser.add_argument(
+        "--unit-tests",
+        action="store_true",
+        help="also run the whole unit suite with the library at Colab's versions",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at once")
-    parser.add_argument("--keep", help="work in this folder and keep it (default: a temporary one); a rerun "
-                                       "with the same folder reuses its replica and only refreshes the wheel")
-    parser.add_argument("--install-only", action="store_true",
-                        help="build the wheel and the replica in --keep DIR, then stop (CI installs while the "
-                             "test suite runs, and checks afterwards with the same --keep DIR)")
+    parser.add_argument(
+        "--keep",
+        help="work in this folder and keep it (default: a temporary one); a rerun "
+        "with the same folder reuses its replica and only refreshes the wheel",
+    )
+    parser.add_argument(
+        "--install-only",
+        action="store_true",
+        help="build the wheel and the replica in --keep DIR, then stop (CI installs while the "
+        "test suite runs, and checks afterwards with the same --keep DIR)",
+    )
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
@@ -400,32 +560,53 @@ def main(argv=None):
     _, python, date = colab_pins()
     try:
         wheel = build_wheel(work)
-        print(f"wheel {wheel.name}: {wheel.stat().st_size / 1e6:.2f} MB; Colab as published on {date}", flush=True)
+        print(
+            f"wheel {wheel.name}: {wheel.stat().st_size / 1e6:.2f} MB; Colab as published on {date}",
+            flush=True,
+        )
         venv = work / "venv"
         if venv.exists():  # --keep DIR from an earlier run: refresh the wheel only (a quick rerun)
-            run([venv / "bin" / "pip", "install", "-q", "--no-compile", "--no-deps", "--force-reinstall",
-                 str(wheel)], env=venv_env(venv))
+            run(
+                [
+                    venv / "bin" / "pip",
+                    "install",
+                    "-q",
+                    "--no-compile",
+                    "--no-deps",
+                    "--force-reinstall",
+                    str(wheel),
+                ],
+                env=venv_env(venv),
+            )
         else:
             build_replica(work, wheel)
         versions = installed_versions(venv)
         shown = ("tensorflow", "keras", "numpy", "scipy", "ipykernel", "jupyter-client")
-        print(f"replica: Python {python}, " + ", ".join(f"{n} {versions.get(n)}" for n in shown)
-              + f" ({time.perf_counter() - start:.0f} s so far)", flush=True)
+        print(
+            f"replica: Python {python}, "
+            + ", ".join(f"{n} {versions.get(n)}" for n in shown)
+            + f" ({time.perf_counter() - start:.0f} s so far)",
+            flush=True,
+        )
         if args.install_only:
             return 0
         artifacts_ok = check_artifacts(venv, work)
         failures = check_session_notebooks(venv, work, args.jobs, args.notebooks)
-        homework_failures, homework_total = ([], 0) if args.no_homework else check_released_homework(venv, work, args.jobs)
+        homework_failures, homework_total = (
+            ([], 0) if args.no_homework else check_released_homework(venv, work, args.jobs)
+        )
         units_ok = not args.unit_tests or run_unit_tests(venv, work) == 0
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     total = len(session_notebooks(args.notebooks))
-    print(f"Colab replica: artifacts {'ok' if artifacts_ok else 'FAILED'}, "
-          f"{total - len(failures)}/{total} session notebooks ok under nbval, "
-          f"{homework_total - len(homework_failures)}/{homework_total} released homework notebooks ok"
-          + (f", unit tests {'ok' if units_ok else 'FAILED'}" if args.unit_tests else "")
-          + f" ({time.perf_counter() - start:.0f} s)")
+    print(
+        f"Colab replica: artifacts {'ok' if artifacts_ok else 'FAILED'}, "
+        f"{total - len(failures)}/{total} session notebooks ok under nbval, "
+        f"{homework_total - len(homework_failures)}/{homework_total} released homework notebooks ok"
+        + (f", unit tests {'ok' if units_ok else 'FAILED'}" if args.unit_tests else "")
+        + f" ({time.perf_counter() - start:.0f} s)"
+    )
     return 0 if artifacts_ok and not failures and not homework_failures and units_ok else 1
 
 

@@ -12,6 +12,7 @@
    touches a version-dependent API, and `tests/test_artifacts.py`, which loads every shipped model.
 Exits 1 if anything fails. Reuses pip's cache; downloads nothing but packages.
 """
+
 import argparse
 import re
 import subprocess
@@ -27,24 +28,24 @@ from check_colab import REPO_ROOT, find_python, installed_versions, make_venv, r
 # each file exercises a Keras, TensorFlow, NumPy or SciPy API whose behaviour changed between the
 # floor and the newest release, or loads a shipped file.
 FLOOR_TESTS = (
-    "tests/test_artifacts.py",            # every shipped model loads into its architecture
-    "tests/test_keras_compat.py",         # every private Keras name we touch exists
-    "tests/test_keras_own_tests.py",      # Keras' own layer tests against ours (where the wheel has them)
-    "tests/test_layers_dropout.py",       # Layer._build_at_init, seed generators
-    "tests/test_layers_norm.py",          # BatchNormalization parity (renorm where Keras has it)
-    "tests/test_layers_saving.py",        # .keras round trips
+    "tests/test_artifacts.py",  # every shipped model loads into its architecture
+    "tests/test_keras_compat.py",  # every private Keras name we touch exists
+    "tests/test_keras_own_tests.py",  # Keras' own layer tests against ours (where the wheel has them)
+    "tests/test_layers_dropout.py",  # Layer._build_at_init, seed generators
+    "tests/test_layers_norm.py",  # BatchNormalization parity (renorm where Keras has it)
+    "tests/test_layers_saving.py",  # .keras round trips
     "tests/test_saving.py",
-    "tests/test_optim_parity.py",         # optimizer base-class hooks
-    "tests/test_train.py",                # the tf.function loop against model.fit
-    "tests/test_train_distributed.py",    # MirroredStrategy's loss on an uneven last batch
-    "tests/test_augment_layers.py",       # RandAugment(seed=...) and preprocessing-layer internals
-    "tests/test_transfer.py",             # the pretrained backbone, freezing rules
-    "tests/test_metrics.py",              # the reference classifier, Frechet distance (scipy.linalg)
-    "tests/test_ensemble.py",             # binomial tails (scipy.special.betainc)
-    "tests/test_augment_tabular.py",      # imbalanced-learn, scikit-learn
-    "tests/test_homework_grading.py",     # nbgrader at its floor
-    "tests/test_cli.py",                  # notebooks in a kernel (ipykernel, matplotlib's inline backend)
-    "tests/test_properties.py",           # every argument check, on the floor's Keras layers
+    "tests/test_optim_parity.py",  # optimizer base-class hooks
+    "tests/test_train.py",  # the tf.function loop against model.fit
+    "tests/test_train_distributed.py",  # MirroredStrategy's loss on an uneven last batch
+    "tests/test_augment_layers.py",  # RandAugment(seed=...) and preprocessing-layer internals
+    "tests/test_transfer.py",  # the pretrained backbone, freezing rules
+    "tests/test_metrics.py",  # the reference classifier, Frechet distance (scipy.linalg)
+    "tests/test_ensemble.py",  # binomial tails (scipy.special.betainc)
+    "tests/test_augment_tabular.py",  # imbalanced-learn, scikit-learn
+    "tests/test_homework_grading.py",  # nbgrader at its floor
+    "tests/test_cli.py",  # notebooks in a kernel (ipykernel, matplotlib's inline backend)
+    "tests/test_properties.py",  # every argument check, on the floor's Keras layers
 )
 FLOOR_PATTERN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*>=\s*([^,;\s]+)$")
 
@@ -76,15 +77,21 @@ def floor_python(project):
     """The lowest supported Python, ``"3.11"``, from ``requires-python = ">=3.11"``."""
     match = re.fullmatch(r">=\s*(\d+\.\d+)", project["requires-python"].strip())
     if not match:
-        raise ValueError(f"requires-python {project['requires-python']!r} is not of the form '>=X.Y'")
+        raise ValueError(
+            f"requires-python {project['requires-python']!r} is not of the form '>=X.Y'"
+        )
     return match.group(1)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", help="work in this folder and keep it (a rerun reuses its venv)")
-    parser.add_argument("--install-only", action="store_true", help="install, then stop (needs --keep)")
-    parser.add_argument("--all-tests", action="store_true", help="run the whole suite, not FLOOR_TESTS")
+    parser.add_argument(
+        "--install-only", action="store_true", help="install, then stop (needs --keep)"
+    )
+    parser.add_argument(
+        "--all-tests", action="store_true", help="run the whole suite, not FLOOR_TESTS"
+    )
     args = parser.parse_args(argv)
     if args.install_only and not args.keep:
         parser.error("--install-only needs --keep DIR (the folder the later check reuses)")
@@ -98,31 +105,70 @@ def main(argv=None):
         make_venv(find_python(floor_python(project)), venv)
         constraints = work / "floors.txt"
         constraints.write_text("".join(f"{name}=={version}\n" for name, version in floors.items()))
-        run([venv / "bin" / "pip", "install", "-q", "--no-compile", "-c", constraints, "-e", f"{REPO_ROOT}[test]"],
-            env=venv_env(venv))
+        run(
+            [
+                venv / "bin" / "pip",
+                "install",
+                "-q",
+                "--no-compile",
+                "-c",
+                constraints,
+                "-e",
+                f"{REPO_ROOT}[test]",
+            ],
+            env=venv_env(venv),
+        )
     versions = installed_versions(venv)
-    wrong = {name: (floor, versions.get(name)) for name, floor in floors.items()
-             if versions.get(name) is None or not _same_version(versions[name], floor)}
-    python = run([venv / "bin" / "python", "-c", "import platform; print(platform.python_version())"]).strip()
-    print(f"floor venv: Python {python}; " + ", ".join(f"{n} {versions.get(n)}" for n in floors)
-          + f" ({time.perf_counter() - start:.0f} s)", flush=True)
+    wrong = {
+        name: (floor, versions.get(name))
+        for name, floor in floors.items()
+        if versions.get(name) is None or not _same_version(versions[name], floor)
+    }
+    python = run(
+        [venv / "bin" / "python", "-c", "import platform; print(platform.python_version())"]
+    ).strip()
+    print(
+        f"floor venv: Python {python}; "
+        + ", ".join(f"{n} {versions.get(n)}" for n in floors)
+        + f" ({time.perf_counter() - start:.0f} s)",
+        flush=True,
+    )
     if wrong:
-        print("FAIL  not at their floor: " + ", ".join(f"{n} {got} (floor {want})" for n, (want, got) in wrong.items()))
+        print(
+            "FAIL  not at their floor: "
+            + ", ".join(f"{n} {got} (floor {want})" for n, (want, got) in wrong.items())
+        )
         return 1
     if args.install_only:
         return 0
     tests = [] if args.all_tests else list(FLOOR_TESTS)
-    done = subprocess.run([venv / "bin" / "python", "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider",
-                           *tests], cwd=REPO_ROOT, env=venv_env(venv))
-    print(f"floor check: {'ok' if done.returncode == 0 else 'FAILED'} ({time.perf_counter() - start:.0f} s)")
+    done = subprocess.run(
+        [
+            venv / "bin" / "python",
+            "-m",
+            "pytest",
+            "-q",
+            "--no-header",
+            "-p",
+            "no:cacheprovider",
+            *tests,
+        ],
+        cwd=REPO_ROOT,
+        env=venv_env(venv),
+    )
+    print(
+        f"floor check: {'ok' if done.returncode == 0 else 'FAILED'} ({time.perf_counter() - start:.0f} s)"
+    )
     return done.returncode
 
 
 def _same_version(installed, floor):
     """``2.18.0`` is the floor ``2.18``: compare release numbers padded with zeros."""
+
     def release(text):
         parts = [int(p) for p in re.match(r"^\d+(\.\d+)*", text).group(0).split(".")]
         return parts + [0] * (4 - len(parts))
+
     return release(installed) == release(floor)
 
 

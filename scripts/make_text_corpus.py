@@ -2,6 +2,7 @@
 
 Usage: python scripts/make_text_corpus.py   (deterministic: seed 0, 500 reviews per class)
 """
+
 from pathlib import Path
 
 from course.augment.text.corpus import CORPUS_FILE, write_reviews

@@ -7,6 +7,7 @@ data/digits_backbone.weights.h5 (weights only, about 0.1 MB: the architecture is
 Keras); deterministic on CPU.
 Usage: python scripts/pretrain_digits_backbone.py
 """
+
 import os
 from pathlib import Path
 
@@ -16,9 +17,9 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import course  # noqa: E402
-from course.transfer.backbones import DIGITS_BACKBONE_FILE, digits_backbone_architecture  # noqa: E402
-from course.transfer import pretrained_digits_backbone  # noqa: E402
 from course.data import digits_rgb  # noqa: E402
+from course.transfer import pretrained_digits_backbone  # noqa: E402
+from course.transfer.backbones import DIGITS_BACKBONE_FILE, digits_backbone_architecture  # noqa: E402
 
 DIGITS_BACKBONE = Path(__file__).resolve().parent.parent / "data" / DIGITS_BACKBONE_FILE
 
@@ -27,10 +28,20 @@ if __name__ == "__main__":
     course.setup(seed=0, deterministic=True)
     source = digits_rgb(classes=range(5))
     base = digits_backbone_architecture()
-    model = keras.Sequential([base, keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(5, activation="softmax")])
-    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(source.x_train, source.y_train, validation_data=(source.x_val, source.y_val),
-              epochs=15, batch_size=32, verbose=2)
+    model = keras.Sequential(
+        [base, keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(5, activation="softmax")]
+    )
+    model.compile(
+        keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    model.fit(
+        source.x_train,
+        source.y_train,
+        validation_data=(source.x_val, source.y_val),
+        epochs=15,
+        batch_size=32,
+        verbose=2,
+    )
     accuracy = model.evaluate(source.x_test, source.y_test, verbose=0)[1]
     print(f"source-task test accuracy (digits 0-4): {accuracy:.3f}")
     assert accuracy > 0.95, "pretraining failed"
@@ -39,5 +50,8 @@ if __name__ == "__main__":
     base.save_weights(tmp)
     tmp.replace(DIGITS_BACKBONE)  # atomic: an interrupted run never leaves a broken file
     print(f"wrote {DIGITS_BACKBONE} ({DIGITS_BACKBONE.stat().st_size / 1e6:.2f} MB)")
-    np.testing.assert_allclose(pretrained_digits_backbone().predict(source.x_test[:4], verbose=0),
-                               base.predict(source.x_test[:4], verbose=0), atol=1e-5)
+    np.testing.assert_allclose(
+        pretrained_digits_backbone().predict(source.x_test[:4], verbose=0),
+        base.predict(source.x_test[:4], verbose=0),
+        atol=1e-5,
+    )

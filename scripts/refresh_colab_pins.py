@@ -10,6 +10,7 @@ header with the runtime's Python version and the date of the freeze's last chang
 `scripts/check_colab.py` can replay Colab: install its kernel packages at these versions, then
 the course wheel with these constraints (a conflict means the install would change Colab).
 """
+
 import argparse
 import datetime
 import json

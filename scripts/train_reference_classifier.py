@@ -9,6 +9,7 @@ same software gives the same weights. The file holds weights only (no optimizer 
 architecture: `course.generative.metrics.reference_classifier_architecture` builds it), so it
 loads on every supported Keras.
 """
+
 import argparse
 import os
 import sys
@@ -27,7 +28,9 @@ BATCH_SIZE = 64
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", default=str(REPO_ROOT / "data" / "reference_digits_classifier.weights.h5"))
+    parser.add_argument(
+        "--output", default=str(REPO_ROOT / "data" / "reference_digits_classifier.weights.h5")
+    )
     args = parser.parse_args(argv)
 
     import course
@@ -39,11 +42,20 @@ def main(argv=None):
 
     data = course.data.load_digits()
     model = reference_classifier_architecture()
-    model.compile(optimizer=keras.optimizers.Adam(2e-3),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
-    model.fit(data.x_train, data.y_train, validation_data=(data.x_val, data.y_val),
-              epochs=EPOCHS, batch_size=BATCH_SIZE, shuffle=True, verbose=0)
+    model.compile(
+        optimizer=keras.optimizers.Adam(2e-3),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    model.fit(
+        data.x_train,
+        data.y_train,
+        validation_data=(data.x_val, data.y_val),
+        epochs=EPOCHS,
+        batch_size=BATCH_SIZE,
+        shuffle=True,
+        verbose=0,
+    )
     _, val_acc = model.evaluate(data.x_val, data.y_val, verbose=0)
     _, test_acc = model.evaluate(data.x_test, data.y_test, verbose=0)
 
@@ -53,9 +65,13 @@ def main(argv=None):
     frozen.set_weights(model.get_weights())
     frozen.save_weights(output)
     reloaded = reference_classifier(output)
-    assert np.array_equal(reloaded.predict(data.x_test, verbose=0), model.predict(data.x_test, verbose=0))
-    print(f"saved {output} ({output.stat().st_size / 1024:.0f} KiB, {model.count_params()} parameters); "
-          f"validation accuracy {val_acc:.4f}, test accuracy {test_acc:.4f}")
+    assert np.array_equal(
+        reloaded.predict(data.x_test, verbose=0), model.predict(data.x_test, verbose=0)
+    )
+    print(
+        f"saved {output} ({output.stat().st_size / 1024:.0f} KiB, {model.count_params()} parameters); "
+        f"validation accuracy {val_acc:.4f}, test accuracy {test_acc:.4f}"
+    )
     return 0
 
 

@@ -2,6 +2,7 @@
 
 Run after adding or renaming a notebook; `tests/test_readme.py` fails while the map is stale.
 """
+
 from pathlib import Path
 
 from course.notebooks import REPO_ROOT, session_map_markdown

@@ -4,6 +4,7 @@ pytest-xdist (`--dist loadfile`) hands test files to the two workers in whatever
 up, so without this a test that draws unseeded weights or noise would see a different state from
 run to run, depending on which files ran before it in its worker.
 """
+
 import pytest
 
 

@@ -1,4 +1,5 @@
 """Test helper: drive a generative model's own `train_step` the way a custom training loop does."""
+
 import tensorflow as tf
 
 

@@ -1,4 +1,5 @@
 """Error analysis: perturbations against closed forms and Keras, sweeps, confusion, the report."""
+
 import keras
 import numpy as np
 import pytest
@@ -6,8 +7,18 @@ from scipy.ndimage import gaussian_filter
 from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 
 from course.analysis import (
-    PERTURBATIONS, add_noise, blur, confusion_matrix, error_report, most_confused, occlude,
-    per_class_accuracy, predict_labels, recommend, robustness_sweeps, sweep,
+    PERTURBATIONS,
+    add_noise,
+    blur,
+    confusion_matrix,
+    error_report,
+    most_confused,
+    occlude,
+    per_class_accuracy,
+    predict_labels,
+    recommend,
+    robustness_sweeps,
+    sweep,
 )
 from course.data import load_digits, load_shapes
 
@@ -58,12 +69,14 @@ def test_confusion_and_per_class_accuracy_match_sklearn():
 
 # --- model-level checks on small constructed problems -------------------------------------------
 
+
 def centroid_model(split):
     """Nearest class centroid: a real classifier with no training loop, as a plain callable."""
     centroids = np.stack([split.x_train[split.y_train == c].mean(axis=0) for c in range(10)])
 
     def scores(x):
         return -((np.asarray(x)[:, None] - centroids[None]) ** 2).sum(axis=(2, 3, 4))
+
     return scores
 
 
@@ -88,8 +101,15 @@ def test_keras_model_and_callable_give_the_same_sweep(digits):
     model = centroid_model(digits)
     centroids = np.stack([digits.x_train[digits.y_train == c].mean(axis=0) for c in range(10)])
     flat = keras.ops.convert_to_tensor(centroids.reshape(10, -1))
-    as_keras = keras.Sequential([keras.Input((16, 16, 1)), keras.layers.Flatten(), keras.layers.Lambda(
-        lambda x: -keras.ops.sum((x[:, None, :] - flat[None]) ** 2, axis=-1))])
+    as_keras = keras.Sequential(
+        [
+            keras.Input((16, 16, 1)),
+            keras.layers.Flatten(),
+            keras.layers.Lambda(
+                lambda x: -keras.ops.sum((x[:, None, :] - flat[None]) ** 2, axis=-1)
+            ),
+        ]
+    )
     a = sweep(model, digits.x_test, digits.y_test, "blur", (0, 1.0))
     b = sweep(as_keras, digits.x_test, digits.y_test, "blur", (0, 1.0))
     np.testing.assert_array_equal(a.accuracy, b.accuracy)
@@ -103,14 +123,16 @@ def side_data(n=200, size=16, seed=0):
     for i, label in enumerate(y):
         row = rng.integers(3, size - 6)
         col = rng.integers(1, size // 2 - 4) + (size // 2 + 2 if label else 0)
-        x[i, row:row + 3, col:col + 3] = 1.0
+        x[i, row : row + 3, col : col + 3] = 1.0
     return x, y
 
 
 def left_or_right(x):
     half = x.shape[2] // 2
     mass = np.asarray(x)[..., 0]
-    return np.stack([mass[:, :, :half].sum(axis=(1, 2)), mass[:, :, half:].sum(axis=(1, 2))], axis=1)
+    return np.stack(
+        [mass[:, :, :half].sum(axis=(1, 2)), mass[:, :, half:].sum(axis=(1, 2))], axis=1
+    )
 
 
 def channel_data(n=150, size=12, seed=0):

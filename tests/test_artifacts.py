@@ -1,4 +1,5 @@
 """`course.artifacts`: the run-time data files ship inside the package and are read through it."""
+
 import ast
 import pathlib
 
@@ -15,8 +16,11 @@ REPOSITORY_TASKS = {"notebooks.py", "cli.py"}
 
 def test_every_data_file_is_a_shipped_artifact():
     data = pathlib.Path(artifacts.__file__).parent
-    on_disk = sorted(p.name for p in data.iterdir()
-                     if p.is_file() and p.suffix in {".keras", ".h5", ".json", ".csv", ".tsv"})
+    on_disk = sorted(
+        p.name
+        for p in data.iterdir()
+        if p.is_file() and p.suffix in {".keras", ".h5", ".json", ".csv", ".tsv"}
+    )
     assert on_disk and artifacts.names() == on_disk
 
 
@@ -25,7 +29,9 @@ def test_package_data_patterns_cover_every_artifact():
     import fnmatch
     import tomllib
 
-    pyproject = tomllib.loads((pathlib.Path(artifacts.__file__).parent.parent / "pyproject.toml").read_text())
+    pyproject = tomllib.loads(
+        (pathlib.Path(artifacts.__file__).parent.parent / "pyproject.toml").read_text()
+    )
     patterns = pyproject["tool"]["setuptools"]["package-data"]["course.artifacts"]
     assert all(any(fnmatch.fnmatch(name, p) for p in patterns) for name in artifacts.names())
 

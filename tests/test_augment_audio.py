@@ -1,13 +1,27 @@
 """Audio augmentation: phase-vocoder time stretch, pitch shift, noise at a requested SNR and
 SpecAugment, on synthesised tones, chirps and noise."""
+
 import keras
 import numpy as np
 import pytest
 
-from course.augment.audio import (BackgroundNoise, LogSpectrogram, PitchShift, SpecAugment,
-                                  TimeStretch, chirp, log_spectrogram, mix_at_snr, noise,
-                                  peak_frequency, pitch_shift, semitone_ratio, snr_db,
-                                  time_stretch, tone)
+from course.augment.audio import (
+    BackgroundNoise,
+    LogSpectrogram,
+    PitchShift,
+    SpecAugment,
+    TimeStretch,
+    chirp,
+    log_spectrogram,
+    mix_at_snr,
+    noise,
+    peak_frequency,
+    pitch_shift,
+    semitone_ratio,
+    snr_db,
+    time_stretch,
+    tone,
+)
 
 SR = 16000
 
@@ -17,6 +31,7 @@ def _batch():
 
 
 # ---- signals ----------------------------------------------------------------------------------
+
 
 def test_signals_have_requested_frequency_and_power():
     assert tone(440.0).shape == (SR,) and peak_frequency(tone(440.0)) == 440.0
@@ -29,12 +44,13 @@ def test_signals_have_requested_frequency_and_power():
 
 # ---- time stretch and pitch shift ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("rate", [0.5, 0.8, 1.25, 2.0])
 def test_time_stretch_changes_length_not_pitch(rate):
     out = time_stretch(tone(440.0), rate).numpy()
     assert out.shape == (round(SR / rate),)
     assert peak_frequency(out) == pytest.approx(440.0, abs=2 * rate)
-    middle = out[len(out) // 4: 3 * len(out) // 4]
+    middle = out[len(out) // 4 : 3 * len(out) // 4]
     assert np.sqrt(np.mean(middle**2)) == pytest.approx(0.5 / np.sqrt(2), rel=0.1)
 
 
@@ -42,7 +58,7 @@ def test_time_stretch_changes_length_not_pitch(rate):
 def test_time_stretch_scales_a_chirps_sweep_rate(rate):
     stretched = time_stretch(chirp(500.0, 2500.0), rate).numpy()  # 2000 Hz/s becomes 2000 rate
     starts = np.arange(1000, len(stretched) - 2000, 500)
-    peaks = [peak_frequency(stretched[a:a + 1000]) for a in starts]
+    peaks = [peak_frequency(stretched[a : a + 1000]) for a in starts]
     slope = np.polyfit((starts + 500) / SR, peaks, 1)[0]
     assert slope == pytest.approx(2000.0 * rate, rel=0.02)
 
@@ -61,6 +77,7 @@ def test_semitone_ratio_closed_form():
 
 
 # ---- noise at a given SNR ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("snr", [-5.0, 0.0, 10.0, 30.0])
 def test_mix_at_snr_realises_the_requested_snr(snr):
@@ -81,13 +98,20 @@ def test_background_noise_layer_snr_within_range_per_example():
 
 
 def test_pink_noise_has_falling_spectrum():
-    y = np.asarray(BackgroundNoise((0.0, 0.0), color="pink", seed=0)(np.ones((1, SR), "float32") * 0.5,
-                                                                    training=True))[0] - 0.5
+    y = (
+        np.asarray(
+            BackgroundNoise((0.0, 0.0), color="pink", seed=0)(
+                np.ones((1, SR), "float32") * 0.5, training=True
+            )
+        )[0]
+        - 0.5
+    )
     power = np.abs(np.fft.rfft(y)) ** 2
     assert power[10:100].mean() > 20 * power[4000:8000].mean()
 
 
 # ---- SpecAugment ------------------------------------------------------------------------------
+
 
 def test_log_spectrogram_shape_and_layer_agree():
     spec = log_spectrogram(_batch())
@@ -101,7 +125,9 @@ def test_log_spectrogram_shape_and_layer_agree():
 
 def test_spec_augment_masks_whole_bands():
     spec = np.asarray(log_spectrogram(_batch())) + 100.0  # all positive, so 0 marks a mask
-    out = np.asarray(SpecAugment(freq_mask_param=20, time_mask_param=15, seed=0)(spec, training=True))
+    out = np.asarray(
+        SpecAugment(freq_mask_param=20, time_mask_param=15, seed=0)(spec, training=True)
+    )
     assert out.shape == spec.shape
     for example in out:
         masked = example == 0.0
@@ -114,9 +140,13 @@ def test_spec_augment_masks_whole_bands():
 
 # ---- layers: shapes, inference identity, seeds, validation, saving ---------------------------
 
+
 def _layers(seed=0):
-    return [TimeStretch((0.7, 1.4), seed=seed), PitchShift((-3, 3), seed=seed),
-            BackgroundNoise((5, 15), seed=seed)]
+    return [
+        TimeStretch((0.7, 1.4), seed=seed),
+        PitchShift((-3, 3), seed=seed),
+        BackgroundNoise((5, 15), seed=seed),
+    ]
 
 
 @pytest.mark.parametrize("index", range(3))
@@ -142,17 +172,20 @@ def test_spec_augment_identity_at_inference():
     np.testing.assert_array_equal(np.asarray(SpecAugment(seed=0)(spec)), spec)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: BackgroundNoise(snr_db=(-5.0, 10.0)), "snr_db"),
-    (lambda: BackgroundNoise(snr_db=(10.0, 5.0)), "snr_db"),
-    (lambda: BackgroundNoise(color="blue"), "color"),
-    (lambda: mix_at_snr(tone(440.0), noise(), float("inf")), "snr_db"),
-    (lambda: TimeStretch(rate=(0.0, 1.2)), "rate"),
-    (lambda: PitchShift(semitones=(3, -3)), "semitones"),
-    (lambda: SpecAugment(freq_masks=-1), "freq_masks"),
-    (lambda: time_stretch(tone(440.0), -1.0), "rate"),
-    (lambda: tone(9000.0), "frequency"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: BackgroundNoise(snr_db=(-5.0, 10.0)), "snr_db"),
+        (lambda: BackgroundNoise(snr_db=(10.0, 5.0)), "snr_db"),
+        (lambda: BackgroundNoise(color="blue"), "color"),
+        (lambda: mix_at_snr(tone(440.0), noise(), float("inf")), "snr_db"),
+        (lambda: TimeStretch(rate=(0.0, 1.2)), "rate"),
+        (lambda: PitchShift(semitones=(3, -3)), "semitones"),
+        (lambda: SpecAugment(freq_masks=-1), "freq_masks"),
+        (lambda: time_stretch(tone(440.0), -1.0), "rate"),
+        (lambda: tone(9000.0), "frequency"),
+    ],
+)
 def test_invalid_parameters_raise_value_error_naming_them(call, name):
     with pytest.raises(ValueError, match=name):
         call()
@@ -180,10 +213,12 @@ def test_audio_model_fits_and_round_trips(tmp_path):
     path = tmp_path / "audio.keras"
     model.save(path)
     loaded = keras.models.load_model(path)
-    np.testing.assert_allclose(model.predict(waves, verbose=0), loaded.predict(waves, verbose=0),
-                               atol=1e-5)
-    assert loaded.layers[2].get_config()["semitones"] == (-1.0, 1.0) or \
-        list(loaded.layers[2].get_config()["semitones"]) == [-1.0, 1.0]
+    np.testing.assert_allclose(
+        model.predict(waves, verbose=0), loaded.predict(waves, verbose=0), atol=1e-5
+    )
+    assert loaded.layers[2].get_config()["semitones"] == (-1.0, 1.0) or list(
+        loaded.layers[2].get_config()["semitones"]
+    ) == [-1.0, 1.0]
 
 
 def test_layers_run_inside_tf_data():
@@ -192,8 +227,9 @@ def test_layers_run_inside_tf_data():
     noise_layer, shift, masks = BackgroundNoise(seed=0), PitchShift(seed=1), SpecAugment(seed=2)
 
     def augment(waves):
-        return masks(log_spectrogram(shift(noise_layer(waves, training=True), training=True)),
-                     training=True)
+        return masks(
+            log_spectrogram(shift(noise_layer(waves, training=True), training=True)), training=True
+        )
 
     ds = tf.data.Dataset.from_tensor_slices(_batch()).batch(3).map(augment)
     out = next(iter(ds)).numpy()

@@ -1,5 +1,6 @@
 """course.augment layers: identity at inference, shape/dtype/range, seeding, mixing labels,
 .keras round trips, argument errors, and the fused warp against the stacked Keras layers."""
+
 import importlib.util
 import json
 
@@ -53,17 +54,25 @@ def test_same_seed_same_output(name):
 
 CUSTOM = [
     augment.FusedGeometric(rotation=0.2, zoom=0.2, translation=0.1, shear=0.1, seed=0),
-    augment.RandomResizedCrop(0.5, seed=0), augment.RandomGamma(0.5, seed=0),
-    augment.RandomGaussianNoise(0.3, seed=0), augment.SaltAndPepper(0.3, seed=0),
-    augment.RandomMotionBlur(0.8, kernel_size=5, seed=0), augment.RandomSolarize(0.5, seed=0),
-    augment.AutoAugment(seed=0), augment.TrivialAugment(seed=0),
+    augment.RandomResizedCrop(0.5, seed=0),
+    augment.RandomGamma(0.5, seed=0),
+    augment.RandomGaussianNoise(0.3, seed=0),
+    augment.SaltAndPepper(0.3, seed=0),
+    augment.RandomMotionBlur(0.8, kernel_size=5, seed=0),
+    augment.RandomSolarize(0.5, seed=0),
+    augment.AutoAugment(seed=0),
+    augment.TrivialAugment(seed=0),
     augment.RandomApply(keras.layers.RandomFlip("vertical"), rate=0.3, seed=0),
 ]
 
 
 @pytest.mark.parametrize("layer", CUSTOM, ids=lambda l: type(l).__name__)
 def test_uint8_in_uint8_out(layer):
-    config = {**layer.get_config(), "value_range": (0, 255)} if "value_range" in layer.get_config() else None
+    config = (
+        {**layer.get_config(), "value_range": (0, 255)}
+        if "value_range" in layer.get_config()
+        else None
+    )
     layer = type(layer).from_config(config) if config else layer
     x = (IMAGES * 255).astype("uint8")
     out = np.asarray(layer(x))
@@ -80,7 +89,9 @@ def test_keras_round_trip(layer, tmp_path):
     loaded = keras.saving.load_model(path)
     restored = loaded.layers[-1]
     assert type(restored) is type(layer)
-    assert json.loads(json.dumps(restored.get_config())) == json.loads(json.dumps(layer.get_config()))
+    assert json.loads(json.dumps(restored.get_config())) == json.loads(
+        json.dumps(layer.get_config())
+    )
     np.testing.assert_array_equal(loaded(IMAGES, training=False), IMAGES)
 
 
@@ -96,7 +107,9 @@ def test_mixing_round_trip(cls):
 
 def _constant_batch(n=8, size=12):
     """Image i is constant i (and one-hot label i), so mixed pixels reveal the mixing weights."""
-    images = np.broadcast_to(np.arange(n, dtype="float32")[:, None, None, None], (n, size, size, 1)).copy()
+    images = np.broadcast_to(
+        np.arange(n, dtype="float32")[:, None, None, None], (n, size, size, 1)
+    ).copy()
     return images, np.eye(n, dtype="float32")
 
 
@@ -123,25 +136,30 @@ def test_mixing_accepts_keras_dict():
     assert set(out) == {"images", "labels"}
 
 
-@pytest.mark.parametrize("call, argument", [
-    (lambda: augment.build("rotation", factor=1.5), "factor"),
-    (lambda: augment.build("rotation", factor=-0.1), "factor"),
-    (lambda: augment.build("warp_drive"), "name"),
-    (lambda: augment.FusedGeometric(rotation=2.0), "rotation"),
-    (lambda: augment.FusedGeometric(zoom=(0.5, 0.1)), "zoom"),
-    (lambda: augment.FusedGeometric(flip="diagonal"), "flip"),
-    (lambda: augment.FusedGeometric(resampler="cuda"), "resampler"),
-    (lambda: augment.RandomMotionBlur(kernel_size=4), "kernel_size"),
-    (lambda: augment.RandomGamma(value_range=(1, 0)), "value_range"),
-    (lambda: augment.MixUp(factor=0.0), "factor"),
-    (lambda: augment.RandomApply(keras.layers.RandomFlip(), rate=2), "rate"),
-])
+@pytest.mark.parametrize(
+    "call, argument",
+    [
+        (lambda: augment.build("rotation", factor=1.5), "factor"),
+        (lambda: augment.build("rotation", factor=-0.1), "factor"),
+        (lambda: augment.build("warp_drive"), "name"),
+        (lambda: augment.FusedGeometric(rotation=2.0), "rotation"),
+        (lambda: augment.FusedGeometric(zoom=(0.5, 0.1)), "zoom"),
+        (lambda: augment.FusedGeometric(flip="diagonal"), "flip"),
+        (lambda: augment.FusedGeometric(resampler="cuda"), "resampler"),
+        (lambda: augment.RandomMotionBlur(kernel_size=4), "kernel_size"),
+        (lambda: augment.RandomGamma(value_range=(1, 0)), "value_range"),
+        (lambda: augment.MixUp(factor=0.0), "factor"),
+        (lambda: augment.RandomApply(keras.layers.RandomFlip(), rate=2), "rate"),
+    ],
+)
 def test_invalid_arguments_name_the_argument(call, argument):
     with pytest.raises(ValueError, match=argument):
         call()
 
 
-@pytest.mark.skipif(importlib.util.find_spec("keras_cv") is not None, reason="keras-cv is installed")
+@pytest.mark.skipif(
+    importlib.util.find_spec("keras_cv") is not None, reason="keras-cv is installed"
+)
 @pytest.mark.parametrize("name", ["grid_mask", "fourier_mix", "channel_shuffle"])
 def test_keras_cv_techniques_name_the_extra(name):
     with pytest.raises(ImportError, match="keras-cv"):
@@ -161,12 +179,15 @@ def fixed(value):
 def test_fused_matches_stacked_keras_layers():
     """rotation 20 deg, then zoom out 10 %, then shift (+2, -1) px: one warp vs three."""
     x = _smooth_image()
-    fused = augment.FusedGeometric(flip=None, rotation=fixed(20 / 180), zoom=fixed(0.2),
-                                   translation=(0.0, 0.0))
-    stacked = keras.Sequential([
-        keras.layers.RandomRotation(fixed(20 / 360), fill_mode="constant"),
-        keras.layers.RandomZoom(fixed(0.1), fill_mode="constant"),
-    ])
+    fused = augment.FusedGeometric(
+        flip=None, rotation=fixed(20 / 180), zoom=fixed(0.2), translation=(0.0, 0.0)
+    )
+    stacked = keras.Sequential(
+        [
+            keras.layers.RandomRotation(fixed(20 / 360), fill_mode="constant"),
+            keras.layers.RandomZoom(fixed(0.1), fill_mode="constant"),
+        ]
+    )
     a, b = np.asarray(fused(x)), np.asarray(stacked(x, training=True))
     inner = (slice(None), slice(8, -8), slice(8, -8))
     assert np.abs(a - b)[inner].max() < 0.02  # differ only by the second resampling's blur
@@ -178,8 +199,9 @@ def test_fused_composition_order_and_translation():
     rotate = augment.FusedGeometric(flip=None, rotation=fixed(0.1))
     shear = augment.FusedGeometric(flip=None, shear=fixed(0.2))
     shift = augment.FusedGeometric(flip=None, translation=fixed(4 / 32 / 0.5 * 0.5))
-    both = augment.FusedGeometric(flip=None, rotation=fixed(0.1), shear=fixed(0.2),
-                                  translation=fixed(4 / 32 / 0.5 * 0.5))
+    both = augment.FusedGeometric(
+        flip=None, rotation=fixed(0.1), shear=fixed(0.2), translation=fixed(4 / 32 / 0.5 * 0.5)
+    )
     a = np.asarray(both(x))
     b = np.asarray(shift(shear(rotate(x))))
     inner = (slice(None), slice(10, -10), slice(10, -10))
@@ -221,7 +243,9 @@ def test_resized_crop_strength_zero_is_identity_and_crop_zooms_in():
 def test_motion_blur_kernels_are_normalised_lines():
     from course.augment.pixel import line_kernels
 
-    k = np.asarray(line_kernels(np.array([1.0, 5.0], "float32"), np.array([0.0, 0.0], "float32"), 7))
+    k = np.asarray(
+        line_kernels(np.array([1.0, 5.0], "float32"), np.array([0.0, 0.0], "float32"), 7)
+    )
     np.testing.assert_allclose(k.sum((1, 2)), 1.0, atol=1e-6)
     assert k[0, 3, 3] == pytest.approx(1.0)
     np.testing.assert_allclose(k[1, 3, 1:6], 0.2, atol=1e-6)  # horizontal streak of 5 px
@@ -237,7 +261,7 @@ def test_seeded_flip_below_strength_one_fires_with_probability_half_the_factor(s
     x = RNG.uniform(0, 1, (2000, 4, 4, 1)).astype("float32")
     out = np.asarray(augment.build("flip", factor=0.5, seed=seed)(x, training=True))
     mirrored = np.all(out == x[:, :, ::-1], axis=(1, 2, 3)).mean()
-    assert abs(mirrored - 0.25) < 4 * np.sqrt(0.25 * 0.75 / len(x))   # not min(f, 1/2) = 0.5
+    assert abs(mirrored - 0.25) < 4 * np.sqrt(0.25 * 0.75 / len(x))  # not min(f, 1/2) = 0.5
 
 
 def test_catalog_lists_every_family_and_documents_factor_one():
@@ -249,12 +273,21 @@ def test_catalog_lists_every_family_and_documents_factor_one():
 
 
 @pytest.mark.parametrize("cls", [augment.MixUp, augment.CutMix])
-@pytest.mark.parametrize("labels,match", [
-    (np.array([0, 1, 2, 0, 1, 2]), r"got int64 labels of shape \(6,\); class indices cannot be mixed"),
-    (np.array([[0], [1], [2], [0], [1], [2]]), r"shape \(6, 1\); class indices cannot be mixed"),
-    (np.array([0.0, 1, 2, 0, 1, 2], "float32"), r"got float32 labels of shape \(6,\)"),
-    (LABELS[:4], "labels must have one row per image: 6 images, got 4 label rows"),
-])
+@pytest.mark.parametrize(
+    "labels,match",
+    [
+        (
+            np.array([0, 1, 2, 0, 1, 2]),
+            r"got int64 labels of shape \(6,\); class indices cannot be mixed",
+        ),
+        (
+            np.array([[0], [1], [2], [0], [1], [2]]),
+            r"shape \(6, 1\); class indices cannot be mixed",
+        ),
+        (np.array([0.0, 1, 2, 0, 1, 2], "float32"), r"got float32 labels of shape \(6,\)"),
+        (LABELS[:4], "labels must have one row per image: 6 images, got 4 label rows"),
+    ],
+)
 def test_mixing_refuses_labels_it_cannot_blend(cls, labels, match):
     # CutMix used to broadcast class indices into (6, 6) "labels" with values like 1.875
     layer = cls(0.4, seed=0)
@@ -271,19 +304,31 @@ def test_mixing_accepts_integer_one_hot_and_binary_soft_labels():
     assert np.asarray(augment.CutMix(seed=0)((IMAGES, binary))[1]).shape == (6, 1)
 
 
-@pytest.mark.parametrize("call,error,argument", [
-    (lambda: augment.build("rotation", float("nan")), ValueError, "factor"),
-    (lambda: augment.build("rotation", 0.1, value_range=(0, float("inf"))), ValueError, r"value_range\[1\]"),
-    (lambda: augment.build("rotation", 0.1, seed=-1), ValueError, "seed"),
-    (lambda: augment.FusedGeometric(rotation=float("nan")), ValueError, "rotation"),
-    (lambda: augment.FusedGeometric(fill_value=float("inf")), ValueError, "fill_value"),
-    (lambda: augment.FusedGeometric(data_format="channels_first"), ValueError, "data_format"),
-    (lambda: augment.RandomGamma(factor=(0.1, float("nan"))), ValueError, r"factor\[1\]"),
-    (lambda: augment.TrivialAugment(resampler="cuda"), ValueError, "resampler"),
-    (lambda: augment.RandomApply("flip"), TypeError, "layer must be a keras.layers.Layer"),
-    (lambda: augment.PerClassAugment(keras.layers.Identity(), keras.layers.Identity(), [1, -2]),
-     ValueError, r"strong_classes\[i\]"),
-])
+@pytest.mark.parametrize(
+    "call,error,argument",
+    [
+        (lambda: augment.build("rotation", float("nan")), ValueError, "factor"),
+        (
+            lambda: augment.build("rotation", 0.1, value_range=(0, float("inf"))),
+            ValueError,
+            r"value_range\[1\]",
+        ),
+        (lambda: augment.build("rotation", 0.1, seed=-1), ValueError, "seed"),
+        (lambda: augment.FusedGeometric(rotation=float("nan")), ValueError, "rotation"),
+        (lambda: augment.FusedGeometric(fill_value=float("inf")), ValueError, "fill_value"),
+        (lambda: augment.FusedGeometric(data_format="channels_first"), ValueError, "data_format"),
+        (lambda: augment.RandomGamma(factor=(0.1, float("nan"))), ValueError, r"factor\[1\]"),
+        (lambda: augment.TrivialAugment(resampler="cuda"), ValueError, "resampler"),
+        (lambda: augment.RandomApply("flip"), TypeError, "layer must be a keras.layers.Layer"),
+        (
+            lambda: augment.PerClassAugment(
+                keras.layers.Identity(), keras.layers.Identity(), [1, -2]
+            ),
+            ValueError,
+            r"strong_classes\[i\]",
+        ),
+    ],
+)
 def test_bad_arguments_fail_before_keras_initialises_the_layer(monkeypatch, call, error, argument):
     """Validation runs before `Layer.__init__`: a refused layer never got a name or a tracker."""
     started = []
@@ -301,10 +346,15 @@ def test_bad_arguments_fail_before_keras_initialises_the_layer(monkeypatch, call
 
 def test_fused_geometric_is_a_keras_image_augmentation_layer():
     from course.keras_compat import image_preprocessing_layer
+
     base = image_preprocessing_layer()
     assert issubclass(keras.layers.RandomRotation, base)  # the hook class Keras' layers share
-    for hook in ("get_random_transformation", "transform_images", "transform_labels",
-                 "transform_segmentation_masks"):
+    for hook in (
+        "get_random_transformation",
+        "transform_images",
+        "transform_labels",
+        "transform_segmentation_masks",
+    ):
         assert callable(getattr(base, hook))
     layer = augment.FusedGeometric(rotation=0.3, zoom=0.3, seed=4)
     assert isinstance(layer, base) and "call" not in vars(augment.FusedGeometric)
@@ -314,8 +364,9 @@ def test_fused_geometric_warps_masks_like_images_and_keeps_labels():
     # a mask equal to a constant-per-region integer image must follow the image's warp exactly
     mask = np.repeat(np.repeat(np.arange(16).reshape(1, 4, 4, 1), 4, 1), 4, 2)
     mask = np.broadcast_to(mask, (6, 16, 16, 1)).astype("int32")
-    layer = augment.FusedGeometric(flip="horizontal", rotation=0.25, interpolation="nearest",
-                                   resampler="tf", seed=2)
+    layer = augment.FusedGeometric(
+        flip="horizontal", rotation=0.25, interpolation="nearest", resampler="tf", seed=2
+    )
     out = layer({"images": mask.astype("float32"), "labels": LABELS, "segmentation_masks": mask})
     np.testing.assert_array_equal(np.asarray(out["segmentation_masks"]), np.asarray(out["images"]))
     assert not np.array_equal(np.asarray(out["images"]), mask)
@@ -328,6 +379,7 @@ def test_fused_geometric_warps_masks_like_images_and_keeps_labels():
 def test_fused_geometric_keeps_uint8_inside_tf_data():
     """Keras' DataLayer would cast tf.data inputs to float32 (0.42x throughput at 224x224)."""
     import tensorflow as tf
+
     layer = augment.FusedGeometric(rotation=0.2, value_range=(0, 255), seed=0)
     images = (IMAGES * 255).astype("uint8")
     batch = next(iter(tf.data.Dataset.from_tensor_slices(images).batch(6).map(layer)))

@@ -1,5 +1,6 @@
 """Tabular augmentation: SMOTE/ADASYN wrappers, noise injection, feature-space MixUp, and the
 imbalanced breast-cancer comparison."""
+
 import builtins
 import sys
 
@@ -7,8 +8,16 @@ import numpy as np
 import pytest
 
 from course.augment import tabular
-from course.augment.tabular import (adasyn, gaussian_noise, imbalanced_breast_cancer, mixup,
-                                    mixup_oversample, noise_oversample, smote, soft_label_rows)
+from course.augment.tabular import (
+    adasyn,
+    gaussian_noise,
+    imbalanced_breast_cancer,
+    mixup,
+    mixup_oversample,
+    noise_oversample,
+    smote,
+    soft_label_rows,
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,23 +38,27 @@ def test_smote_balances_and_keeps_features(data):
     assert np.bincount(y_res).tolist() == [357, 357]
     np.testing.assert_array_equal(X_res[: len(X)], X)  # originals first, untouched
     minority = X[y == 1]
-    synthetic = X_res[len(X):]
-    assert np.all(synthetic >= minority.min(0) - 1e-9) and np.all(synthetic <= minority.max(0) + 1e-9)
+    synthetic = X_res[len(X) :]
+    assert np.all(synthetic >= minority.min(0) - 1e-9) and np.all(
+        synthetic <= minority.max(0) + 1e-9
+    )
 
 
 def test_nearest_smote_segment_locates_points_on_and_off_segments():
-    corners = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 2.0], [1.0, 2.0]])  # 1-NN pairs: {0, 1}, {2, 3}
+    corners = np.array(
+        [[0.0, 0.0], [1.0, 0.0], [0.0, 2.0], [1.0, 2.0]]
+    )  # 1-NN pairs: {0, 1}, {2, 3}
     points = np.array([[0.25, 0.0], [0.5, 2.0], [0.5, 1.0]])
     i, nn, u, gap = tabular.nearest_smote_segment(points, corners, k_neighbors=1)
     assert [frozenset(p) for p in zip(i[:2], nn[:2])] == [frozenset((0, 1)), frozenset((2, 3))]
     np.testing.assert_allclose(gap[:2], 0.0, atol=1e-12)
     np.testing.assert_allclose(np.where(i[:2] % 2 == 0, u[:2], 1 - u[:2]), [0.25, 0.5])
-    assert gap[2] == pytest.approx(1.0)   # the centre is one segment length from both segments
+    assert gap[2] == pytest.approx(1.0)  # the centre is one segment length from both segments
 
 
 def test_nearest_smote_segment_accepts_imbalanced_learns_points(data):
     X, y = data
-    new = smote(X, y, seed=0)[0][len(X):]
+    new = smote(X, y, seed=0)[0][len(X) :]
     assert tabular.nearest_smote_segment(new, X[y == 1], k_neighbors=5)[3].max() < 1e-9
 
 
@@ -81,7 +94,7 @@ def test_noise_oversample_balances_with_scaled_noise(data):
     X_res, y_res = noise_oversample(X, y, sigma=0.0, seed=0)
     assert np.bincount(y_res).tolist() == [357, 357]
     minority = {tuple(row) for row in X[y == 1]}
-    assert all(tuple(row) in minority for row in X_res[len(X):])  # sigma 0 = plain copies
+    assert all(tuple(row) in minority for row in X_res[len(X) :])  # sigma 0 = plain copies
     X_big = np.tile(X, (20, 1))
     jitter = gaussian_noise(X_big, sigma=0.2, seed=1) - X_big
     np.testing.assert_allclose(jitter.std(0), 0.2 * X.std(0), rtol=0.05)
@@ -120,15 +133,18 @@ def test_mixup_oversample_balances_total_weight(data):
     np.testing.assert_array_equal(X_a[: len(X)], X)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda X, y: noise_oversample(X, y, sigma=-0.1), "sigma"),
-    (lambda X, y: mixup(X, y, 10, alpha=0.0), "alpha"),
-    (lambda X, y: mixup(X, y, 10, anchor_class=7), "anchor_class"),
-    (lambda X, y: mixup_oversample(X, y, label="hard"), "label"),
-    (lambda X, y: smote(X[:, 0], y), "X"),
-    (lambda X, y: smote(X, y[:-1]), "y"),
-    (lambda X, y: smote(X, np.zeros_like(y)), "y"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda X, y: noise_oversample(X, y, sigma=-0.1), "sigma"),
+        (lambda X, y: mixup(X, y, 10, alpha=0.0), "alpha"),
+        (lambda X, y: mixup(X, y, 10, anchor_class=7), "anchor_class"),
+        (lambda X, y: mixup_oversample(X, y, label="hard"), "label"),
+        (lambda X, y: smote(X[:, 0], y), "X"),
+        (lambda X, y: smote(X, y[:-1]), "y"),
+        (lambda X, y: smote(X, np.zeros_like(y)), "y"),
+    ],
+)
 def test_invalid_arguments_name_themselves(data, call, name):
     with pytest.raises(ValueError, match=name):
         call(*data)

@@ -1,5 +1,6 @@
 """Text augmentation: EDA and token dropout on strings and as Keras layers on token ids, the
 synonym source, pluggable back-translation, and the offline review corpus."""
+
 import random
 from collections import Counter
 
@@ -9,19 +10,48 @@ import pytest
 
 from course import artifacts
 from course.augment import text
-from course.augment.text import (BackTranslator, ModelNotAvailableError, Paraphraser,
-                                 RandomTokenDeletion, RandomTokenInsertion, RandomTokenSwap,
-                                 SynonymReplacement, TokenDropout, augment_dataset, eda,
-                                 random_deletion, random_insertion, random_swap,
-                                 synonym_replacement, synonyms_of, token_dropout)
+from course.augment.text import (
+    BackTranslator,
+    ModelNotAvailableError,
+    Paraphraser,
+    RandomTokenDeletion,
+    RandomTokenInsertion,
+    RandomTokenSwap,
+    SynonymReplacement,
+    TokenDropout,
+    augment_dataset,
+    eda,
+    random_deletion,
+    random_insertion,
+    random_swap,
+    synonym_replacement,
+    synonyms_of,
+    token_dropout,
+)
 from course.augment.text.corpus import CORPUS_FILE, load_reviews, make_reviews
 
 SENTENCE = "the food was really great but the waiter was a bit rude"
-VOCAB = ["", "[UNK]", "the", "food", "was", "great", "meal", "excellent", "superb", "waiter",
-         "rude", "impolite", "server", "a", "bit"]
+VOCAB = [
+    "",
+    "[UNK]",
+    "the",
+    "food",
+    "was",
+    "great",
+    "meal",
+    "excellent",
+    "superb",
+    "waiter",
+    "rude",
+    "impolite",
+    "server",
+    "a",
+    "bit",
+]
 
 
 # ---- synonym source -------------------------------------------------------------------------
+
 
 def test_synonyms_are_symmetric_and_skip_stopwords():
     assert "superb" in synonyms_of("great") and "great" in synonyms_of("superb")
@@ -31,6 +61,7 @@ def test_synonyms_are_symmetric_and_skip_stopwords():
 
 
 # ---- string functions -----------------------------------------------------------------------
+
 
 def test_deletion_with_p0_is_identity_and_p1_keeps_one_word():
     assert random_deletion(SENTENCE, p=0.0, seed=0) == SENTENCE
@@ -82,7 +113,9 @@ def test_seeds_numpy_generator_and_random_random_are_deterministic():
     assert eda(SENTENCE, n_aug=6, seed=3) != eda(SENTENCE, n_aug=6, seed=4)
     a = random_swap(SENTENCE, 2, seed=np.random.default_rng(5))
     assert a == random_swap(SENTENCE, 2, seed=np.random.default_rng(5))
-    assert random_swap(SENTENCE, 2, seed=random.Random(1)) == random_swap(SENTENCE, 2, seed=random.Random(1))
+    assert random_swap(SENTENCE, 2, seed=random.Random(1)) == random_swap(
+        SENTENCE, 2, seed=random.Random(1)
+    )
 
 
 def test_eda_takes_turns_and_can_switch_operations_off():
@@ -103,17 +136,20 @@ def test_augment_dataset_preserves_labels():
     assert len(new_texts) == 15
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: random_deletion(SENTENCE, p=1.5), "p"),
-    (lambda: random_deletion(SENTENCE, p=-0.1), "p"),
-    (lambda: token_dropout(SENTENCE, p=2.0), "p"),
-    (lambda: eda(SENTENCE, alpha_sr=1.2), "alpha_sr"),
-    (lambda: eda(SENTENCE, p_rd=-1), "p_rd"),
-    (lambda: random_swap("   ", 1), "text"),
-    (lambda: synonym_replacement("", 1), "text"),
-    (lambda: random_swap(SENTENCE, -1), "n"),
-    (lambda: augment_dataset(["a b"], [0, 1]), "labels"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: random_deletion(SENTENCE, p=1.5), "p"),
+        (lambda: random_deletion(SENTENCE, p=-0.1), "p"),
+        (lambda: token_dropout(SENTENCE, p=2.0), "p"),
+        (lambda: eda(SENTENCE, alpha_sr=1.2), "alpha_sr"),
+        (lambda: eda(SENTENCE, p_rd=-1), "p_rd"),
+        (lambda: random_swap("   ", 1), "text"),
+        (lambda: synonym_replacement("", 1), "text"),
+        (lambda: random_swap(SENTENCE, -1), "n"),
+        (lambda: augment_dataset(["a b"], [0, 1]), "labels"),
+    ],
+)
 def test_invalid_arguments_raise_value_error_naming_them(call, name):
     with pytest.raises(ValueError, match=name):
         call()
@@ -121,15 +157,19 @@ def test_invalid_arguments_raise_value_error_naming_them(call, name):
 
 # ---- Keras layers on token ids --------------------------------------------------------------
 
+
 def _ids():
-    return np.array([[2, 3, 4, 5, 0, 0, 0, 0, 0, 0],
-                     [2, 9, 4, 13, 14, 10, 2, 3, 4, 5]], "int64")
+    return np.array([[2, 3, 4, 5, 0, 0, 0, 0, 0, 0], [2, 9, 4, 13, 14, 10, 2, 3, 4, 5]], "int64")
 
 
 def _layers(seed=1):
-    return [TokenDropout(0.3, seed=seed), RandomTokenDeletion(0.3, seed=seed),
-            RandomTokenSwap(0.3, seed=seed), SynonymReplacement(VOCAB, 0.3, seed=seed),
-            RandomTokenInsertion(VOCAB, 0.3, seed=seed)]
+    return [
+        TokenDropout(0.3, seed=seed),
+        RandomTokenDeletion(0.3, seed=seed),
+        RandomTokenSwap(0.3, seed=seed),
+        SynonymReplacement(VOCAB, 0.3, seed=seed),
+        RandomTokenInsertion(VOCAB, 0.3, seed=seed),
+    ]
 
 
 @pytest.mark.parametrize("index", range(5))
@@ -157,7 +197,7 @@ def test_deletion_layer_packs_survivors_in_order():
     for row_in, row_out in zip(x, out):
         kept = row_out[row_out != 0].tolist()
         assert 1 <= len(kept) <= (row_in != 0).sum()
-        assert np.all(row_out[len(kept):] == 0)
+        assert np.all(row_out[len(kept) :] == 0)
         it = iter(row_in.tolist())
         assert all(token in it for token in kept)  # subsequence of the input
 
@@ -189,9 +229,12 @@ def test_synonym_layers_use_in_vocabulary_synonyms():
 
 
 def test_layer_validation_names_arguments():
-    for call, name in [(lambda: TokenDropout(1.5), "rate"), (lambda: RandomTokenSwap(-0.1), "alpha"),
-                       (lambda: SynonymReplacement(VOCAB, alpha=2), "alpha"),
-                       (lambda: SynonymReplacement([], 0.1), "vocabulary")]:
+    for call, name in [
+        (lambda: TokenDropout(1.5), "rate"),
+        (lambda: RandomTokenSwap(-0.1), "alpha"),
+        (lambda: SynonymReplacement(VOCAB, alpha=2), "alpha"),
+        (lambda: SynonymReplacement([], 0.1), "vocabulary"),
+    ]:
         with pytest.raises(ValueError, match=name):
             call()
 
@@ -211,7 +254,9 @@ def test_layers_in_a_model_fit_and_keras_round_trip(tmp_path):
     path = tmp_path / "text.keras"
     model.save(path)
     loaded = keras.models.load_model(path)
-    np.testing.assert_allclose(model.predict(ids, verbose=0), loaded.predict(ids, verbose=0), atol=1e-6)
+    np.testing.assert_allclose(
+        model.predict(ids, verbose=0), loaded.predict(ids, verbose=0), atol=1e-6
+    )
     config = loaded.layers[4].get_config()
     assert config["vocabulary"] == VOCAB and config["alpha"] == 0.3 and config["seed"] == 1
 
@@ -222,14 +267,18 @@ def test_layers_work_in_tf_data_with_text_vectorization():
     vectorize = keras.layers.TextVectorization(output_sequence_length=12)
     vectorize.adapt([SENTENCE, "a superb meal and an excellent server"])
     swap = RandomTokenSwap(0.2, seed=0)
-    ds = tf.data.Dataset.from_tensor_slices([SENTENCE]).batch(1).map(
-        lambda s: swap(vectorize(s), training=True))
+    ds = (
+        tf.data.Dataset.from_tensor_slices([SENTENCE])
+        .batch(1)
+        .map(lambda s: swap(vectorize(s), training=True))
+    )
     row = next(iter(ds)).numpy()[0]
     plain = vectorize([SENTENCE]).numpy()[0]
     assert sorted(row.tolist()) == sorted(plain.tolist()) and not np.array_equal(row, plain)
 
 
 # ---- back-translation and paraphrasing --------------------------------------------------------
+
 
 def test_back_translator_without_model_raises_clear_error():
     with pytest.raises(ModelNotAvailableError, match="course.augment.text"):
@@ -266,6 +315,7 @@ def test_back_translator_checks_models_and_inputs():
 
 
 # ---- corpus and experiment --------------------------------------------------------------------
+
 
 def test_corpus_file_is_the_generators_output():
     texts, labels = load_reviews()

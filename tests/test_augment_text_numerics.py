@@ -1,5 +1,6 @@
 """EDA random insertion: linear cost in len(text) + n (counted, not timed), the same
 distribution as inserting one word at a time, and argument checks that name the argument."""
+
 import importlib
 import random
 from collections import Counter
@@ -67,19 +68,27 @@ def test_no_candidates_means_no_change():
     assert random_insertion("the of and", n=10_000, seed=0) == "the of and"
 
 
-@pytest.mark.parametrize("call,error,match", [
-    (lambda: random_insertion("good movie", n=-1), ValueError, "n must be"),
-    (lambda: random_insertion("good movie", n=2.5), TypeError, "n must be an int"),
-    (lambda: random_insertion("good movie", seed=-3), ValueError, "seed must be"),
-    (lambda: random_insertion("good movie", seed=1.5), TypeError, "seed must be an int"),
-    (lambda: random_insertion("good movie", synonyms=["good"]), TypeError, "synonyms must be None or a mapping"),
-    (lambda: token_dropout("good movie", mask_token=0), TypeError, "mask_token must be a str"),
-])
+@pytest.mark.parametrize(
+    "call,error,match",
+    [
+        (lambda: random_insertion("good movie", n=-1), ValueError, "n must be"),
+        (lambda: random_insertion("good movie", n=2.5), TypeError, "n must be an int"),
+        (lambda: random_insertion("good movie", seed=-3), ValueError, "seed must be"),
+        (lambda: random_insertion("good movie", seed=1.5), TypeError, "seed must be an int"),
+        (
+            lambda: random_insertion("good movie", synonyms=["good"]),
+            TypeError,
+            "synonyms must be None or a mapping",
+        ),
+        (lambda: token_dropout("good movie", mask_token=0), TypeError, "mask_token must be a str"),
+    ],
+)
 def test_bad_arguments_name_themselves(call, error, match):
     with pytest.raises(error, match=match):
         call()
 
 
 def test_random_random_seeds_still_repeat():
-    assert random_insertion("good movie", n=5, seed=random.Random(1)) == \
-        random_insertion("good movie", n=5, seed=random.Random(1))
+    assert random_insertion("good movie", n=5, seed=random.Random(1)) == random_insertion(
+        "good movie", n=5, seed=random.Random(1)
+    )

@@ -1,5 +1,6 @@
 """course.augment tools: TTA averaging, per-class policies, the label-preservation check,
 online-vs-offline measurement and the albumentations adapter."""
+
 import warnings
 
 import keras
@@ -27,7 +28,7 @@ def _halves(n=20, size=8):
     y = np.arange(n) % 2
     x = rng.uniform(0, 0.2, (n, size, size, 1)).astype("float32")
     x[y == 1, : size // 2] += 0.7
-    x[y == 0, size // 2:] += 0.7
+    x[y == 0, size // 2 :] += 0.7
     return x, y
 
 
@@ -72,8 +73,8 @@ def test_label_preservation_is_quiet_for_a_safe_transform():
 def test_per_class_augment_uses_the_strong_policy_only_for_rare_classes():
     x = np.random.default_rng(1).uniform(0, 1, (6, 8, 8, 1)).astype("float32")
     y = np.array([0, 1, 2, 0, 1, 2])
-    invert = augment.RandomSolarize((1.0, 1.0))      # threshold 0: x -> 1 - x
-    keep = augment.RandomSolarize(0.0)               # identity
+    invert = augment.RandomSolarize((1.0, 1.0))  # threshold 0: x -> 1 - x
+    keep = augment.RandomSolarize(0.0)  # identity
     layer = augment.PerClassAugment(keep, invert, strong_classes=[2])
     out, labels = layer((x, y))
     out = np.asarray(out)
@@ -96,13 +97,14 @@ def test_under_represented_and_empty_strong_classes():
 def test_online_offline_measures_disk_and_time(tmp_path):
     x = np.random.default_rng(0).uniform(0, 1, (64, 8, 8, 1)).astype("float32")
     y = np.arange(64) % 10
-    result = augment.compare_online_offline(x, y, augment.build("rotation", seed=0), copies=2,
-                                            epochs=1, directory=tmp_path)
+    result = augment.compare_online_offline(
+        x, y, augment.build("rotation", seed=0), copies=2, epochs=1, directory=tmp_path
+    )
     assert result.images == 64 and result.copies == 2
-    assert result.disk_bytes >= 2 * x.nbytes           # raw pixels plus record overhead
+    assert result.disk_bytes >= 2 * x.nbytes  # raw pixels plus record overhead
     assert result.offline_epoch_seconds > 0 and result.online_epoch_seconds > 0
     assert "unlimited" in result.table()
-    assert not list(tmp_path.iterdir())                 # temporary files are removed
+    assert not list(tmp_path.iterdir())  # temporary files are removed
 
 
 def test_offline_files_round_trip(tmp_path):
@@ -121,7 +123,9 @@ def test_albumentations_adapter_runs_in_tf_data():
     albumentations = pytest.importorskip("albumentations")
     x = np.random.default_rng(0).integers(0, 256, (4, 10, 12, 3), dtype=np.uint8)
     compose = albumentations.Compose([albumentations.HorizontalFlip(p=1.0)])
-    ds = augment.albumentations_dataset(tf.data.Dataset.from_tensor_slices((x, np.arange(4))), compose)
+    ds = augment.albumentations_dataset(
+        tf.data.Dataset.from_tensor_slices((x, np.arange(4))), compose
+    )
     assert ds.element_spec[0].shape == (10, 12, 3)
     out = np.stack([image.numpy() for image, _ in ds])
     np.testing.assert_array_equal(out, x[:, :, ::-1])

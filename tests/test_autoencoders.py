@@ -1,14 +1,26 @@
 """Autoencoder family, anomaly detection and the PCA comparison."""
+
 import numpy as np
 import pytest
 
-from course.generative.anomaly import (evaluate_detector, percentile_threshold,
-                                       reconstruction_errors, split_normal_anomalous)
-from course.generative.autoencoders import (Autoencoder, ContractiveAutoencoder,
-                                            DenoisingAutoencoder, SparseAutoencoder,
-                                            code_jacobian_norm)
-from course.generative.pca_comparison import (autoencoder_reconstruction_mse, markdown_table,
-                                              pca_reconstruction_mse)
+from course.generative.anomaly import (
+    evaluate_detector,
+    percentile_threshold,
+    reconstruction_errors,
+    split_normal_anomalous,
+)
+from course.generative.autoencoders import (
+    Autoencoder,
+    ContractiveAutoencoder,
+    DenoisingAutoencoder,
+    SparseAutoencoder,
+    code_jacobian_norm,
+)
+from course.generative.pca_comparison import (
+    autoencoder_reconstruction_mse,
+    markdown_table,
+    pca_reconstruction_mse,
+)
 
 SHAPE = (8, 8, 1)
 
@@ -31,7 +43,9 @@ def test_sparse_penalty_is_l1_of_the_code(images):
     code = model.encode(images).numpy()
     assert (code >= 0).all()  # ReLU code
     losses = model.compute_losses(images)
-    np.testing.assert_allclose(float(losses["penalty"]), 0.05 * np.abs(code).sum(1).mean(), rtol=1e-5)
+    np.testing.assert_allclose(
+        float(losses["penalty"]), 0.05 * np.abs(code).sum(1).mean(), rtol=1e-5
+    )
 
 
 def test_contractive_penalty_matches_the_sigmoid_closed_form(images):
@@ -41,10 +55,11 @@ def test_contractive_penalty_matches_the_sigmoid_closed_form(images):
     norms, code = code_jacobian_norm(model, images)
     kernel = model.encoder.get_layer("encoder_head").kernel.numpy()
     h = code.numpy()
-    expected = ((h * (1 - h)) ** 2 * (kernel ** 2).sum(0)).sum(1)
+    expected = ((h * (1 - h)) ** 2 * (kernel**2).sum(0)).sum(1)
     np.testing.assert_allclose(norms.numpy(), expected, rtol=1e-4)
-    np.testing.assert_allclose(float(model.compute_losses(images)["penalty"]),
-                               0.5 * expected.mean(), rtol=1e-4)
+    np.testing.assert_allclose(
+        float(model.compute_losses(images)["penalty"]), 0.5 * expected.mean(), rtol=1e-4
+    )
 
 
 def test_denoising_corrupts_for_training_but_not_in_call(images):
@@ -57,10 +72,14 @@ def test_denoising_corrupts_for_training_but_not_in_call(images):
     assert clipped.min() >= 0 and clipped.max() <= 1
 
 
-@pytest.mark.parametrize("kwargs, argument", [
-    (dict(latent_dim=0), "latent_dim"), (dict(latent_dim=2, kind="rnn"), "kind"),
-    (dict(latent_dim=2, hidden_units=(0,)), "hidden_units"),
-])
+@pytest.mark.parametrize(
+    "kwargs, argument",
+    [
+        (dict(latent_dim=0), "latent_dim"),
+        (dict(latent_dim=2, kind="rnn"), "kind"),
+        (dict(latent_dim=2, hidden_units=(0,)), "hidden_units"),
+    ],
+)
 def test_invalid_arguments_name_the_argument(kwargs, argument):
     with pytest.raises(ValueError, match=argument):
         Autoencoder(SHAPE, **kwargs)
@@ -86,7 +105,7 @@ class _Shrink:
     def predict(self, x, **kwargs):
         out = np.zeros_like(x)
         flat = out.reshape(len(x), -1)
-        flat[:, :self.keep] = x.reshape(len(x), -1)[:, :self.keep]
+        flat[:, : self.keep] = x.reshape(len(x), -1)[:, : self.keep]
         return out
 
 
@@ -98,7 +117,9 @@ def test_anomaly_detector_threshold_and_auc():
     normal_test, anomalies = normal_train[:50], rng.random((30, 4, 4, 1)).astype("float32")
     model = _Shrink(8)
     errors = reconstruction_errors(model, normal_train)
-    np.testing.assert_allclose(errors, (normal_train.reshape(200, -1)[:, 8:] ** 2).sum(1) / 16, rtol=1e-6)
+    np.testing.assert_allclose(
+        errors, (normal_train.reshape(200, -1)[:, 8:] ** 2).sum(1) / 16, rtol=1e-6
+    )
     threshold = percentile_threshold(errors, 90)
     assert np.mean(errors > threshold) == pytest.approx(0.10, abs=0.01)
     report = evaluate_detector(model, normal_train, normal_test, anomalies, percentile=90)
@@ -135,5 +156,12 @@ def test_linear_autoencoder_cannot_beat_pca_on_its_training_data():
 
 
 def test_markdown_table():
-    table = markdown_table([{"code size": 2, "PCA": 0.12345}, {"code size": 4, "PCA": 0.1}], digits=3)
-    assert table.splitlines() == ["| code size | PCA |", "|---|---|", "| 2 | 0.123 |", "| 4 | 0.100 |"]
+    table = markdown_table(
+        [{"code size": 2, "PCA": 0.12345}, {"code size": 4, "PCA": 0.1}], digits=3
+    )
+    assert table.splitlines() == [
+        "| code size | PCA |",
+        "|---|---|",
+        "| 2 | 0.123 |",
+        "| 4 | 0.100 |",
+    ]

@@ -1,13 +1,18 @@
 """The contract every autoencoder-family model keeps: its own train step lowers the loss inside
 a tf.function, returns exactly its trackers' names, and `evaluate`/`predict`/`.keras` work."""
+
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-
 from generative_steps import train_steps
-from course.generative.autoencoders import (Autoencoder, ContractiveAutoencoder,
-                                            DenoisingAutoencoder, SparseAutoencoder)
+
+from course.generative.autoencoders import (
+    Autoencoder,
+    ContractiveAutoencoder,
+    DenoisingAutoencoder,
+    SparseAutoencoder,
+)
 from course.generative.vae import VAE, ConditionalVAE
 from course.generative.vqvae import VQVAE
 

@@ -7,6 +7,7 @@ a student would see: no error output, and the BatchNorm worked example printing 
 text. A screenshot goes to ``build/``. Skipped, with the reason, only where Chromium is missing
 (`.ci/run` installs it).
 """
+
 import json
 import os
 import re
@@ -17,7 +18,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -29,12 +29,21 @@ WORKED_EXAMPLE = "BatchNorm x_hat"  # printed by the BatchNorm worked-example ce
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOT = REPO_ROOT / "build" / "jupyterlab_05_dropout_and_batchnorm.png"
 # Flags for a root, offline, headless run (no sandbox for root; no calls to Google's services).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # In CI a missing browser is a failure (.ci/run installs it); elsewhere the test says what to install.
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                                reason="no system Chromium: apt-get install -y chromium (.ci/run does)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"),
+    reason="no system Chromium: apt-get install -y chromium (.ci/run does)",
+)
 
 
 def _free_port():
@@ -80,15 +89,33 @@ def jupyter_lab(tmp_path):
     # Render every cell (no windowing), so the whole notebook can be read from the page.
     (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     token, port = secrets.token_hex(16), _free_port()
-    env = {**os.environ, "COURSE_FAST": "1", "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings"),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    env = {
+        **os.environ,
+        "COURSE_FAST": "1",
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
     log = open(tmp_path / "jupyter.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         "--ServerApp.open_browser=False", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-         "jupyterlab.NeverCheckForUpdate"],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--ServerApp.open_browser=False",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -97,7 +124,9 @@ def jupyter_lab(tmp_path):
                 break
             except OSError:
                 if server.poll() is not None:
-                    pytest.fail(f"jupyter lab exited: {(tmp_path / 'jupyter.log').read_text()[-2000:]}")
+                    pytest.fail(
+                        f"jupyter lab exited: {(tmp_path / 'jupyter.log').read_text()[-2000:]}"
+                    )
                 time.sleep(1)
         else:
             pytest.fail("jupyter lab did not answer within 120 s")
@@ -126,11 +155,15 @@ def test_run_all_in_jupyterlab_shows_the_worked_example_and_no_error(jupyter_lab
             page.wait_for_function(  # the notebook's kernel has started and waits (not "No Kernel")
                 """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
                     .some(e => /\\| Idle/.test(e.textContent) && !e.textContent.includes('No Kernel'))""",
-                timeout=300_000, polling=500)
+                timeout=300_000,
+                polling=500,
+            )
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
             code_cells = page.locator(".jp-Notebook .jp-CodeCell")
-            n_cells = sum(c.cell_type == "code" for c in nbformat.read(root / NOTEBOOK, as_version=4).cells)
+            n_cells = sum(
+                c.cell_type == "code" for c in nbformat.read(root / NOTEBOOK, as_version=4).cells
+            )
             page.wait_for_function(  # every code cell has run, or one failed (Run All stops there)
                 """n => {
                     const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
@@ -139,7 +172,11 @@ def test_run_all_in_jupyterlab_shows_the_worked_example_and_no_error(jupyter_lab
                     const failed = [...document.querySelectorAll('.jp-OutputArea-output')]
                         .some(o => o.textContent.includes('Traceback'));
                     return status === 'idle' && (failed || (prompts.length === n && done === n));
-                }""", arg=n_cells, timeout=600_000, polling=1000)
+                }""",
+                arg=n_cells,
+                timeout=600_000,
+                polling=1000,
+            )
             SCREENSHOT.parent.mkdir(exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=False)
             assert code_cells.count() == n_cells
@@ -149,8 +186,13 @@ def test_run_all_in_jupyterlab_shows_the_worked_example_and_no_error(jupyter_lab
             assert _squash(expected) in _squash("\n".join(outputs))
             page.keyboard.press("Control+s")  # the saved file must agree with the page
             saved = _wait_for_saved_run(root / NOTEBOOK, n_cells)
-            errors = [o for c in saved.cells if c.cell_type == "code" for o in c.outputs
-                      if o.output_type == "error"]
+            errors = [
+                o
+                for c in saved.cells
+                if c.cell_type == "code"
+                for o in c.outputs
+                if o.output_type == "error"
+            ]
             assert not errors, errors[0]
         finally:
             browser.close()

@@ -1,4 +1,5 @@
 """The `course` command: list, run (with a failing notebook), doctor, unknown names."""
+
 import subprocess
 import sys
 
@@ -34,7 +35,11 @@ def test_doctor_reports_versions(capsys):
 def _tiny_notebook(path, body):
     nb = notebooks.nbformat.v4.new_notebook()
     nb.cells = [notebooks.nbformat.v4.new_code_cell(body)]
-    nb.metadata["kernelspec"] = {"name": notebooks.KERNEL_NAME, "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": notebooks.KERNEL_NAME,
+        "display_name": "Python 3",
+        "language": "python",
+    }
     notebooks.nbformat.write(nb, path)
 
 
@@ -65,7 +70,9 @@ def test_a_notebook_kernel_draws_a_figure_inline(tmp_path):
 
 
 def test_console_script_is_installed():
-    out = subprocess.run([sys.executable, "-m", "course.cli", "run", "nope"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "course.cli", "run", "nope"], capture_output=True, text=True
+    )
     assert out.returncode == 2 and "valid names" in out.stderr
 
 
@@ -86,8 +93,12 @@ def test_regenerate_full_runs_without_fast_mode_and_records_it(monkeypatch, flag
     seen = {}
 
     def fake_run_many(selected, output_for, fast, record_mode=False):
-        seen.update(names=[nb.name for nb in selected], fast=fast, record=record_mode,
-                    target=output_for(selected[0]))
+        seen.update(
+            names=[nb.name for nb in selected],
+            fast=fast,
+            record=record_mode,
+            target=output_for(selected[0]),
+        )
         return []
 
     monkeypatch.setattr(cli, "_run_many", fake_run_many)

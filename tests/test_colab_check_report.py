@@ -5,6 +5,7 @@ Its notebooks run under nbval; the one-line-per-notebook report is read back fro
 file. Three tiny notebooks under a real nbval run prove that a clean notebook reads ``ok``, an
 exception reads as the exception's line, and a changed checked output is a failure too.
 """
+
 import importlib.util
 import subprocess
 import sys
@@ -35,14 +36,35 @@ def notebook(folder, stem, source, stored=None):
 
 
 def test_verdicts_name_the_failing_notebooks_and_their_errors(tmp_path):
-    paths = [notebook(tmp_path, "clean", "print(1 + 1)"),
-             notebook(tmp_path, "raises", "raise ValueError('rate must be in [0, 1), got 2')"),
-             notebook(tmp_path, "changed", "# NBVAL_CHECK_OUTPUT\nprint(3)", stored="2\n")]
+    paths = [
+        notebook(tmp_path, "clean", "print(1 + 1)"),
+        notebook(tmp_path, "raises", "raise ValueError('rate must be in [0, 1), got 2')"),
+        notebook(tmp_path, "changed", "# NBVAL_CHECK_OUTPUT\nprint(3)", stored="2\n"),
+    ]
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     junit = tmp_path / "nbval.xml"
-    subprocess.run([sys.executable, "-m", "pytest", "-c", str(tmp_path / "pytest.ini"), "-p", "no:randomly",
-                    "-p", "no:cacheprovider", "-n", "0", "-q", "--nbval-lax", "--nbval-current-env",
-                    f"--junitxml={junit}", *map(str, paths)], cwd=tmp_path, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-c",
+            str(tmp_path / "pytest.ini"),
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            "-n",
+            "0",
+            "-q",
+            "--nbval-lax",
+            "--nbval-current-env",
+            f"--junitxml={junit}",
+            *map(str, paths),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+    )
     verdicts = load_script().notebook_verdicts(junit)
     assert set(verdicts) == {"clean", "raises", "changed"}
     assert verdicts["clean"][1] is None
@@ -86,10 +108,17 @@ def test_released_homework_may_raise_only_in_tagged_stub_cells():
     from course.homework.release import RAISES_TAG
 
     module = load_script()
-    fine = _executed([([], None), ([RAISES_TAG], "NotImplementedError"), ([RAISES_TAG], "NameError")])
+    fine = _executed(
+        [([], None), ([RAISES_TAG], "NotImplementedError"), ([RAISES_TAG], "NameError")]
+    )
     assert module.stub_failures(fine) == []
-    bad = _executed([([], "ValueError"), ([RAISES_TAG], "TypeError"), ([RAISES_TAG], "AssertionError")])
-    assert [error.split(":")[0] for _, error in module.stub_failures(bad)] == ["ValueError", "TypeError"]
+    bad = _executed(
+        [([], "ValueError"), ([RAISES_TAG], "TypeError"), ([RAISES_TAG], "AssertionError")]
+    )
+    assert [error.split(":")[0] for _, error in module.stub_failures(bad)] == [
+        "ValueError",
+        "TypeError",
+    ]
 
 
 def test_a_missing_python_is_named_with_how_to_install_it():
@@ -104,11 +133,21 @@ def test_a_missing_python_is_named_with_how_to_install_it():
 
 def test_floors_are_read_from_pyproject_and_every_dependency_needs_one():
     module = load_script("check_floors")
-    project = {"name": "course", "dependencies": ["tensorflow>=2.18", "tensorflow-probability[tf]>=0.25"],
-               "optional-dependencies": {"test": ["pytest>=8", "course[instructor]"], "notebooks": [],
-                                         "instructor": ["nbgrader>=0.9.6"]}}
-    assert module.floor_constraints(project) == {"tensorflow": "2.18", "tensorflow-probability": "0.25",
-                                                 "pytest": "8", "nbgrader": "0.9.6"}
+    project = {
+        "name": "course",
+        "dependencies": ["tensorflow>=2.18", "tensorflow-probability[tf]>=0.25"],
+        "optional-dependencies": {
+            "test": ["pytest>=8", "course[instructor]"],
+            "notebooks": [],
+            "instructor": ["nbgrader>=0.9.6"],
+        },
+    }
+    assert module.floor_constraints(project) == {
+        "tensorflow": "2.18",
+        "tensorflow-probability": "0.25",
+        "pytest": "8",
+        "nbgrader": "0.9.6",
+    }
     project["dependencies"].append("setuptools")
     try:
         module.floor_constraints(project)

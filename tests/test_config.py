@@ -1,4 +1,5 @@
 """`course.setup`, fast mode, import-time environment defaults and the device report."""
+
 import os
 import subprocess
 import sys
@@ -13,14 +14,18 @@ from course import config
 def _run(code, env=None):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_CPP", "TF_ENABLE"))}
     full_env.update(env or {})
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full_env, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=full_env, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()
 
 
 def test_import_sets_quiet_tf_defaults_without_importing_tensorflow():
-    code = ("import os, sys, course; print(os.environ['TF_CPP_MIN_LOG_LEVEL'], "
-            "os.environ['TF_ENABLE_ONEDNN_OPTS'], 'tensorflow' in sys.modules)")
+    code = (
+        "import os, sys, course; print(os.environ['TF_CPP_MIN_LOG_LEVEL'], "
+        "os.environ['TF_ENABLE_ONEDNN_OPTS'], 'tensorflow' in sys.modules)"
+    )
     assert _run(code) == "3 0 False"
 
 
@@ -34,7 +39,9 @@ def test_setup_makes_a_cpu_run_repeatable():
 
     def run():
         course.setup(seed=3, verbose=False)
-        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), course.layers.Dropout(0.5)])
+        model = keras.Sequential(
+            [keras.Input((4,)), keras.layers.Dense(3), course.layers.Dropout(0.5)]
+        )
         x = np.random.rand(8, 4).astype("float32")
         return np.asarray(model(x, training=True)), x
 
@@ -90,11 +97,18 @@ def test_setup_holds_back_only_tensorflows_startup_noise():
     where it prints none (2.20, Colab's), there is nothing to hold back and it says so.
     """
     code = "import course; course.setup(seed=0)"
-    quiet = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    quiet = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
     assert quiet.returncode == 0, quiet.stderr
     assert "device:" in quiet.stdout
-    noisy = subprocess.run([sys.executable, "-c", "import tensorflow"], capture_output=True, text=True,
-                           timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    noisy = subprocess.run(
+        [sys.executable, "-c", "import tensorflow"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
     if not any(marker in noisy.stderr for marker in config.STARTUP_NOISE):
         pytest.skip("this TensorFlow prints no start-up noise on import: nothing to hold back")
     for marker in config.STARTUP_NOISE:
@@ -110,8 +124,11 @@ def test_quiet_import_passes_other_stderr_lines_on(monkeypatch, capfd):
 
     def fake_import(name, *args, **kwargs):
         if name == "tensorflow":
-            os.write(2, b"W0000 cudart_stub.cc:31] Could not find cuda drivers\n"
-                        b"E0000 a real CUDA library error\n")
+            os.write(
+                2,
+                b"W0000 cudart_stub.cc:31] Could not find cuda drivers\n"
+                b"E0000 a real CUDA library error\n",
+            )
             return real_import("math")
         return real_import(name, *args, **kwargs)
 

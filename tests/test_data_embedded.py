@@ -1,4 +1,5 @@
 """Embedded loaders: digits (backward compatible) and scikit-learn's sample photos."""
+
 import numpy as np
 import pytest
 
@@ -49,9 +50,13 @@ def test_train_test_partitions_reproducibly_and_stratifies():
     x = np.arange(100, dtype="float32")[:, None]
     y = np.repeat([0, 1, 2, 3], 25)
     x_train, y_train, x_test, y_test = train_test(x, y, test_fraction=0.2, seed=3, stratify=True)
-    np.testing.assert_array_equal(np.sort(np.concatenate([x_train, x_test])[:, 0]), x[:, 0])  # a partition
+    np.testing.assert_array_equal(
+        np.sort(np.concatenate([x_train, x_test])[:, 0]), x[:, 0]
+    )  # a partition
     assert len(x_test) == 20 and np.bincount(y_test).tolist() == [5, 5, 5, 5]
-    np.testing.assert_array_equal(x[x_test[:, 0].astype(int), 0], x_test[:, 0])  # rows keep their labels
+    np.testing.assert_array_equal(
+        x[x_test[:, 0].astype(int), 0], x_test[:, 0]
+    )  # rows keep their labels
     np.testing.assert_array_equal(y[x_test[:, 0].astype(int)], y_test)
     again = train_test(x, y, test_fraction=0.2, seed=3, stratify=True)
     np.testing.assert_array_equal(again[2], x_test)

@@ -1,4 +1,5 @@
 """`ImageFolderDataset` (a keras.utils.PyDataset) on a folder of PNGs written by the test."""
+
 import keras
 import numpy as np
 import pytest
@@ -10,7 +11,9 @@ from course.data import ImageFolderDataset, load_digits, write_image_folder
 def digits_folder(tmp_path_factory):
     split = load_digits(max_samples=100)
     x, y = split.x_train[:50], split.y_train[:50]
-    root = write_image_folder(tmp_path_factory.mktemp("digits"), x, y, class_names=split.class_names)
+    root = write_image_folder(
+        tmp_path_factory.mktemp("digits"), x, y, class_names=split.class_names
+    )
     return root, x, y
 
 
@@ -47,8 +50,9 @@ def test_rgb_resize_and_epoch_shuffle(digits_folder):
 def test_matches_keras_image_dataset_from_directory(digits_folder):
     root, _, _ = digits_folder
     ours = ImageFolderDataset(root, batch_size=64, color_mode="grayscale", shuffle=False)
-    theirs = keras.utils.image_dataset_from_directory(root, batch_size=64, image_size=(8, 8),
-                                                      color_mode="grayscale", shuffle=False)
+    theirs = keras.utils.image_dataset_from_directory(
+        root, batch_size=64, image_size=(8, 8), color_mode="grayscale", shuffle=False
+    )
     assert tuple(theirs.class_names) == ours.class_names
     x_theirs, y_theirs = next(iter(theirs))
     x_ours, y_ours = ours[0]
@@ -59,9 +63,12 @@ def test_matches_keras_image_dataset_from_directory(digits_folder):
 def test_fit_with_worker_threads(digits_folder):
     root, _, _ = digits_folder
     ds = ImageFolderDataset(root, batch_size=16, color_mode="grayscale", workers=2)
-    model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
-    model.compile(optimizer="sgd",
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model = keras.Sequential(
+        [keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(10)]
+    )
+    model.compile(
+        optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    )
     history = model.fit(ds, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2 and np.isfinite(history.history["loss"]).all()
 

@@ -1,5 +1,6 @@
 """keras.datasets loaders: the cache is used offline, a missing file fails fast with the embedded
 alternative named, and no test touches the network."""
+
 import gzip
 import socket
 import threading
@@ -10,13 +11,18 @@ import numpy as np
 import pytest
 
 from course.data import (
-    DatasetUnavailableError, is_online, keras_datasets, load_fashion_mnist, load_keras_dataset,
+    DatasetUnavailableError,
+    is_online,
+    keras_datasets,
+    load_fashion_mnist,
+    load_keras_dataset,
 )
 
 
 @pytest.fixture()
 def no_network(monkeypatch):
     """Any connection attempt fails the test: proves the code paths below stay local."""
+
     def refuse(*args, **kwargs):
         raise AssertionError(f"network access attempted: {args}")
 
@@ -24,13 +30,17 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
-@pytest.mark.parametrize("name, host, alternative", [
-    ("mnist", "storage.googleapis.com", "load_digits"),
-    ("fashion_mnist", "storage.googleapis.com", "load_digits"),
-    ("cifar10", "www.cs.toronto.edu", "load_shapes"),
-])
-def test_offline_without_cache_fails_fast_naming_the_alternative(tmp_path, monkeypatch, no_network,
-                                                               name, host, alternative):
+@pytest.mark.parametrize(
+    "name, host, alternative",
+    [
+        ("mnist", "storage.googleapis.com", "load_digits"),
+        ("fashion_mnist", "storage.googleapis.com", "load_digits"),
+        ("cifar10", "www.cs.toronto.edu", "load_shapes"),
+    ],
+)
+def test_offline_without_cache_fails_fast_naming_the_alternative(
+    tmp_path, monkeypatch, no_network, name, host, alternative
+):
     probed = []
     monkeypatch.setattr(keras_datasets, "is_online", lambda h, **kw: probed.append(h) or False)
     start = time.perf_counter()

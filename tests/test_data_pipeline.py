@@ -1,4 +1,5 @@
 """`make_pipeline`: cache before shuffle and augmentation, reshuffling, determinism, remainders."""
+
 import time
 
 import numpy as np
@@ -64,6 +65,7 @@ def test_preprocess_runs_once_and_augment_every_epoch(arrays):
         def bump(value):
             calls[name] += 1
             return value
+
         return bump
 
     def preprocess(image, label):
@@ -72,7 +74,9 @@ def test_preprocess_runs_once_and_augment_every_epoch(arrays):
     def augment(images):
         return tf.py_function(count("augment"), [images], tf.float32)
 
-    ds = make_pipeline(x, y, BATCH, augment=augment, preprocess=preprocess, shuffle=True, cache=True)
+    ds = make_pipeline(
+        x, y, BATCH, augment=augment, preprocess=preprocess, shuffle=True, cache=True
+    )
     epochs(ds, n=3)
     assert calls["preprocess"] == N  # deterministic work: first epoch only, then the cache
     assert calls["augment"] == 3 * int(np.ceil(N / BATCH))  # random work: every batch, every epoch
@@ -124,14 +128,21 @@ def test_keras_layers_run_in_training_mode_and_mixing_sees_labels():
 
     rng = np.random.default_rng(0)
     x = rng.uniform(size=(16, 8, 8, 3)).astype("float32")
-    flipped = make_pipeline(x, np.zeros(16), 16, augment=keras.layers.RandomFlip("horizontal", seed=1),
-                            shuffle=False)
+    flipped = make_pipeline(
+        x, np.zeros(16), 16, augment=keras.layers.RandomFlip("horizontal", seed=1), shuffle=False
+    )
     images = next(iter(flipped))[0].numpy()
     assert not np.allclose(images, x)
     assert all(np.allclose(a, b) or np.allclose(a, b[:, ::-1]) for a, b in zip(images, x))
     onehot = np.eye(4, dtype="float32")[rng.integers(0, 4, 16)]
-    mixed = make_pipeline(x, onehot, 16, augment=keras.layers.MixUp(alpha=0.4, seed=1), shuffle=False,
-                          with_labels=True)
+    mixed = make_pipeline(
+        x,
+        onehot,
+        16,
+        augment=keras.layers.MixUp(alpha=0.4, seed=1),
+        shuffle=False,
+        with_labels=True,
+    )
     _, labels = next(iter(mixed))
     np.testing.assert_allclose(labels.numpy().sum(axis=1), 1.0, atol=1e-5)
     assert not np.allclose(labels.numpy(), onehot)
@@ -146,13 +157,16 @@ def test_dataset_input_and_file_cache(arrays, tmp_path):
     assert any(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"batch_size": 0}, "batch_size"),
-    ({"y": None}, "y is required"),
-    ({"y": np.zeros(3)}, "same length"),
-    ({"augment": 3}, "augment"),
-    ({"parallel_augment": "yes"}, "parallel_augment"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"batch_size": 0}, "batch_size"),
+        ({"y": None}, "y is required"),
+        ({"y": np.zeros(3)}, "same length"),
+        ({"augment": 3}, "augment"),
+        ({"parallel_augment": "yes"}, "parallel_augment"),
+    ],
+)
 def test_bad_arguments_raise(arrays, kwargs, match):
     x, y = arrays
     args = {"x": x, "y": y, "batch_size": BATCH, **kwargs}
@@ -164,7 +178,9 @@ def test_split_datasets_keep_their_old_order(arrays):
     x, y = arrays
     split = Split(x, y, x[:4], y[:4], x[:4], y[:4], ())
     train, val, _ = split.datasets(batch_size=BATCH, shuffle_seed=5)
-    old = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(N, seed=5, reshuffle_each_iteration=True)
+    old = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(
+        N, seed=5, reshuffle_each_iteration=True
+    )
     old = old.batch(BATCH)
     for (a, la), (b, lb) in zip(train.as_numpy_iterator(), old.as_numpy_iterator()):
         np.testing.assert_array_equal(la, lb)

@@ -1,4 +1,5 @@
 """The synthetic shapes generator: labels, knobs (size, rotation, colour, background), seeds."""
+
 import numpy as np
 import pytest
 
@@ -28,24 +29,44 @@ def coverage(x):
 
 @pytest.mark.parametrize("diameter", [0.3, 0.6, 0.9])
 def test_circle_area_matches_closed_form(diameter):
-    x, _ = make_shapes(8, classes=("circle",), image_size=32, size_range=(diameter, diameter),
-                       colors=["white"], background="black", seed=0)
-    np.testing.assert_allclose(coverage(x), np.pi * diameter ** 2 / 4, rtol=0.03)
+    x, _ = make_shapes(
+        8,
+        classes=("circle",),
+        image_size=32,
+        size_range=(diameter, diameter),
+        colors=["white"],
+        background="black",
+        seed=0,
+    )
+    np.testing.assert_allclose(coverage(x), np.pi * diameter**2 / 4, rtol=0.03)
 
 
 def test_square_area_and_rotation_knob():
-    kw = dict(classes=("square",), image_size=32, size_range=(0.8, 0.8), colors=["white"],
-              background="black", position_jitter=0.0, seed=0)
+    kw = dict(
+        classes=("square",),
+        image_size=32,
+        size_range=(0.8, 0.8),
+        colors=["white"],
+        background="black",
+        position_jitter=0.0,
+        seed=0,
+    )
     straight, _ = make_shapes(4, rotation_range=(0, 0), **kw)
     turned, _ = make_shapes(4, rotation_range=(45, 45), **kw)
-    np.testing.assert_allclose(coverage(straight), 0.8 ** 2 / 2, rtol=0.03)  # inscribed in the circle
+    np.testing.assert_allclose(coverage(straight), 0.8**2 / 2, rtol=0.03)  # inscribed in the circle
     np.testing.assert_allclose(coverage(turned), coverage(straight), rtol=0.03)
     assert np.abs(turned - straight).max() > 0.9  # corners moved
 
 
 def test_circles_ignore_rotation_and_stay_centred_without_jitter():
-    kw = dict(classes=("circle", "ring"), size_range=(0.6, 0.6), colors=["white"], background="black",
-              position_jitter=0.0, seed=3)
+    kw = dict(
+        classes=("circle", "ring"),
+        size_range=(0.6, 0.6),
+        colors=["white"],
+        background="black",
+        position_jitter=0.0,
+        seed=3,
+    )
     a, _ = make_shapes(6, rotation_range=(0, 0), **kw)
     b, _ = make_shapes(6, rotation_range=(90, 90), **kw)
     np.testing.assert_allclose(a, b, atol=1e-6)
@@ -53,7 +74,9 @@ def test_circles_ignore_rotation_and_stay_centred_without_jitter():
 
 
 def test_class_subset_and_colour_tied_to_class():
-    x, y = make_shapes(40, classes=("ring", "star"), colors={"ring": "red", "star": (0, 0, 1)}, seed=0)
+    x, y = make_shapes(
+        40, classes=("ring", "star"), colors={"ring": "red", "star": (0, 0, 1)}, seed=0
+    )
     assert set(y) == {0, 1}
     peak = x.max(axis=(1, 2))
     np.testing.assert_allclose(peak[y == 0], [[1, 0, 0]] * int((y == 0).sum()), atol=1e-6)
@@ -72,19 +95,24 @@ def test_backgrounds():
 
 
 def test_class_weights_make_imbalance():
-    _, y = make_shapes(600, classes=("circle", "square"), class_weights=(0.9, 0.1), image_size=8, seed=0)
+    _, y = make_shapes(
+        600, classes=("circle", "square"), class_weights=(0.9, 0.1), image_size=8, seed=0
+    )
     assert 0.85 < np.mean(y == 0) < 0.95
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"classes": ("circle", "hexagon")}, "classes"),
-    ({"size_range": (0.5, 0.2)}, "size_range"),
-    ({"size_range": (0.0, 0.5)}, "size_range"),
-    ({"background": "plaid"}, "plaid"),
-    ({"colors": {"circle": "red"}}, "colors"),
-    ({"class_weights": (1, 2)}, "class_weights"),
-    ({"n": 0}, "n"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"classes": ("circle", "hexagon")}, "classes"),
+        ({"size_range": (0.5, 0.2)}, "size_range"),
+        ({"size_range": (0.0, 0.5)}, "size_range"),
+        ({"background": "plaid"}, "plaid"),
+        ({"colors": {"circle": "red"}}, "colors"),
+        ({"class_weights": (1, 2)}, "class_weights"),
+        ({"n": 0}, "n"),
+    ],
+)
 def test_invalid_knobs_raise_naming_the_argument(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_shapes(**{"n": 10, **kwargs})

@@ -1,19 +1,33 @@
 """Diffusion: schedules, closed-form vs step-by-step noising, samplers (DDPM/DDIM, guidance),
 training step, EMA, `.keras` round trip and argument checks."""
+
 import keras
 import numpy as np
 import pytest
-
-from course.generative.diffusion import (DiffusionModel, NoiseSchedule, SinusoidalEmbedding, ddim_step,
-                                         ddpm_step, sampling_timesteps)
-from course.generative.diffusion import samplers
 from generative_steps import train_steps
+
+from course.generative.diffusion import (
+    DiffusionModel,
+    NoiseSchedule,
+    SinusoidalEmbedding,
+    ddim_step,
+    ddpm_step,
+    samplers,
+    sampling_timesteps,
+)
 
 T = 20
 
 
 def tiny(num_classes=10, **kwargs):
-    kwargs = {"timesteps": T, "num_classes": num_classes, "filters": 8, "groups": 4, "seed": 0, **kwargs}
+    kwargs = {
+        "timesteps": T,
+        "num_classes": num_classes,
+        "filters": 8,
+        "groups": 4,
+        "seed": 0,
+        **kwargs,
+    }
     return DiffusionModel(**kwargs)
 
 
@@ -30,7 +44,9 @@ def batch(n=16, seed=0):
 def randomize(weights, seed=0, scale=0.1):
     rng = np.random.default_rng(seed)
     for w in weights:
-        w.assign(rng.normal(0, scale, w.shape).astype("float32") + (1.0 if "gamma" in w.path else 0.0))
+        w.assign(
+            rng.normal(0, scale, w.shape).astype("float32") + (1.0 if "gamma" in w.path else 0.0)
+        )
 
 
 @pytest.mark.parametrize("name", ["linear", "cosine"])
@@ -84,8 +100,10 @@ def test_ddim_with_eta_1_on_consecutive_steps_is_the_ddpm_step():
         np.testing.assert_allclose(a, b, atol=1e-10)
 
 
-@pytest.mark.parametrize("sampler,steps,atol", [("ddpm", None, 1e-4), ("ddim", 4, 1e-4), ("ddim", T, 1e-4),
-                                                ("ddim", 1, 3e-2)])  # one step: float32 x_T / sqrt(ab_T)
+@pytest.mark.parametrize(
+    "sampler,steps,atol",
+    [("ddpm", None, 1e-4), ("ddim", 4, 1e-4), ("ddim", T, 1e-4), ("ddim", 1, 3e-2)],
+)  # one step: float32 x_T / sqrt(ab_T)
 def test_samplers_recover_the_data_point_with_the_ideal_denoiser(sampler, steps, atol):
     # Data = a single image x*: the exact noise predictor is eps = (x_t - sqrt(ab) x*) / sqrt(1 - ab).
     s = NoiseSchedule("linear", T)
@@ -96,8 +114,15 @@ def test_samplers_recover_the_data_point_with_the_ideal_denoiser(sampler, steps,
         return (x - np.sqrt(ab) * target) / np.sqrt(1 - ab)
 
     timesteps = sampling_timesteps(T, sampler, steps)
-    x, trajectory = samplers.run(s, oracle, (3, 8, 8, 1), timesteps, np.random.default_rng(0),
-                                 eta=1.0 if sampler == "ddpm" else 0.0, ancestral=sampler == "ddpm")
+    x, trajectory = samplers.run(
+        s,
+        oracle,
+        (3, 8, 8, 1),
+        timesteps,
+        np.random.default_rng(0),
+        eta=1.0 if sampler == "ddpm" else 0.0,
+        ancestral=sampler == "ddpm",
+    )
     assert len(trajectory) == len(timesteps) + 1
     np.testing.assert_allclose(x, np.broadcast_to(target, x.shape), atol=atol)
 
@@ -130,8 +155,9 @@ def test_guidance_interpolates_conditional_and_unconditional_noise():
     uncond = np.asarray(model.guided_eps(x, 5, None, 1.0))
     assert not np.allclose(cond, uncond)
     np.testing.assert_allclose(np.asarray(model.guided_eps(x, 5, labels, 0.0)), uncond, atol=1e-5)
-    np.testing.assert_allclose(np.asarray(model.guided_eps(x, 5, labels, 3.0)),
-                               uncond + 3.0 * (cond - uncond), atol=1e-4)
+    np.testing.assert_allclose(
+        np.asarray(model.guided_eps(x, 5, labels, 3.0)), uncond + 3.0 * (cond - uncond), atol=1e-4
+    )
 
 
 def test_training_steps_lower_the_loss_on_a_fixed_batch():
@@ -189,10 +215,15 @@ def test_keras_round_trip_predict_and_evaluate(tmp_path):
     assert loaded.get_config() == model.get_config() and loaded.schedule.name == "linear"
     for a, b in zip(model.weights, loaded.weights):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
-    np.testing.assert_allclose(loaded.generate(4, labels=3, seed=0, steps=3),
-                               model.generate(4, labels=3, seed=0, steps=3), atol=1e-6)
+    np.testing.assert_allclose(
+        loaded.generate(4, labels=3, seed=0, steps=3),
+        model.generate(4, labels=3, seed=0, steps=3),
+        atol=1e-6,
+    )
     inputs = {"x_t": x[:5] * 2 - 1, "t": np.arange(5), "labels": y[:5]}
-    np.testing.assert_allclose(loaded.predict(inputs, verbose=0), model.predict(inputs, verbose=0), atol=1e-6)
+    np.testing.assert_allclose(
+        loaded.predict(inputs, verbose=0), model.predict(inputs, verbose=0), atol=1e-6
+    )
     assert np.isfinite(loaded.evaluate(x, y, verbose=0))
 
 
@@ -214,10 +245,19 @@ def test_sinusoidal_embedding():
         SinusoidalEmbedding(7)
 
 
-@pytest.mark.parametrize("kwargs,name", [
-    ({"steps": 0}, "steps"), ({"steps": T + 1}, "steps"), ({"guidance_scale": -0.5}, "guidance_scale"),
-    ({"sampler": "euler"}, "sampler"), ({"sampler": "ddpm", "steps": 5}, "steps"), ({"eta": -1.0}, "eta"),
-    ({"labels": 10}, "labels"), ({"n": 0}, "n")])
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [
+        ({"steps": 0}, "steps"),
+        ({"steps": T + 1}, "steps"),
+        ({"guidance_scale": -0.5}, "guidance_scale"),
+        ({"sampler": "euler"}, "sampler"),
+        ({"sampler": "ddpm", "steps": 5}, "steps"),
+        ({"eta": -1.0}, "eta"),
+        ({"labels": 10}, "labels"),
+        ({"n": 0}, "n"),
+    ],
+)
 def test_generate_rejects_bad_arguments(shared_model, kwargs, name):
     model = shared_model
     kwargs = {"n": 2, **kwargs}
@@ -225,10 +265,17 @@ def test_generate_rejects_bad_arguments(shared_model, kwargs, name):
         model.generate(**kwargs)
 
 
-@pytest.mark.parametrize("kwargs,name", [
-    ({"schedule": "quadratic"}, "schedule"), ({"timesteps": 1}, "timesteps"),
-    ({"label_dropout": 1.0}, "label_dropout"), ({"ema_decay": 1.0}, "ema_decay"),
-    ({"num_classes": -1}, "num_classes"), ({"image_shape": (7, 7, 1)}, "image_shape")])
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [
+        ({"schedule": "quadratic"}, "schedule"),
+        ({"timesteps": 1}, "timesteps"),
+        ({"label_dropout": 1.0}, "label_dropout"),
+        ({"ema_decay": 1.0}, "ema_decay"),
+        ({"num_classes": -1}, "num_classes"),
+        ({"image_shape": (7, 7, 1)}, "image_shape"),
+    ],
+)
 def test_constructor_rejects_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=name):
         tiny(**kwargs)
@@ -239,10 +286,14 @@ def test_course_trainer_drives_the_train_step_and_the_ema():
 
     model = tiny()
     ema_before = [np.asarray(w) for w in model.ema_network.weights]
-    history = Trainer(model, keras.optimizers.Adam(1e-2), verbose=0).fit(batch(32), epochs=2, batch_size=16)
+    history = Trainer(model, keras.optimizers.Adam(1e-2), verbose=0).fit(
+        batch(32), epochs=2, batch_size=16
+    )
     history = getattr(history, "history", history)
     assert set(history) == {"loss"} and np.all(np.isfinite(history["loss"]))
-    assert any(not np.allclose(a, np.asarray(b)) for a, b in zip(ema_before, model.ema_network.weights))
+    assert any(
+        not np.allclose(a, np.asarray(b)) for a, b in zip(ema_before, model.ema_network.weights)
+    )
 
 
 def test_label_dropout_replaces_labels_by_the_null_class_at_the_requested_rate():
@@ -262,10 +313,15 @@ def test_sampler_table_averages_each_sampler_over_the_sampling_seeds(shared_mode
     real, train = digits.x_test[:60], digits.x_train[:120]
 
     def table(seeds):
-        return quality.sampler_table(shared_model, real, per_class=2, ddim_steps=(4,), seeds=seeds, train=train)
+        return quality.sampler_table(
+            shared_model, real, per_class=2, ddim_steps=(4,), seeds=seeds, train=train
+        )
 
     one, other, both = table([0]), table([1]), table([0, 1])
-    assert [(r["sampler"], r["steps"], r["seeds"]) for r in both] == [("ddpm", T, 2), ("ddim", 4, 2)]
+    assert [(r["sampler"], r["steps"], r["seeds"]) for r in both] == [
+        ("ddpm", T, 2),
+        ("ddim", 4, 2),
+    ]
     for a, b, mean in zip(one, other, both):
         for key in ("fid", "fid_train", "conditional_accuracy"):
             assert mean[key] == pytest.approx((a[key] + b[key]) / 2)

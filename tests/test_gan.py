@@ -1,4 +1,5 @@
 """Tests for the GAN family in `course.generative.gan`: shapes, steps, WGAN-GP penalty, saving, checks."""
+
 import json
 import warnings
 
@@ -7,13 +8,27 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course.generative.gan import (ACGAN, DCGAN, GAN, WGANGP, ConditionalGAN, build_discriminator,
-                                   build_generator, gradient_penalty, two_time_scale)
+from course.generative.gan import (
+    ACGAN,
+    DCGAN,
+    GAN,
+    WGANGP,
+    ConditionalGAN,
+    build_discriminator,
+    build_generator,
+    gradient_penalty,
+    two_time_scale,
+)
 from course.generative.metrics import SampleGridCallback
 
 SMALL = dict(latent_dim=8, width=8, seed=3)
-MODELS = [(DCGAN, {}), (ConditionalGAN, {}), (ACGAN, {}), (WGANGP, {"n_critic": 2}),
-          (DCGAN, {"spectral_norm": True, "feature_matching": True})]
+MODELS = [
+    (DCGAN, {}),
+    (ConditionalGAN, {}),
+    (ACGAN, {}),
+    (WGANGP, {"n_critic": 2}),
+    (DCGAN, {"spectral_norm": True, "feature_matching": True}),
+]
 IDS = ["dcgan", "cgan", "acgan", "wgangp", "dcgan-sn-fm"]
 
 
@@ -96,16 +111,23 @@ def test_wgan_takes_n_critic_critic_steps_per_generator_step():
 
 def test_two_time_scale_gives_a_faster_discriminator():
     optimizers = two_time_scale(g_learning_rate=1e-4, d_learning_rate=4e-4)
-    assert float(optimizers["d_optimizer"].learning_rate) == pytest.approx(4 * float(optimizers["g_optimizer"].learning_rate))
+    assert float(optimizers["d_optimizer"].learning_rate) == pytest.approx(
+        4 * float(optimizers["g_optimizer"].learning_rate)
+    )
     with pytest.raises(ValueError, match="d_learning_rate"):
         two_time_scale(d_learning_rate=0)
 
 
 # ---- WGAN-GP gradient penalty --------------------------------------------------------------
 
+
 def linear_critic(weights):
-    critic = keras.Sequential([keras.Input((2, 2, 1)), keras.layers.Flatten(), keras.layers.Dense(1)])
-    critic.layers[-1].set_weights([np.reshape(weights, (4, 1)).astype("float32"), np.zeros(1, "float32")])
+    critic = keras.Sequential(
+        [keras.Input((2, 2, 1)), keras.layers.Flatten(), keras.layers.Dense(1)]
+    )
+    critic.layers[-1].set_weights(
+        [np.reshape(weights, (4, 1)).astype("float32"), np.zeros(1, "float32")]
+    )
     return critic
 
 
@@ -114,7 +136,7 @@ def test_penalty_matches_hand_computation_for_a_linear_critic():
     w = np.array([0.5, -1.0, 2.0, 0.0])
     real, fake = np.random.default_rng(0).normal(size=(2, 3, 2, 2, 1)).astype("float32")
     penalty = float(gradient_penalty(linear_critic(w), real, fake, seed=0, epsilon=1e-12))
-    assert penalty == pytest.approx((np.sqrt(np.sum(w ** 2) + 1e-12) - 1) ** 2, rel=1e-5)
+    assert penalty == pytest.approx((np.sqrt(np.sum(w**2) + 1e-12) - 1) ** 2, rel=1e-5)
 
 
 def test_penalty_uses_the_given_interpolation_weight_per_example():
@@ -122,9 +144,13 @@ def test_penalty_uses_the_given_interpolation_weight_per_example():
     real = np.stack([np.full((2, 2, 1), 1.0), np.full((2, 2, 1), 2.0)]).astype("float32")
     fake = np.zeros_like(real)
     alpha = np.array([0.25, 0.5], "float32").reshape(2, 1, 1, 1)
-    penalty = float(gradient_penalty(lambda x: 0.5 * tf.reduce_sum(x ** 2, axis=[1, 2, 3]), real, fake, alpha=alpha))
+    penalty = float(
+        gradient_penalty(
+            lambda x: 0.5 * tf.reduce_sum(x**2, axis=[1, 2, 3]), real, fake, alpha=alpha
+        )
+    )
     mixed = real + alpha * (fake - real)  # 0.75 and 1.0 in every pixel
-    norms = np.sqrt(np.sum(mixed ** 2, axis=(1, 2, 3)) + 1e-12)
+    norms = np.sqrt(np.sum(mixed**2, axis=(1, 2, 3)) + 1e-12)
     assert penalty == pytest.approx(np.mean((norms - 1) ** 2), rel=1e-5)
 
 
@@ -138,9 +164,13 @@ def test_default_interpolation_weight_is_uniform_per_example():
     real, fake = np.zeros((4000, 2, 2, 1), "float32"), np.ones((4000, 2, 2, 1), "float32")
     gradient_penalty(recording_critic, real, fake, seed=0)
     alpha = seen[0]  # with real = 0 and fake = 1 the interpolate *is* alpha
-    np.testing.assert_allclose(alpha, alpha[:, :1, :1, :] * np.ones_like(alpha))  # one weight per example
+    np.testing.assert_allclose(
+        alpha, alpha[:, :1, :1, :] * np.ones_like(alpha)
+    )  # one weight per example
     assert alpha.min() >= 0 and alpha.max() <= 1
-    assert alpha.mean() == pytest.approx(0.5, abs=0.02) and alpha.std() == pytest.approx(np.sqrt(1 / 12), abs=0.02)
+    assert alpha.mean() == pytest.approx(0.5, abs=0.02) and alpha.std() == pytest.approx(
+        np.sqrt(1 / 12), abs=0.02
+    )
     assert np.histogram(alpha[:, 0, 0, 0], bins=4, range=(0, 1))[0].min() > 900
 
 
@@ -165,7 +195,7 @@ def test_epsilon_inside_the_root_keeps_the_gradient_finite_where_the_critic_is_f
     assert all(np.all(np.isfinite(g.numpy())) for g in grads if g is not None)
     w = tf.Variable(tf.zeros(4))
     with tf.GradientTape() as tape:
-        norm_without_eps = tf.sqrt(tf.reduce_sum(w ** 2)) + 1e-12
+        norm_without_eps = tf.sqrt(tf.reduce_sum(w**2)) + 1e-12
     assert np.isnan(tape.gradient(norm_without_eps, w).numpy()).all()
 
 
@@ -173,11 +203,14 @@ def test_feature_matching_loss_is_zero_for_identical_batches():
     model = make(DCGAN, feature_matching=True)
     x, _ = batch()
     real = x * 2 - 1
-    assert float(model.feature_matching_loss(real, real, None, None)) == pytest.approx(0.0, abs=1e-8)
+    assert float(model.feature_matching_loss(real, real, None, None)) == pytest.approx(
+        0.0, abs=1e-8
+    )
     assert float(model.feature_matching_loss(real, -real, None, None)) > 0
 
 
 # ---- saving, mixed precision, callbacks, bad input ----------------------------------------
+
 
 @pytest.mark.parametrize("cls,kwargs", MODELS[1:], ids=IDS[1:])  # plain DCGAN: see dcgan-sn-fm
 def test_keras_round_trip_keeps_weights_config_and_optimizers(cls, kwargs, tmp_path):
@@ -209,9 +242,17 @@ def test_round_trip_before_training_loads_without_optimizer_warnings(tmp_path):
 
 
 def test_round_trip_of_a_plain_gan_over_user_networks(tmp_path):
-    generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(64, activation="tanh"),
-                                  keras.layers.Reshape((8, 8, 1))], name="g")
-    discriminator = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(1)], name="d")
+    generator = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(64, activation="tanh"),
+            keras.layers.Reshape((8, 8, 1)),
+        ],
+        name="g",
+    )
+    discriminator = keras.Sequential(
+        [keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(1)], name="d"
+    )
     model = GAN(generator, discriminator, latent_dim=4)
     model.compile(run_eagerly=True)
     step(model, *batch())
@@ -232,7 +273,9 @@ def test_mixed_precision_wraps_both_optimizers_and_scales_the_losses():
         scaled = []
         for optimizer in (model.d_optimizer, model.g_optimizer):
             original = optimizer.scale_loss
-            optimizer.scale_loss = lambda loss, original=original: scaled.append(float(loss)) or original(loss)
+            optimizer.scale_loss = lambda loss, original=original: (
+                scaled.append(float(loss)) or original(loss)
+            )
         before = [w.copy() for w in model.generator.get_weights()]
         logs = step(model, *batch())
         assert len(scaled) == 2 and all(np.isfinite(v) for v in logs.values())
@@ -252,19 +295,25 @@ def test_sample_grid_callback_saves_conditional_samples_during_fit(tmp_path):
     assert [p.name for p in callback.paths] == ["epoch_001.png", "epoch_002.png"]
 
 
-@pytest.mark.parametrize("build,name", [
-    (lambda: DCGAN(latent_dim=0), "latent_dim"),
-    (lambda: WGANGP(n_critic=0), "n_critic"),
-    (lambda: WGANGP(gp_weight=-1.0), "gp_weight"),
-    (lambda: ConditionalGAN(num_classes=1), "num_classes"),
-    (lambda: DCGAN(image_shape=(7, 7, 1)), "image_shape"),
-    (lambda: DCGAN(num_classes=10), "num_classes"),
-    (lambda: DCGAN(dropout=1.0), "dropout"),
-    (lambda: GAN(build_generator(latent_dim=4), build_discriminator(), latent_dim=5), "latent_dim"),
-    (lambda: make(DCGAN).compile(label_smoothing=-0.1), "label_smoothing"),
-    (lambda: make(ConditionalGAN).generate(3, labels=[0, 1, 10]), "labels"),
-    (lambda: make(DCGAN).generate(3, labels=[0, 1, 2]), "labels"),
-])
+@pytest.mark.parametrize(
+    "build,name",
+    [
+        (lambda: DCGAN(latent_dim=0), "latent_dim"),
+        (lambda: WGANGP(n_critic=0), "n_critic"),
+        (lambda: WGANGP(gp_weight=-1.0), "gp_weight"),
+        (lambda: ConditionalGAN(num_classes=1), "num_classes"),
+        (lambda: DCGAN(image_shape=(7, 7, 1)), "image_shape"),
+        (lambda: DCGAN(num_classes=10), "num_classes"),
+        (lambda: DCGAN(dropout=1.0), "dropout"),
+        (
+            lambda: GAN(build_generator(latent_dim=4), build_discriminator(), latent_dim=5),
+            "latent_dim",
+        ),
+        (lambda: make(DCGAN).compile(label_smoothing=-0.1), "label_smoothing"),
+        (lambda: make(ConditionalGAN).generate(3, labels=[0, 1, 10]), "labels"),
+        (lambda: make(DCGAN).generate(3, labels=[0, 1, 2]), "labels"),
+    ],
+)
 def test_invalid_arguments_raise_value_error_naming_them(build, name):
     with pytest.raises(ValueError, match=name):
         build()

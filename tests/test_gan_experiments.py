@@ -1,4 +1,5 @@
 """Tests for `course.generative.gan.experiments`: recipes, a short scored run, the stored figures."""
+
 import json
 
 import keras
@@ -21,8 +22,12 @@ def test_collapse_pair_differs_only_by_feature_matching():
     assert type(collapsing) is type(fixed) is DCGAN
     assert not collapsing.feature_matching and fixed.feature_matching
     for name in ("d_optimizer", "g_optimizer"):
-        assert float(getattr(collapsing, name).learning_rate) == float(getattr(fixed, name).learning_rate)
-    assert float(collapsing.g_optimizer.learning_rate) == pytest.approx(200 * float(collapsing.d_optimizer.learning_rate))
+        assert float(getattr(collapsing, name).learning_rate) == float(
+            getattr(fixed, name).learning_rate
+        )
+    assert float(collapsing.g_optimizer.learning_rate) == pytest.approx(
+        200 * float(collapsing.d_optimizer.learning_rate)
+    )
 
 
 def test_unknown_recipe_is_refused():
@@ -34,7 +39,13 @@ def test_a_short_conditional_run_is_timed_and_scored():
     data = load_digits(max_samples=200)
     run = experiments.run("conditional", data, epochs=2, n_samples=100, run_eagerly=False)
     assert len(run.epoch_seconds) == 2 and run.seconds_per_epoch > 0
-    assert set(run.scores) == {"classes_covered", "entropy", "normalized_entropy", "conditional_accuracy", "fid"}
+    assert set(run.scores) == {
+        "classes_covered",
+        "entropy",
+        "normalized_entropy",
+        "conditional_accuracy",
+        "fid",
+    }
     assert 0 <= run.scores["conditional_accuracy"] <= 1 and len(run.history["d_loss"]) == 2
 
 
@@ -57,5 +68,9 @@ def test_stored_full_mode_figures_meet_the_targets():
     recipes = figures["recipes"]
     assert recipes["conditional"]["conditional_accuracy"] >= 0.9
     assert recipes["collapsing"]["classes_covered"] < recipes["feature-matching"]["classes_covered"]
-    assert recipes["collapsing"]["normalized_entropy"] < 0.5 < recipes["feature-matching"]["normalized_entropy"]
+    assert (
+        recipes["collapsing"]["normalized_entropy"]
+        < 0.5
+        < recipes["feature-matching"]["normalized_entropy"]
+    )
     assert json.loads(json.dumps(figures)) == figures

@@ -1,4 +1,5 @@
 """`course.generative` exposes every model family by name, lazily."""
+
 import keras
 import pytest
 

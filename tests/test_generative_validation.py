@@ -1,5 +1,6 @@
 """Generative constructors reject NaN, inf and out-of-range numbers naming the argument, before
 building anything; conditional models reject labels outside [0, num_classes) at call time."""
+
 import math
 
 import keras
@@ -7,10 +8,21 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course.generative import (ACGAN, VAE, VQVAE, WGANGP, Autoencoder, ConditionalGAN, ConditionalVAE,
-                               ContractiveAutoencoder, DCGAN, DenoisingAutoencoder, DiffusionModel,
-                               SparseAutoencoder)
-from course.generative.gan import GAN, build_discriminator, build_generator, two_time_scale
+from course.generative import (
+    ACGAN,
+    DCGAN,
+    VAE,
+    VQVAE,
+    WGANGP,
+    Autoencoder,
+    ConditionalGAN,
+    ConditionalVAE,
+    ContractiveAutoencoder,
+    DenoisingAutoencoder,
+    DiffusionModel,
+    SparseAutoencoder,
+)
+from course.generative.gan import GAN, build_generator, two_time_scale
 
 SHAPE = (8, 8, 1)
 NAN, INF = math.nan, math.inf
@@ -19,14 +31,28 @@ NAN, INF = math.nan, math.inf
 NUMERIC_ARGUMENTS = {
     "Autoencoder.latent_dim": (lambda v: Autoencoder(SHAPE, v), "latent_dim"),
     "Autoencoder.input_shape": (lambda v: Autoencoder((8, v, 1), 2), "input_shape"),
-    "Autoencoder.hidden_units": (lambda v: Autoencoder(SHAPE, 2, hidden_units=(v,)), "hidden_units"),
-    "DenoisingAutoencoder.noise_stddev": (lambda v: DenoisingAutoencoder(SHAPE, 2, noise_stddev=v), "noise_stddev"),
-    "DenoisingAutoencoder.clip_low": (lambda v: DenoisingAutoencoder(SHAPE, 2, clip=(v, 1.0)), "clip[0]"),
-    "DenoisingAutoencoder.clip_high": (lambda v: DenoisingAutoencoder(SHAPE, 2, clip=(0.0, v)), "clip[1]"),
+    "Autoencoder.hidden_units": (
+        lambda v: Autoencoder(SHAPE, 2, hidden_units=(v,)),
+        "hidden_units",
+    ),
+    "DenoisingAutoencoder.noise_stddev": (
+        lambda v: DenoisingAutoencoder(SHAPE, 2, noise_stddev=v),
+        "noise_stddev",
+    ),
+    "DenoisingAutoencoder.clip_low": (
+        lambda v: DenoisingAutoencoder(SHAPE, 2, clip=(v, 1.0)),
+        "clip[0]",
+    ),
+    "DenoisingAutoencoder.clip_high": (
+        lambda v: DenoisingAutoencoder(SHAPE, 2, clip=(0.0, v)),
+        "clip[1]",
+    ),
     "DenoisingAutoencoder.seed": (lambda v: DenoisingAutoencoder(SHAPE, 2, seed=v), "seed"),
     "SparseAutoencoder.l1": (lambda v: SparseAutoencoder(SHAPE, 2, l1=v), "l1"),
     "ContractiveAutoencoder.contractive_weight": (
-        lambda v: ContractiveAutoencoder(SHAPE, 2, contractive_weight=v), "contractive_weight"),
+        lambda v: ContractiveAutoencoder(SHAPE, 2, contractive_weight=v),
+        "contractive_weight",
+    ),
     "VAE.beta": (lambda v: VAE(SHAPE, beta=v), "beta"),
     "VAE.latent_dim": (lambda v: VAE(SHAPE, latent_dim=v), "latent_dim"),
     "VAE.seed": (lambda v: VAE(SHAPE, seed=v), "seed"),
@@ -50,8 +76,14 @@ NUMERIC_ARGUMENTS = {
     "DiffusionModel.groups": (lambda v: DiffusionModel(groups=v), "groups"),
     "DiffusionModel.image_shape": (lambda v: DiffusionModel(image_shape=(8, v, 1)), "image_shape"),
     "DiffusionModel.seed": (lambda v: DiffusionModel(seed=v), "seed"),
-    "two_time_scale.g_learning_rate": (lambda v: two_time_scale(g_learning_rate=v), "g_learning_rate"),
-    "two_time_scale.d_learning_rate": (lambda v: two_time_scale(d_learning_rate=v), "d_learning_rate"),
+    "two_time_scale.g_learning_rate": (
+        lambda v: two_time_scale(g_learning_rate=v),
+        "g_learning_rate",
+    ),
+    "two_time_scale.d_learning_rate": (
+        lambda v: two_time_scale(d_learning_rate=v),
+        "d_learning_rate",
+    ),
     "two_time_scale.beta_1": (lambda v: two_time_scale(beta_1=v), "beta_1"),
     "two_time_scale.beta_2": (lambda v: two_time_scale(beta_2=v), "beta_2"),
 }
@@ -93,10 +125,12 @@ BAD_LABELS = {"too large": [0, 3], "negative": [-1, 0], "fractional": [0.5, 1.0]
 @pytest.fixture(scope="module")
 def conditional_models():
     keras.utils.set_random_seed(0)
-    return {"ConditionalVAE": ConditionalVAE(SHAPE, 3, hidden_units=(4,)),
-            "ConditionalGAN": ConditionalGAN(num_classes=3, latent_dim=4, width=4),
-            "ACGAN": ACGAN(num_classes=3, latent_dim=4, width=4),
-            "DiffusionModel": DiffusionModel(timesteps=10, num_classes=3, filters=4, groups=2)}
+    return {
+        "ConditionalVAE": ConditionalVAE(SHAPE, 3, hidden_units=(4,)),
+        "ConditionalGAN": ConditionalGAN(num_classes=3, latent_dim=4, width=4),
+        "ACGAN": ACGAN(num_classes=3, latent_dim=4, width=4),
+        "DiffusionModel": DiffusionModel(timesteps=10, num_classes=3, filters=4, groups=2),
+    }
 
 
 def _call(name, model, labels):
@@ -114,7 +148,9 @@ def test_eager_call_rejects_labels_outside_the_classes(conditional_models, name,
     model = conditional_models[name]
     with pytest.raises(ValueError, match=r"(labels|y) must be integer classes in \[0, 2\]"):
         _call(name, model, np.array(BAD_LABELS[kind]))
-    assert np.all(np.isfinite(np.asarray(_call(name, model, np.array([0, 2])))))  # valid labels still work
+    assert np.all(
+        np.isfinite(np.asarray(_call(name, model, np.array([0, 2]))))
+    )  # valid labels still work
 
 
 @pytest.mark.parametrize("name", ["ConditionalVAE", "ConditionalGAN"])

@@ -1,5 +1,6 @@
 """Release: nbgrader strips solutions and hidden tests; no solution text or digest reaches the
 student notebooks or the files the wheel ships (`course/**` and the `course.artifacts` data)."""
+
 import importlib.resources
 import re
 from pathlib import Path
@@ -24,7 +25,11 @@ def _secret_blocks(nb):
     """Each solution region and hidden-test block as a list of stripped lines (the grader call excluded)."""
     for cell in nb.cells:
         for block in SOLUTION.findall(cell.source) + HIDDEN.findall(cell.source):
-            yield [line.strip() for line in block.splitlines() if line.strip() and "run_module" not in line]
+            yield [
+                line.strip()
+                for line in block.splitlines()
+                if line.strip() and "run_module" not in line
+            ]
 
 
 def _package_leaks(nb):
@@ -38,16 +43,26 @@ def _package_leaks(nb):
 def _wheel_text():
     """The text files the wheel ships (course/**.py and the course.artifacts data), each file's
     stripped lines joined by spaces so that consecutive lines can be searched for."""
-    files = [*Path(course.__file__).parent.rglob("*.py"),
-             *(Path(str(p)) for p in importlib.resources.files("course.artifacts").iterdir()
-               if p.name.endswith((".py", ".json", ".csv", ".tsv", ".md")))]
-    return "\n".join(" ".join(line.strip() for line in f.read_text(errors="ignore").splitlines() if line.strip())
-                     for f in files)
+    files = [
+        *Path(course.__file__).parent.rglob("*.py"),
+        *(
+            Path(str(p))
+            for p in importlib.resources.files("course.artifacts").iterdir()
+            if p.name.endswith((".py", ".json", ".csv", ".tsv", ".md"))
+        ),
+    ]
+    return "\n".join(
+        " ".join(line.strip() for line in f.read_text(errors="ignore").splitlines() if line.strip())
+        for f in files
+    )
 
 
 @pytest.fixture(scope="module")
 def released(tmp_path_factory):
-    return {p.stem: nbformat.read(p, as_version=4) for p in release(dest_dir=tmp_path_factory.mktemp("release"))}
+    return {
+        p.stem: nbformat.read(p, as_version=4)
+        for p in release(dest_dir=tmp_path_factory.mktemp("release"))
+    }
 
 
 def test_six_assignments_released_and_committed_copies_are_current(released):
@@ -55,7 +70,8 @@ def test_six_assignments_released_and_committed_copies_are_current(released):
     for name, nb in released.items():
         committed = nbformat.read(STUDENT_DIR / f"{name}.ipynb", as_version=4)
         assert [c.source for c in committed.cells] == [c.source for c in nb.cells], (
-            f"{name}: run `course homework release`")
+            f"{name}: run `course homework release`"
+        )
 
 
 def test_no_solution_or_hidden_test_in_student_notebooks_or_package(released):
@@ -70,7 +86,9 @@ def test_no_solution_or_hidden_test_in_student_notebooks_or_package(released):
             assert line not in student_text, f"{name}: solution text leaked: {line}"
         for leak in _package_leaks(source):
             assert leak not in package_text, f"{name}: solution text in the package: {leak}"
-    assert not re.search(r"\b[0-9a-f]{24,64}\b", package_text), "a digest-like constant ships in course/"
+    assert not re.search(r"\b[0-9a-f]{24,64}\b", package_text), (
+        "a digest-like constant ships in course/"
+    )
 
 
 def test_grade_cells_carry_points_and_raise_until_answered(released):
@@ -95,7 +113,10 @@ def test_cli_releases_from_a_private_source_and_reports_a_broken_notebook(tmp_pa
 
     private = tmp_path / "private"  # a course instance's own sources, outside the repository
     shutil.copytree(SOURCE_DIR / "hw4_nn", private / "hw4_nn")
-    assert main(["homework", "release", "--source", str(private), "--dest", str(tmp_path / "out")]) == 0
+    assert (
+        main(["homework", "release", "--source", str(private), "--dest", str(tmp_path / "out")])
+        == 0
+    )
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["hw4_nn.ipynb"]
     released = nbformat.read(tmp_path / "out" / "hw4_nn.ipynb", as_version=4)
     committed = nbformat.read(STUDENT_DIR / "hw4_nn.ipynb", as_version=4)
@@ -105,7 +126,9 @@ def test_cli_releases_from_a_private_source_and_reports_a_broken_notebook(tmp_pa
     capsys.readouterr()
     assert main(["homework", "check", str(broken), "--source", str(private)]) == 1
     out = capsys.readouterr().out
-    assert re.search(r"^total\s+0$", out, re.M) and "hw4_nn.ipynb is not a valid notebook file" in out, out
+    assert (
+        re.search(r"^total\s+0$", out, re.M) and "hw4_nn.ipynb is not a valid notebook file" in out
+    ), out
     assert main(["homework", "grade", "hw4_nn", str(tmp_path / "no-such-folder")]) == 2
 
 
@@ -132,15 +155,26 @@ def test_stored_visible_cases_are_what_the_instructor_generators_draw():
         for new, old in zip(cases, stored[qid]):
             for key in ("args", "expected"):
                 a, b = from_plain(new[key]), from_plain(old[key])
-                assert str(a) == str(b) or np.allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float),
-                                                       rtol=1e-6, atol=1e-7), (qid, key)
+                assert str(a) == str(b) or np.allclose(
+                    np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=1e-6, atol=1e-7
+                ), (qid, key)
 
 
 def test_the_wheel_ships_no_hidden_generator_reference_or_private_value():
     """What only the grader may hold: grading-only values, the references the hidden cases are
     computed with, and a `hidden` mode in any question of the wheel."""
     package_text = _wheel_text()
-    for secret in ("the majority-vote error of 3 models", "the inference scale of classic dropout", "if hidden else",
-                   "StandardScaler().fit(train)", "special.expit(x)", "stats.binom.sf(m // 2", "kl_divergence(tfd.Normal",
-                   "flip_left_right(x)", "CenterCrop(size, size)", "_keras_run(", "tf.clip_by_global_norm(grads, max_norm)"):
+    for secret in (
+        "the majority-vote error of 3 models",
+        "the inference scale of classic dropout",
+        "if hidden else",
+        "StandardScaler().fit(train)",
+        "special.expit(x)",
+        "stats.binom.sf(m // 2",
+        "kl_divergence(tfd.Normal",
+        "flip_left_right(x)",
+        "CenterCrop(size, size)",
+        "_keras_run(",
+        "tf.clip_by_global_norm(grads, max_norm)",
+    ):
         assert secret not in package_text, f"{secret!r} ships in the wheel"

@@ -3,6 +3,7 @@ crashing, for all six assignments. The cells run in-process, in order, in one na
 runs them); after each graded check cell the hidden tests are drawn, probed and judged as the grader
 does (with the instructor's grading cases); the sandboxed round trip is proven on one assignment in
 test_homework_grading.py."""
+
 import secrets
 
 import nbformat
@@ -46,13 +47,19 @@ def _run_cells(nb, hidden):
 
 def _score(outcomes):
     """Full points for a graded cell when it and its hidden tests passed, else 0."""
-    return {cell.metadata.nbgrader.grade_id: (cell.metadata.nbgrader.points if err is None else 0)
-            for cell, err in outcomes if cell.metadata.get("nbgrader", {}).get("grade")}
+    return {
+        cell.metadata.nbgrader.grade_id: (cell.metadata.nbgrader.points if err is None else 0)
+        for cell, err in outcomes
+        if cell.metadata.get("nbgrader", {}).get("grade")
+    }
 
 
 def _max_points(nb):
-    return {c.metadata.nbgrader.grade_id: c.metadata.nbgrader.points
-            for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    return {
+        c.metadata.nbgrader.grade_id: c.metadata.nbgrader.points
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    }
 
 
 def _source(name):
@@ -70,7 +77,11 @@ def test_six_assignments_43_questions_79_points():
 def test_solved_source_scores_full_marks(name, capsys):
     nb = _source(name)
     outcomes = list(_run_cells(nb, load_hidden(SOURCE_DIR, name)))
-    failed = {cell.metadata.get("nbgrader", {}).get("grade_id"): repr(err) for cell, err in outcomes if err}
+    failed = {
+        cell.metadata.get("nbgrader", {}).get("grade_id"): repr(err)
+        for cell, err in outcomes
+        if err
+    }
     assert not failed
     assert _score(outcomes) == _max_points(nb)
     printed = capsys.readouterr().out
@@ -84,7 +95,9 @@ def test_student_notebook_runs_and_scores_zero(name):
     for cell, err in outcomes:
         if err is not None:
             assert isinstance(err, STUB_ERRORS), (cell.source, err)
-            assert RAISES_TAG in cell.metadata.get("tags", []), f"untagged cell raised {err!r}:\n{cell.source}"
+            assert RAISES_TAG in cell.metadata.get("tags", []), (
+                f"untagged cell raised {err!r}:\n{cell.source}"
+            )
     points = _score(outcomes)
     assert points == dict.fromkeys(_max_points(nb), 0)
     checks = [err for cell, err in outcomes if cell.metadata.get("nbgrader", {}).get("grade")]

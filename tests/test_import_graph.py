@@ -5,6 +5,7 @@ Deferred imports (inside a function) count too: they only hide a cycle until som
 them to the top of the module, and a cycle means two modules that are really one concept or
 a helper in the wrong home.
 """
+
 import ast
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def _imports(name, path, modules):
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:  # relative import
-                anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(anchor + ([base] if base else []))
             for alias in node.names:
                 submodule = f"{base}.{alias.name}"
@@ -58,7 +59,7 @@ def find_cycle(graph):
         stack.append(node)
         for target in sorted(graph[node]):
             if state.get(target) == "open":
-                return stack[stack.index(target):] + [target]
+                return stack[stack.index(target) :] + [target]
             if target not in state:
                 cycle = visit(target)
                 if cycle:

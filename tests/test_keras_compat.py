@@ -1,5 +1,6 @@
 """Every private Keras attribute `course.keras_compat` relies on still exists and still means
 what the accessor says; a Keras release that renames or repurposes one fails here."""
+
 import keras
 import numpy as np
 import pytest
@@ -7,14 +8,19 @@ import pytest
 from course import keras_compat
 
 
-@pytest.mark.parametrize("owner,name", [
-    (keras.optimizers.Optimizer, "_get_variable_index"),
-    (keras.optimizers.Optimizer, "_use_weight_decay"),
-    (keras.optimizers.Optimizer, "_apply_weight_decay"),
-    (keras.layers.Layer, "_build_at_init"),
-])
+@pytest.mark.parametrize(
+    "owner,name",
+    [
+        (keras.optimizers.Optimizer, "_get_variable_index"),
+        (keras.optimizers.Optimizer, "_use_weight_decay"),
+        (keras.optimizers.Optimizer, "_apply_weight_decay"),
+        (keras.layers.Layer, "_build_at_init"),
+    ],
+)
 def test_private_methods_exist(owner, name):
-    assert callable(getattr(owner, name, None)), f"Keras {keras.__version__} has no {owner.__name__}.{name}"
+    assert callable(getattr(owner, name, None)), (
+        f"Keras {keras.__version__} has no {owner.__name__}.{name}"
+    )
 
 
 def test_variable_index_is_the_position_in_the_built_variable_list():
@@ -25,7 +31,10 @@ def test_variable_index_is_the_position_in_the_built_variable_list():
 
 
 def test_uses_weight_decay_honours_exclusions():
-    kernel, bias = keras.Variable(np.ones(2), name="kernel"), keras.Variable(np.ones(2), name="bias")
+    kernel, bias = (
+        keras.Variable(np.ones(2), name="kernel"),
+        keras.Variable(np.ones(2), name="bias"),
+    )
     optimizer = keras.optimizers.SGD(weight_decay=0.1)
     optimizer.exclude_from_weight_decay(var_names=["bias"])
     optimizer.build([kernel, bias])
@@ -52,9 +61,14 @@ class _SGDWithoutBuiltinDecay(keras_compat.DecayInUpdateStep, keras.optimizers.S
 def test_decay_in_update_step_switches_off_the_base_class_decay():
     """Keras' SGD with weight_decay=0.5 and lr=1 halves w on a zero gradient; the mixin stops it,
     which proves Keras still applies weight decay through the hook the mixin overrides."""
-    builtin, mixed = keras.Variable(np.array([2.0], "float32")), keras.Variable(np.array([2.0], "float32"))
+    builtin, mixed = (
+        keras.Variable(np.array([2.0], "float32")),
+        keras.Variable(np.array([2.0], "float32")),
+    )
     keras.optimizers.SGD(1.0, weight_decay=0.5).apply_gradients([(np.zeros(1, "float32"), builtin)])
-    _SGDWithoutBuiltinDecay(1.0, weight_decay=0.5).apply_gradients([(np.zeros(1, "float32"), mixed)])
+    _SGDWithoutBuiltinDecay(1.0, weight_decay=0.5).apply_gradients(
+        [(np.zeros(1, "float32"), mixed)]
+    )
     np.testing.assert_allclose(builtin.numpy(), [1.0])
     np.testing.assert_allclose(mixed.numpy(), [2.0])
 
@@ -92,7 +106,15 @@ def test_optimizer_strategy_is_the_strategy_it_was_created_under():
 
 
 def test_sublayers_lists_nested_layers_but_not_the_model():
-    inner = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="inner_dense")], name="inner")
-    outer = keras.Sequential([keras.Input((3,)), inner, keras.layers.Dense(1, name="head")], name="outer")
-    names = [layer.name for layer in keras_compat.sublayers(outer) if not isinstance(layer, keras.layers.InputLayer)]
+    inner = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(2, name="inner_dense")], name="inner"
+    )
+    outer = keras.Sequential(
+        [keras.Input((3,)), inner, keras.layers.Dense(1, name="head")], name="outer"
+    )
+    names = [
+        layer.name
+        for layer in keras_compat.sublayers(outer)
+        if not isinstance(layer, keras.layers.InputLayer)
+    ]
     assert names == ["inner", "inner_dense", "head"]

@@ -11,6 +11,7 @@ weights and seed generators; they are kept because the same call builds the laye
 step, runs it under mixed precision, masks and round-trips it, and our layers create exactly
 Keras' weights. Kept: 49 of Keras' 56 test methods (69 cases once parameterised); excluded: 7.
 """
+
 import importlib.util
 import inspect
 import re
@@ -26,15 +27,25 @@ from course import optim
 
 KERAS_SRC = Path(keras.__file__).parent / "src"
 if not (KERAS_SRC / "layers" / "regularization" / "dropout_test.py").exists():
-    pytest.skip(f"the Keras {keras.__version__} wheel ships no *_test.py files (of the releases since 3.11, "
-                "only 3.12.x and 3.15.1 do)", allow_module_level=True)
+    pytest.skip(
+        f"the Keras {keras.__version__} wheel ships no *_test.py files (of the releases since 3.11, "
+        "only 3.12.x and 3.15.1 do)",
+        allow_module_level=True,
+    )
 # Batch renormalization is new in Keras 3.14: older test files have no renorm tests to keep.
 KERAS_RENORM = "renorm" in inspect.signature(keras.layers.BatchNormalization.__init__).parameters
-RENORM_TESTS = ["test_renorm_basics", "test_renorm_invalid_clipping_keys", "test_renorm_stddev_initializer",
-                "test_renorm_inference", "test_renorm_correctness"]
+RENORM_TESTS = [
+    "test_renorm_basics",
+    "test_renorm_invalid_clipping_keys",
+    "test_renorm_stddev_initializer",
+    "test_renorm_inference",
+    "test_renorm_correctness",
+]
 
-WORDING = "asserts Keras' exact error wording; ours names the argument in course.validation's " \
-          "style, and the same bad inputs are tested in tests/test_{}.py"
+WORDING = (
+    "asserts Keras' exact error wording; ours names the argument in course.validation's "
+    "style, and the same bad inputs are tested in tests/test_{}.py"
+)
 EXCLUDED = {
     "test_dropout_negative_rate": WORDING.format("layers_dropout"),
     "test_dropout_rate_greater_than_one": WORDING.format("layers_dropout"),
@@ -49,36 +60,92 @@ EXCLUDED = {
 # name: (test file under keras/src, its TestCase, globals -> names to replace, kept tests)
 SUITES = {
     "Dropout": (
-        "layers/regularization/dropout_test.py", "DropoutTest",
+        "layers/regularization/dropout_test.py",
+        "DropoutTest",
         lambda g: {"layers": _Proxy(g["layers"], Dropout=course_layers.Dropout)},
-        ["test_dropout_basics", "test_dropout_rescaling", "test_dropout_partial_noise_shape_dynamic",
-         "test_dropout_partial_noise_shape_static", "test_validate_noise_shape_none",
-         "test_validate_noise_shape_integer_tuple", "test_validate_noise_shape_none_values",
-         "test_validate_noise_shape_cast_to_a_tuple"]),
+        [
+            "test_dropout_basics",
+            "test_dropout_rescaling",
+            "test_dropout_partial_noise_shape_dynamic",
+            "test_dropout_partial_noise_shape_static",
+            "test_validate_noise_shape_none",
+            "test_validate_noise_shape_integer_tuple",
+            "test_validate_noise_shape_none_values",
+            "test_validate_noise_shape_cast_to_a_tuple",
+        ],
+    ),
     "BatchNorm": (
-        "layers/normalization/batch_normalization_test.py", "BatchNormalizationTest",
+        "layers/normalization/batch_normalization_test.py",
+        "BatchNormalizationTest",
         lambda g: {"layers": _Proxy(g["layers"], BatchNormalization=course_layers.BatchNorm)},
-        ["test_bn_basics", "test_correctness", "test_input_fully_masked",
-         "test_bachnorm_ignore_masked_values", "test_trainable_behavior",
-         "test_large_value_within_autocast_scope", "test_masked_broadcast_normalization",
-         *(RENORM_TESTS if KERAS_RENORM else []), "test_serialization"]),
+        [
+            "test_bn_basics",
+            "test_correctness",
+            "test_input_fully_masked",
+            "test_bachnorm_ignore_masked_values",
+            "test_trainable_behavior",
+            "test_large_value_within_autocast_scope",
+            "test_masked_broadcast_normalization",
+            *(RENORM_TESTS if KERAS_RENORM else []),
+            "test_serialization",
+        ],
+    ),
     "SGD": (
-        "optimizers/sgd_test.py", "SGDTest", lambda g: {"SGD": optim.SGD},
-        ["test_config", "test_single_step", "test_weight_decay", "test_correctness_with_golden",
-         "test_clip_norm", "test_clip_value"]),
+        "optimizers/sgd_test.py",
+        "SGDTest",
+        lambda g: {"SGD": optim.SGD},
+        [
+            "test_config",
+            "test_single_step",
+            "test_weight_decay",
+            "test_correctness_with_golden",
+            "test_clip_norm",
+            "test_clip_value",
+        ],
+    ),
     "RMSprop": (
-        "optimizers/rmsprop_test.py", "RMSpropTest", lambda g: {"RMSprop": optim.RMSprop},
-        ["test_config", "test_single_step", "test_weight_decay", "test_correctness_with_golden",
-         "test_clip_norm", "test_clip_value"]),
+        "optimizers/rmsprop_test.py",
+        "RMSpropTest",
+        lambda g: {"RMSprop": optim.RMSprop},
+        [
+            "test_config",
+            "test_single_step",
+            "test_weight_decay",
+            "test_correctness_with_golden",
+            "test_clip_norm",
+            "test_clip_value",
+        ],
+    ),
     "Adam": (
-        "optimizers/adam_test.py", "AdamTest", lambda g: {"Adam": optim.Adam},
-        ["test_config", "test_single_step", "test_weight_decay", "test_correctness_with_golden",
-         "test_clip_norm", "test_clip_value", "test_ema", "test_ema_overwrite_frequency",
-         "test_clipnorm_indexed_slices"]),
+        "optimizers/adam_test.py",
+        "AdamTest",
+        lambda g: {"Adam": optim.Adam},
+        [
+            "test_config",
+            "test_single_step",
+            "test_weight_decay",
+            "test_correctness_with_golden",
+            "test_clip_norm",
+            "test_clip_value",
+            "test_ema",
+            "test_ema_overwrite_frequency",
+            "test_clipnorm_indexed_slices",
+        ],
+    ),
     "AdamW": (
-        "optimizers/adamw_test.py", "AdamWTest", lambda g: {"AdamW": optim.AdamW},
-        ["test_config", "test_single_step", "test_weight_decay", "test_weight_decay_is_none",
-         "test_correctness_with_golden", "test_clip_norm", "test_clip_value"]),
+        "optimizers/adamw_test.py",
+        "AdamWTest",
+        lambda g: {"AdamW": optim.AdamW},
+        [
+            "test_config",
+            "test_single_step",
+            "test_weight_decay",
+            "test_weight_decay_is_none",
+            "test_correctness_with_golden",
+            "test_clip_norm",
+            "test_clip_value",
+        ],
+    ),
 }
 
 
@@ -132,5 +199,8 @@ def test_every_keras_test_is_kept_or_excluded_with_a_reason(suite):
     source = (KERAS_SRC / relative_path).read_text()
     defined = set(re.findall(r"^    def (test_\w+)\(", source, flags=re.M))
     assert defined == set(kept) | (defined & set(EXCLUDED)), "unlisted: " + ", ".join(
-        sorted(defined - set(kept) - set(EXCLUDED)))
-    assert set(kept) <= defined, "kept but no longer in Keras: " + ", ".join(sorted(set(kept) - defined))
+        sorted(defined - set(kept) - set(EXCLUDED))
+    )
+    assert set(kept) <= defined, "kept but no longer in Keras: " + ", ".join(
+        sorted(set(kept) - defined)
+    )

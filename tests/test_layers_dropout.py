@@ -1,4 +1,5 @@
 """Dropout conventions, statistics and the survival probability of the notes' numericals."""
+
 import math
 
 import keras
@@ -83,7 +84,9 @@ def test_survival_probability_matches_the_notes_and_sums_to_one():
     assert math.isclose(expected_active, 8.0)
 
 
-@pytest.mark.parametrize("args,match", [((5, 6, 0.2), "k"), ((5, 2, 1.2), "rate"), ((-1, 0, 0.2), "n")])
+@pytest.mark.parametrize(
+    "args,match", [((5, 6, 0.2), "k"), ((5, 2, 1.2), "rate"), ((-1, 0, 0.2), "n")]
+)
 def test_survival_probability_rejects_bad_input(args, match):
     with pytest.raises(ValueError, match=match):
         dropout_survival_probability(*args)
@@ -95,31 +98,39 @@ def test_dropout_is_built_at_instantiation_like_keras():
     assert ours.weights == []
 
 
-@pytest.mark.parametrize("noise_shape,error,match", [
-    ("abc", TypeError, "noise_shape"),
-    (5, TypeError, "noise_shape"),
-    ((20, 1.5, 10), TypeError, r"noise_shape\[1\]"),
-    ((20, 0, 10), ValueError, r"noise_shape\[1\]"),
-    ((20, -1, 10), ValueError, r"noise_shape\[1\]"),
-])
+@pytest.mark.parametrize(
+    "noise_shape,error,match",
+    [
+        ("abc", TypeError, "noise_shape"),
+        (5, TypeError, "noise_shape"),
+        ((20, 1.5, 10), TypeError, r"noise_shape\[1\]"),
+        ((20, 0, 10), ValueError, r"noise_shape\[1\]"),
+        ((20, -1, 10), ValueError, r"noise_shape\[1\]"),
+    ],
+)
 def test_invalid_noise_shape(noise_shape, error, match):
     with pytest.raises(error, match=match):
         Dropout(0.5, noise_shape=noise_shape)
 
 
 def test_noise_shape_of_the_wrong_rank_is_reported_at_call():
-    with pytest.raises(ValueError, match=r"noise_shape=\(None, 1\) must have one entry per input axis"):
+    with pytest.raises(
+        ValueError, match=r"noise_shape=\(None, 1\) must have one entry per input axis"
+    ):
         Dropout(0.5, noise_shape=(None, 1))(np.ones((2, 3, 4), "float32"), training=True)
 
 
-@pytest.mark.parametrize("kwargs,error,match", [
-    ({"rate": float("nan")}, ValueError, "rate"),
-    ({"rate": float("inf")}, ValueError, "rate"),
-    ({"rate": 0.5, "seed": "seven"}, TypeError, "seed"),
-    ({"rate": 0.5, "seed": 1.5}, TypeError, "seed"),
-    ({"rate": 0.5, "inverted": "no"}, ValueError, "inverted"),
-    ({"rate": 0.5, "mc": 1.5}, ValueError, "mc"),
-])
+@pytest.mark.parametrize(
+    "kwargs,error,match",
+    [
+        ({"rate": float("nan")}, ValueError, "rate"),
+        ({"rate": float("inf")}, ValueError, "rate"),
+        ({"rate": 0.5, "seed": "seven"}, TypeError, "seed"),
+        ({"rate": 0.5, "seed": 1.5}, TypeError, "seed"),
+        ({"rate": 0.5, "inverted": "no"}, ValueError, "inverted"),
+        ({"rate": 0.5, "mc": 1.5}, ValueError, "mc"),
+    ],
+)
 def test_invalid_rate_or_seed(kwargs, error, match):
     with pytest.raises(error, match=match):
         Dropout(**kwargs)
@@ -161,16 +172,28 @@ def test_survival_probability_for_many_units_matches_the_central_binomial_closed
     assert math.isclose(dropout_survival_probability(2 * m, m, 0.5), expected, rel_tol=1e-9)
 
 
-@pytest.mark.parametrize("n,k,rate", [(100000, 70000, 0.3), (100000, 69000, 0.3), (5000, 10, 0.999),
-                                      (20, 14, 0.3), (1, 1, 0.5), (7, 0, 0.2)])
+@pytest.mark.parametrize(
+    "n,k,rate",
+    [
+        (100000, 70000, 0.3),
+        (100000, 69000, 0.3),
+        (5000, 10, 0.999),
+        (20, 14, 0.3),
+        (1, 1, 0.5),
+        (7, 0, 0.2),
+    ],
+)
 def test_survival_probability_matches_scipy(n, k, rate):
     from scipy.stats import binom
 
-    assert math.isclose(dropout_survival_probability(n, k, rate), binom.pmf(k, n, 1 - rate),
-                        rel_tol=1e-8)
+    assert math.isclose(
+        dropout_survival_probability(n, k, rate), binom.pmf(k, n, 1 - rate), rel_tol=1e-8
+    )
 
 
-@pytest.mark.parametrize("n,k,rate,expected", [(5, 5, 0.0, 1.0), (5, 4, 0.0, 0.0), (5, 0, 1.0, 1.0),
-                                               (5, 1, 1.0, 0.0), (0, 0, 0.4, 1.0)])
+@pytest.mark.parametrize(
+    "n,k,rate,expected",
+    [(5, 5, 0.0, 1.0), (5, 4, 0.0, 0.0), (5, 0, 1.0, 1.0), (5, 1, 1.0, 0.0), (0, 0, 0.4, 1.0)],
+)
 def test_survival_probability_without_randomness(n, k, rate, expected):
     assert dropout_survival_probability(n, k, rate) == expected

@@ -1,4 +1,5 @@
 """The from-scratch normalisation layers equal Keras' built-ins (training and inference)."""
+
 import inspect
 
 import keras
@@ -29,7 +30,10 @@ def _randomise_affine(ours, theirs, seed=1):
 
 @pytest.mark.parametrize("shape,axis", CASES)
 def test_batchnorm_matches_keras_over_several_updates(shape, axis):
-    ours, theirs = BatchNorm(axis=axis, momentum=0.9), keras.layers.BatchNormalization(axis=axis, momentum=0.9)
+    ours, theirs = (
+        BatchNorm(axis=axis, momentum=0.9),
+        keras.layers.BatchNormalization(axis=axis, momentum=0.9),
+    )
     ours.build(shape)
     theirs.build(shape)
     _randomise_affine(ours, theirs)
@@ -78,10 +82,15 @@ def test_layernorm_matches_keras(shape, axis):
     np.testing.assert_allclose(ours(x), theirs(x), atol=TOL)
 
 
-@pytest.mark.parametrize("shape,axis,groups", [((16, 6), -1, 3), ((4, 5, 5, 8), -1, 4),
-                                              ((4, 8, 5, 5), 1, 2), ((2, 4, 4, 6), -1, -1)])
+@pytest.mark.parametrize(
+    "shape,axis,groups",
+    [((16, 6), -1, 3), ((4, 5, 5, 8), -1, 4), ((4, 8, 5, 5), 1, 2), ((2, 4, 4, 6), -1, -1)],
+)
 def test_groupnorm_matches_keras(shape, axis, groups):
-    ours, theirs = GroupNorm(groups=groups, axis=axis), keras.layers.GroupNormalization(groups=groups, axis=axis)
+    ours, theirs = (
+        GroupNorm(groups=groups, axis=axis),
+        keras.layers.GroupNormalization(groups=groups, axis=axis),
+    )
     x = _data(shape)
     ours.build(shape)
     theirs.build(shape)
@@ -90,22 +99,27 @@ def test_groupnorm_matches_keras(shape, axis, groups):
     np.testing.assert_allclose(ours(x), theirs(x), atol=TOL)
 
 
-@pytest.mark.parametrize("make,match", [
-    (lambda: BatchNorm(epsilon=0.0), "epsilon"),
-    (lambda: BatchNorm(epsilon=-1e-3), "epsilon"),
-    (lambda: BatchNorm(momentum=1.5), "momentum"),
-    (lambda: BatchNorm(momentum=-0.1), "momentum"),
-    (lambda: LayerNorm(epsilon=0), "epsilon"),
-    (lambda: LayerNorm(axis=[]), "axis"),
-    (lambda: GroupNorm(groups=0), "groups"),
-    (lambda: GroupNorm(epsilon=-1.0), "epsilon"),
-])
+@pytest.mark.parametrize(
+    "make,match",
+    [
+        (lambda: BatchNorm(epsilon=0.0), "epsilon"),
+        (lambda: BatchNorm(epsilon=-1e-3), "epsilon"),
+        (lambda: BatchNorm(momentum=1.5), "momentum"),
+        (lambda: BatchNorm(momentum=-0.1), "momentum"),
+        (lambda: LayerNorm(epsilon=0), "epsilon"),
+        (lambda: LayerNorm(axis=[]), "axis"),
+        (lambda: GroupNorm(groups=0), "groups"),
+        (lambda: GroupNorm(epsilon=-1.0), "epsilon"),
+    ],
+)
 def test_invalid_constructor_arguments(make, match):
     with pytest.raises(ValueError, match=match):
         make()
 
 
-@pytest.mark.parametrize("layer", [BatchNorm(axis=3), LayerNorm(axis=-4), GroupNorm(groups=2, axis=5)])
+@pytest.mark.parametrize(
+    "layer", [BatchNorm(axis=3), LayerNorm(axis=-4), GroupNorm(groups=2, axis=5)]
+)
 def test_axis_out_of_range_is_reported_with_value(layer):
     with pytest.raises(ValueError, match=r"axis=-?\d+ is out of range"):
         layer.build((2, 3, 4))
@@ -129,23 +143,34 @@ def test_batchnorm_accepts_every_keras_constructor_argument_and_mirrors_its_conf
     """Keras' full signature (renorm, renorm_clipping, renorm_momentum, synchronized, ...); on a
     Keras older than 3.14, ours adds exactly the renorm arguments."""
     keras_args = set(inspect.signature(keras.layers.BatchNormalization.__init__).parameters)
-    layer = BatchNorm(**{name: keras.layers.BatchNormalization().get_config()[name]
-                         for name in keras_args - {"self", "kwargs"}})
+    layer = BatchNorm(
+        **{
+            name: keras.layers.BatchNormalization().get_config()[name]
+            for name in keras_args - {"self", "kwargs"}
+        }
+    )
     added = set() if KERAS_RENORM else RENORM_ARGUMENTS
     assert set(layer.get_config()) == set(keras.layers.BatchNormalization().get_config()) | added
 
 
-RENORM_CASES = [((16, 6), -1, None), ((4, 5, 5, 8), -1, {"rmax": 1.3, "rmin": 0.8, "dmax": 0.4}),
-                ((4, 8, 5, 5), 1, {"rmax": 2.0})]
+RENORM_CASES = [
+    ((16, 6), -1, None),
+    ((4, 5, 5, 8), -1, {"rmax": 1.3, "rmin": 0.8, "dmax": 0.4}),
+    ((4, 8, 5, 5), 1, {"rmax": 2.0}),
+]
 
 
-@pytest.mark.skipif(not KERAS_RENORM, reason=f"Keras {keras.__version__} has no batch renormalization (new in 3.14)")
+@pytest.mark.skipif(
+    not KERAS_RENORM, reason=f"Keras {keras.__version__} has no batch renormalization (new in 3.14)"
+)
 @pytest.mark.parametrize("shape,axis,clipping", RENORM_CASES)
 def test_batch_renormalization_matches_keras(shape, axis, clipping):
     """Outputs, input and gamma gradients, all five statistics and inference after 4 steps."""
     import tensorflow as tf
 
-    kwargs = dict(axis=axis, momentum=0.9, renorm=True, renorm_momentum=0.7, renorm_clipping=clipping)
+    kwargs = dict(
+        axis=axis, momentum=0.9, renorm=True, renorm_momentum=0.7, renorm_clipping=clipping
+    )
     ours, theirs = BatchNorm(**kwargs), keras.layers.BatchNormalization(**kwargs)
     ours.build(shape)
     theirs.build(shape)
@@ -166,26 +191,34 @@ def test_batch_renormalization_matches_keras(shape, axis, clipping):
         for a, b in zip(*grads):
             np.testing.assert_allclose(a, b, atol=1e-4)
     for name in ("moving_mean", "moving_variance", "moving_stddev", "renorm_mean", "renorm_stddev"):
-        np.testing.assert_allclose(getattr(ours, name), getattr(theirs, name), atol=TOL, err_msg=name)
+        np.testing.assert_allclose(
+            getattr(ours, name), getattr(theirs, name), atol=TOL, err_msg=name
+        )
     x = _data(shape, seed=9)
     np.testing.assert_allclose(ours(x, training=False), theirs(x, training=False), atol=TOL)
 
 
-@pytest.mark.parametrize("make,match", [
-    (lambda: BatchNorm(renorm_momentum=1.5), "renorm_momentum"),
-    (lambda: BatchNorm(renorm_clipping={"rmax": 2.0}), "renorm_clipping"),
-    (lambda: BatchNorm(renorm=True, renorm_clipping={"rmin": 2.0, "rmax": 1.0}), "rmax"),
-    (lambda: BatchNorm(renorm=True, renorm_clipping={"rmin": -1.0}), "rmin"),
-    (lambda: BatchNorm(renorm=True, renorm_clipping={"rmin": float("nan")}), "rmin"),
-    (lambda: BatchNorm(renorm=True, renorm_clipping={"scale": 1.0}), "renorm_clipping"),
-    (lambda: BatchNorm(renorm="yes"), "renorm"),
-    (lambda: BatchNorm(synchronized=2), "synchronized"),
-    (lambda: BatchNorm(moving_mean_initializer="no_such_initializer"), "moving_mean_initializer"),
-    (lambda: LayerNorm(gamma_regularizer="no_such_regularizer"), "gamma_regularizer"),
-    (lambda: BatchNorm(momentum=float("nan")), "momentum"),
-    (lambda: LayerNorm(epsilon=float("nan")), "epsilon"),
-    (lambda: GroupNorm(epsilon=float("inf")), "epsilon"),
-])
+@pytest.mark.parametrize(
+    "make,match",
+    [
+        (lambda: BatchNorm(renorm_momentum=1.5), "renorm_momentum"),
+        (lambda: BatchNorm(renorm_clipping={"rmax": 2.0}), "renorm_clipping"),
+        (lambda: BatchNorm(renorm=True, renorm_clipping={"rmin": 2.0, "rmax": 1.0}), "rmax"),
+        (lambda: BatchNorm(renorm=True, renorm_clipping={"rmin": -1.0}), "rmin"),
+        (lambda: BatchNorm(renorm=True, renorm_clipping={"rmin": float("nan")}), "rmin"),
+        (lambda: BatchNorm(renorm=True, renorm_clipping={"scale": 1.0}), "renorm_clipping"),
+        (lambda: BatchNorm(renorm="yes"), "renorm"),
+        (lambda: BatchNorm(synchronized=2), "synchronized"),
+        (
+            lambda: BatchNorm(moving_mean_initializer="no_such_initializer"),
+            "moving_mean_initializer",
+        ),
+        (lambda: LayerNorm(gamma_regularizer="no_such_regularizer"), "gamma_regularizer"),
+        (lambda: BatchNorm(momentum=float("nan")), "momentum"),
+        (lambda: LayerNorm(epsilon=float("nan")), "epsilon"),
+        (lambda: GroupNorm(epsilon=float("inf")), "epsilon"),
+    ],
+)
 def test_invalid_renorm_and_keras_arguments(make, match):
     with pytest.raises(ValueError, match=match):
         make()
@@ -210,8 +243,9 @@ def test_batchnorm_leaves_masked_steps_out_of_the_statistics_like_keras():
     x, mask = _masked_batch()
     ours, theirs = BatchNorm(momentum=0.5), keras.layers.BatchNormalization(momentum=0.5)
     for _ in range(2):
-        np.testing.assert_allclose(ours(x, training=True, mask=mask),
-                                   theirs(x, training=True, mask=mask), atol=TOL)
+        np.testing.assert_allclose(
+            ours(x, training=True, mask=mask), theirs(x, training=True, mask=mask), atol=TOL
+        )
     np.testing.assert_allclose(ours.moving_mean, theirs.moving_mean, atol=TOL)
     np.testing.assert_allclose(ours.moving_variance, theirs.moving_variance, atol=TOL)
     kept = x[mask]  # closed form: the numpy statistics of the unpadded steps
@@ -237,8 +271,12 @@ def test_batchnorm_rejects_a_mask_of_the_wrong_rank():
         BatchNorm()(x, training=True, mask=np.ones((6,), bool))
 
 
-NORMS = [BatchNorm, LayerNorm, lambda **kw: GroupNorm(groups=2, **kw),
-         lambda **kw: BatchNorm(renorm=True, **kw)]
+NORMS = [
+    BatchNorm,
+    LayerNorm,
+    lambda **kw: GroupNorm(groups=2, **kw),
+    lambda **kw: BatchNorm(renorm=True, **kw),
+]
 
 
 @pytest.mark.parametrize("cls", NORMS)
@@ -304,13 +342,16 @@ def _uid(layer):
     return int(tail) if tail.isdigit() else 0
 
 
-@pytest.mark.parametrize("cls,bad", [
-    (BatchNorm, {"renorm_clipping": {"rmin": 2.0, "rmax": 1.0}, "renorm": True}),
-    (BatchNorm, {"moving_variance_initializer": "no_such_initializer"}),
-    (BatchNorm, {"center": "yes"}),
-    (LayerNorm, {"beta_constraint": "no_such_constraint"}),
-    (GroupNorm, {"scale": None}),
-])
+@pytest.mark.parametrize(
+    "cls,bad",
+    [
+        (BatchNorm, {"renorm_clipping": {"rmin": 2.0, "rmax": 1.0}, "renorm": True}),
+        (BatchNorm, {"moving_variance_initializer": "no_such_initializer"}),
+        (BatchNorm, {"center": "yes"}),
+        (LayerNorm, {"beta_constraint": "no_such_constraint"}),
+        (GroupNorm, {"scale": None}),
+    ],
+)
 def test_a_refused_argument_is_caught_before_the_layer_exists(cls, bad):
     """Keras numbers automatic layer names in `Layer.__init__`: a check that ran after it would
     use up a number, so consecutive names prove nothing was constructed."""
@@ -326,8 +367,13 @@ def test_synchronized_batchnorm_matches_keras_inside_a_strategy():
     x = tf.constant(_data((8, 3)))
     strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
     with strategy.scope():
-        ours, theirs = BatchNorm(synchronized=True), keras.layers.BatchNormalization(synchronized=True)
-    outputs = [strategy.run(lambda t, layer=layer: layer(t, training=True), args=(x,))
-               for layer in (ours, theirs)]
+        ours, theirs = (
+            BatchNorm(synchronized=True),
+            keras.layers.BatchNormalization(synchronized=True),
+        )
+    outputs = [
+        strategy.run(lambda t, layer=layer: layer(t, training=True), args=(x,))
+        for layer in (ours, theirs)
+    ]
     np.testing.assert_allclose(*outputs, atol=TOL)
     np.testing.assert_allclose(ours.moving_variance, theirs.moving_variance, atol=TOL)

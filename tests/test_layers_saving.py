@@ -1,4 +1,5 @@
 """The course layers are Keras citizens: Sequential, functional, fit, and `.keras` round trip."""
+
 import keras
 import numpy as np
 
@@ -41,7 +42,9 @@ def test_sequential_use():
 
 def test_renorm_batchnorm_round_trips_with_its_statistics(tmp_path):
     norm = BatchNorm(renorm=True, renorm_clipping={"rmax": 2.0, "dmax": 1.0}, renorm_momentum=0.8)
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), norm, keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(3), norm, keras.layers.Dense(1)]
+    )
     model.compile("sgd", "mse")
     x = np.random.default_rng(1).normal(3.0, 2.0, size=(32, 4)).astype("float32")
     model.fit(x, x[:, :1], epochs=1, batch_size=8, verbose=0)

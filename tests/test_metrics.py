@@ -1,4 +1,5 @@
 """Tests for `course.generative.metrics`: the reference classifier and the sample-quality metrics."""
+
 import numpy as np
 import pytest
 
@@ -30,7 +31,9 @@ def test_images_outside_unit_range_are_rejected(digits):
 def test_larger_images_are_resized_and_channel_axis_optional(digits):
     big = load_digits(image_size=16, max_samples=1797)
     assert metrics.conditional_accuracy(big.x_test, big.y_test) >= 0.9
-    np.testing.assert_array_equal(metrics.classify(digits.x_test[..., 0]), metrics.classify(digits.x_test))
+    np.testing.assert_array_equal(
+        metrics.classify(digits.x_test[..., 0]), metrics.classify(digits.x_test)
+    )
 
 
 def test_conditional_accuracy_counts_requested_class(digits):
@@ -45,7 +48,9 @@ def test_conditional_accuracy_counts_requested_class(digits):
 
 def test_coverage_of_collapsed_and_uniform_labels():
     collapsed = metrics.coverage_from_labels(np.full(100, 3))
-    assert collapsed.classes_covered == 1 and collapsed.entropy == 0 and collapsed.collapse_score == 1
+    assert (
+        collapsed.classes_covered == 1 and collapsed.entropy == 0 and collapsed.collapse_score == 1
+    )
     assert f"{collapsed.entropy:.3f}" == "0.000"  # not "-0.000"
     uniform = metrics.coverage_from_labels(np.arange(100) % 10)
     assert uniform.classes_covered == 10
@@ -76,7 +81,9 @@ def test_frechet_formula_matches_scipy_matrix_sqrt_on_full_rank_covariances():
     s1, s2 = a @ a.T + np.eye(4), b @ b.T + np.eye(4)
     mu1, mu2 = rng.normal(size=4), rng.normal(size=4)
     expected = np.sum((mu1 - mu2) ** 2) + np.trace(s1 + s2 - 2 * np.real(linalg.sqrtm(s1 @ s2)))
-    assert metrics.frechet_distance_from_stats(mu1, s1, mu2, s2) == pytest.approx(expected, rel=1e-8)
+    assert metrics.frechet_distance_from_stats(mu1, s1, mu2, s2) == pytest.approx(
+        expected, rel=1e-8
+    )
 
 
 def test_frechet_formula_on_commuting_covariances_matches_per_axis_sum():
@@ -85,7 +92,9 @@ def test_frechet_formula_on_commuting_covariances_matches_per_axis_sum():
     v1, v2 = rng.uniform(0.5, 2, size=5), rng.uniform(0.5, 2, size=5)
     expected = np.sum((mu1 - mu2) ** 2 + (np.sqrt(v1) - np.sqrt(v2)) ** 2)
     q, _ = np.linalg.qr(rng.normal(size=(5, 5)))  # rotating both Gaussians keeps the distance
-    value = metrics.frechet_distance_from_stats(q @ mu1, q @ np.diag(v1) @ q.T, q @ mu2, q @ np.diag(v2) @ q.T)
+    value = metrics.frechet_distance_from_stats(
+        q @ mu1, q @ np.diag(v1) @ q.T, q @ mu2, q @ np.diag(v2) @ q.T
+    )
     assert value == pytest.approx(expected, rel=1e-6)
 
 
@@ -100,7 +109,13 @@ def test_frechet_distance_zero_for_identical_sets_and_grows_with_shift(digits):
 
 def test_sample_quality_reports_every_metric(digits):
     report = metrics.sample_quality(digits.x_test, digits.y_test, real=digits.x_val)
-    assert set(report) == {"classes_covered", "entropy", "normalized_entropy", "conditional_accuracy", "fid"}
+    assert set(report) == {
+        "classes_covered",
+        "entropy",
+        "normalized_entropy",
+        "conditional_accuracy",
+        "fid",
+    }
     assert report["conditional_accuracy"] >= 0.95 and report["classes_covered"] == 10
 
 

@@ -1,4 +1,5 @@
 """k-fold cross-validation partitions the data, stratifies it, and scores what a model learns."""
+
 import math
 
 import keras
@@ -12,8 +13,10 @@ RNG = np.random.default_rng(0)
 
 def _linear_model(learning_rate):
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, kernel_initializer="zeros")])
-    model.compile(keras.optimizers.SGD(learning_rate),
-                  keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        keras.optimizers.SGD(learning_rate),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
     return model
 
 
@@ -38,7 +41,9 @@ def test_kfold_of_a_learning_model_beats_chance():
     assert result.mean() < 0.8 * math.log(4)
 
 
-@pytest.mark.parametrize(("kwargs", "arg"), [({"k": 1}, "k"), ({"k": 41}, "k"), ({"epochs": 0}, "epochs")])
+@pytest.mark.parametrize(
+    ("kwargs", "arg"), [({"k": 1}, "k"), ({"k": 41}, "k"), ({"epochs": 0}, "epochs")]
+)
 def test_kfold_rejects_bad_arguments(kwargs, arg):
     x, y = np.zeros((40, 3), "float32"), np.repeat(np.arange(4), 10)
     with pytest.raises(ValueError, match=arg):

@@ -1,5 +1,6 @@
 """Reference models: forward passes equal closed forms, options place the right layers, bad
 arguments raise naming the argument, and each model kind has exactly one builder."""
+
 import ast
 from pathlib import Path
 
@@ -9,7 +10,14 @@ import numpy as np
 import pytest
 
 from course import layers
-from course.models import ResidualBlock, compile_classifier, mlp, norm_layer, residual_mlp, small_cnn
+from course.models import (
+    ResidualBlock,
+    compile_classifier,
+    mlp,
+    norm_layer,
+    residual_mlp,
+    small_cnn,
+)
 from course.nn.mlp import MLP
 from course.regularization import L1L2
 
@@ -24,8 +32,9 @@ def _relu(z):
 def test_mlp_forward_pass_is_the_closed_form():
     model = mlp((2, 3), 4, hidden=(5, 6), activation="relu", output_activation="softmax")
     x = RNG.normal(size=(7, 2, 3)).astype("float32")
-    (k1, b1), (k2, b2), (k3, b3) = [layer.get_weights() for layer in model.layers
-                                    if isinstance(layer, keras.layers.Dense)]
+    (k1, b1), (k2, b2), (k3, b3) = [
+        layer.get_weights() for layer in model.layers if isinstance(layer, keras.layers.Dense)
+    ]
     h = _relu(_relu(x.reshape(7, 6) @ k1 + b1) @ k2 + b2) @ k3 + b3
     expected = np.exp(h) / np.exp(h).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(model(x), expected, rtol=1e-5, atol=1e-6)
@@ -42,7 +51,9 @@ def test_mlp_places_course_norm_before_the_activation_and_dropout_after():
     model = mlp((8, 8, 1), 10, hidden=(16, 16), dropout=0.3, norm="batch")
     kinds = [type(layer).__name__ for layer in model.layers]
     assert kinds == ["Flatten"] + ["Dense", "BatchNorm", "Activation", "Dropout"] * 2 + ["Dense"]
-    assert isinstance(model.layers[2], layers.BatchNorm) and isinstance(model.layers[4], layers.Dropout)
+    assert isinstance(model.layers[2], layers.BatchNorm) and isinstance(
+        model.layers[4], layers.Dropout
+    )
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     assert [d.use_bias for d in dense] == [False, False, True]  # BatchNorm's beta replaces the bias
     assert model.output_shape == (None, 10)
@@ -54,12 +65,19 @@ def test_mlp_places_course_norm_before_the_activation_and_dropout_after():
 
 
 def test_mlp_penalises_hidden_kernels_and_takes_one_initializer_per_layer():
-    model = mlp(4, 3, hidden=(6, 5), kernel_regularizer=L1L2(l2=0.5),
-                kernel_initializer=["zeros", "ones", keras.initializers.Constant(2.0)])
+    model = mlp(
+        4,
+        3,
+        hidden=(6, 5),
+        kernel_regularizer=L1L2(l2=0.5),
+        kernel_initializer=["zeros", "ones", keras.initializers.Constant(2.0)],
+    )
     model(np.zeros((1, 4), "float32"))
     kernels = [layer.kernel.numpy() for layer in model.layers]
     assert [float(k.mean()) for k in kernels] == [0.0, 1.0, 2.0]
-    assert float(sum(model.losses)) == pytest.approx(0.5 * 6 * 5, rel=1e-6)  # the head is unpenalised
+    assert float(sum(model.losses)) == pytest.approx(
+        0.5 * 6 * 5, rel=1e-6
+    )  # the head is unpenalised
 
 
 def test_small_cnn_shapes_and_parameter_count():
@@ -85,26 +103,29 @@ def test_compiled_classifier_learns_a_separable_problem():
     assert logits.loss.get_config()["from_logits"] is True
 
 
-@pytest.mark.parametrize(("build", "arg"), [
-    (lambda: mlp(0, 3), "input_shape"),
-    (lambda: mlp(4, 0), "num_classes"),
-    (lambda: mlp(4, 3, hidden=16), "hidden"),
-    (lambda: mlp(4, 3, hidden=(16, 0)), "hidden"),
-    (lambda: mlp(4, 3, activation="sine"), "activation"),
-    (lambda: mlp(4, 3, output_activation="sine"), "output_activation"),
-    (lambda: mlp(4, 3, dropout=1.0), "dropout"),
-    (lambda: mlp(4, 3, norm="instance"), "norm"),
-    (lambda: mlp(4, 3, hidden=(5,), kernel_initializer=["zeros"]), "kernel_initializer"),
-    (lambda: norm_layer("instance"), "norm"),
-    (lambda: small_cnn((8, 8), 3), "input_shape"),
-    (lambda: small_cnn((8, 8, 1), 3, filters=()), "filters"),
-    (lambda: small_cnn((8, 8, 1), 3, filters=(4, -1)), "filters"),
-    (lambda: small_cnn((8, 8, 1), 3, pooling="min"), "pooling"),
-    (lambda: small_cnn((8, 8, 1), 3, kernel_size=0), "kernel_size"),
-    (lambda: residual_mlp(8, 4, depth=0), "depth"),
-    (lambda: residual_mlp(8, 4, activation="sine"), "activation"),
-    (lambda: compile_classifier(mlp(4, 3), learning_rate=0), "learning_rate"),
-])
+@pytest.mark.parametrize(
+    ("build", "arg"),
+    [
+        (lambda: mlp(0, 3), "input_shape"),
+        (lambda: mlp(4, 0), "num_classes"),
+        (lambda: mlp(4, 3, hidden=16), "hidden"),
+        (lambda: mlp(4, 3, hidden=(16, 0)), "hidden"),
+        (lambda: mlp(4, 3, activation="sine"), "activation"),
+        (lambda: mlp(4, 3, output_activation="sine"), "output_activation"),
+        (lambda: mlp(4, 3, dropout=1.0), "dropout"),
+        (lambda: mlp(4, 3, norm="instance"), "norm"),
+        (lambda: mlp(4, 3, hidden=(5,), kernel_initializer=["zeros"]), "kernel_initializer"),
+        (lambda: norm_layer("instance"), "norm"),
+        (lambda: small_cnn((8, 8), 3), "input_shape"),
+        (lambda: small_cnn((8, 8, 1), 3, filters=()), "filters"),
+        (lambda: small_cnn((8, 8, 1), 3, filters=(4, -1)), "filters"),
+        (lambda: small_cnn((8, 8, 1), 3, pooling="min"), "pooling"),
+        (lambda: small_cnn((8, 8, 1), 3, kernel_size=0), "kernel_size"),
+        (lambda: residual_mlp(8, 4, depth=0), "depth"),
+        (lambda: residual_mlp(8, 4, activation="sine"), "activation"),
+        (lambda: compile_classifier(mlp(4, 3), learning_rate=0), "learning_rate"),
+    ],
+)
 def test_builders_reject_bad_arguments_naming_them(build, arg):
     with pytest.raises((ValueError, TypeError), match=arg):
         build()
@@ -158,9 +179,13 @@ def _kind(function):
     names = {_called(call) for call in calls}
     if not names & {"Sequential", "Model"}:
         return None
-    in_loops = {_called(call) for loop in ast.walk(function)
-                if isinstance(loop, (ast.For, ast.While, ast.ListComp, ast.GeneratorExp))
-                for call in ast.walk(loop) if isinstance(call, ast.Call)}
+    in_loops = {
+        _called(call)
+        for loop in ast.walk(function)
+        if isinstance(loop, (ast.For, ast.While, ast.ListComp, ast.GeneratorExp))
+        for call in ast.walk(loop)
+        if isinstance(call, ast.Call)
+    }
     if sum(_called(call) in LAYER_CALLS for call in calls) < 2 and not in_loops & LAYER_CALLS:
         return None
     if "Conv2D" in names:
@@ -176,7 +201,9 @@ def _sources():
     for path in sorted((ROOT / "notebooks").glob("session*/*.ipynb")):
         for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
             if cell.cell_type == "code":
-                lines = [l for l in cell.source.splitlines() if not l.lstrip().startswith(("%", "!"))]
+                lines = [
+                    l for l in cell.source.splitlines() if not l.lstrip().startswith(("%", "!"))
+                ]
                 yield f"{path.relative_to(ROOT).as_posix()} cell {i}", "\n".join(lines)
 
 
@@ -188,6 +215,8 @@ def test_each_model_kind_has_exactly_one_builder():
                 found.setdefault(_kind(node), []).append(f"{where}: {node.name}")
     assert found.get("cnn", [])[1:] == WEIGHTS_ARCHITECTURES
     found["cnn"] = found["cnn"][:1]
-    assert found == {"mlp": ["course/models/mlp.py: mlp"], "cnn": ["course/models/cnn.py: small_cnn"],
-                     "residual mlp": ["course/models/residual.py: residual_mlp"]}, \
-        "build models with course.models instead of writing a new builder"
+    assert found == {
+        "mlp": ["course/models/mlp.py: mlp"],
+        "cnn": ["course/models/cnn.py: small_cnn"],
+        "residual mlp": ["course/models/residual.py: residual_mlp"],
+    }, "build models with course.models instead of writing a new builder"

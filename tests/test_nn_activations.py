@@ -1,5 +1,6 @@
 """Activations: values against keras.activations, analytic derivatives against tf.GradientTape,
 and the comparison table's measured numbers against closed forms."""
+
 import keras
 import numpy as np
 import pytest
@@ -32,9 +33,15 @@ def test_values_match_keras(name):
 
 def test_leaky_relu_slope_and_gelu_tanh_approximation_match_keras():
     x = tf.constant(X, tf.float32)
-    np.testing.assert_allclose(act.leaky_relu(x, 0.05), keras.activations.leaky_relu(x, 0.05), atol=1e-6)
-    np.testing.assert_allclose(act.gelu(x, approximate=True),
-                               keras.activations.gelu(x, approximate=True), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        act.leaky_relu(x, 0.05), keras.activations.leaky_relu(x, 0.05), atol=1e-6
+    )
+    np.testing.assert_allclose(
+        act.gelu(x, approximate=True),
+        keras.activations.gelu(x, approximate=True),
+        rtol=1e-5,
+        atol=1e-6,
+    )
 
 
 def test_prelu_matches_keras_layer():
@@ -59,8 +66,12 @@ def _tape_derivative(fn, x):
 
 
 CASES = [(name, {}) for name in ("linear", "sigmoid", "tanh", "relu", "gelu", "swish", "softplus")]
-CASES += [("leaky_relu", {"negative_slope": 0.1}), ("prelu", {"alpha": 0.3}),
-          ("gelu", {"approximate": True}), ("swish", {"beta": 1.7})]
+CASES += [
+    ("leaky_relu", {"negative_slope": 0.1}),
+    ("prelu", {"alpha": 0.3}),
+    ("gelu", {"approximate": True}),
+    ("swish", {"beta": 1.7}),
+]
 
 
 @pytest.mark.parametrize("name,kwargs", CASES)
@@ -83,7 +94,10 @@ def test_softmax_jacobian_matches_autodiff():
 
 
 def test_relu_derivative_at_zero_follows_tensorflow():
-    assert float(act.derivative("relu")(np.array([0.0]))[0]) == _tape_derivative(tf.nn.relu, np.array([0.0]))[0]
+    assert (
+        float(act.derivative("relu")(np.array([0.0]))[0])
+        == _tape_derivative(tf.nn.relu, np.array([0.0]))[0]
+    )
 
 
 def test_unknown_name_and_bad_slope_raise():

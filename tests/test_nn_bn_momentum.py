@@ -1,4 +1,5 @@
 """BatchNorm momentum pitfall: slow moving averages leave a train/inference gap, fast ones close it."""
+
 import pytest
 
 from course.data import load_digits
@@ -17,8 +18,15 @@ def test_slow_momentum_leaves_a_gap_that_fast_momentum_shrinks(digits):
     assert fast_train - fast_inference < slow_train - slow_inference
 
 
-@pytest.mark.parametrize(("kwargs", "arg"), [({"momentum": 1.0}, "momentum"), ({"steps": 0}, "steps"),
-                                             ({"steps": 10_000}, "steps"), ({"scale": 0}, "scale")])
+@pytest.mark.parametrize(
+    ("kwargs", "arg"),
+    [
+        ({"momentum": 1.0}, "momentum"),
+        ({"steps": 0}, "steps"),
+        ({"steps": 10_000}, "steps"),
+        ({"scale": 0}, "scale"),
+    ],
+)
 def test_bad_arguments_are_named(digits, kwargs, arg):
     with pytest.raises(ValueError, match=arg):
         bn_momentum_gap(digits, **{"momentum": 0.9, **kwargs})

@@ -1,5 +1,6 @@
 """Initialization (symmetry, variance through depth), residual blocks and gradient flow, and
 normalization at small batch sizes."""
+
 import keras
 import numpy as np
 import pytest
@@ -43,9 +44,9 @@ def test_unknown_initializer_raises():
 def test_variance_through_depth_matches_theory():
     sweep = I.variance_sweep(depth=50, width=64, batch=128)
     assert not np.any(sweep[("tanh", "zeros")]) and not np.any(sweep[("relu", "zeros")])
-    assert sweep[("relu", "normal")][-1] < 1e-60       # small random weights: signal dies
-    assert sweep[("relu", "glorot")][-1] < 1e-10       # Glorot halves ReLU variance per layer
-    assert 0.1 < sweep[("relu", "he")][-1] < 10        # He keeps it of order 1
+    assert sweep[("relu", "normal")][-1] < 1e-60  # small random weights: signal dies
+    assert sweep[("relu", "glorot")][-1] < 1e-10  # Glorot halves ReLU variance per layer
+    assert 0.1 < sweep[("relu", "he")][-1] < 10  # He keeps it of order 1
     assert 1e-3 < sweep[("tanh", "glorot")][-1] < sweep[("tanh", "glorot")][0]
     assert sweep[("tanh", "normal")][-1] < 1e-60
 
@@ -56,7 +57,7 @@ def test_skips_keep_early_gradients_alive_in_a_deep_sigmoid_mlp():
     plain = R.gradient_norms(residual_mlp(8, 4, depth=20, residual=False), x, y)
     skip = R.gradient_norms(residual_mlp(8, 4, depth=20, residual=True), x, y)
     assert plain.shape == skip.shape == (20,)
-    assert plain[0] < 1e-6 * plain[-1]   # vanishing: sigma' <= 0.25 at every layer
+    assert plain[0] < 1e-6 * plain[-1]  # vanishing: sigma' <= 0.25 at every layer
     assert skip[0] > 0.1 * skip[-1]
 
 
@@ -95,13 +96,16 @@ def test_layer_and_group_norm_score_the_same_in_both_modes():
         assert r["inference"] == r["batch_stats"]
 
 
-@pytest.mark.parametrize(("build", "arg"), [
-    (lambda: I.symmetric_network(0, 5, 3), "n_inputs"),
-    (lambda: I.symmetric_network(6, 5, 0), "n_classes"),
-    (lambda: S.norm_mlp(0, 3, "layer"), "n_inputs"),
-    (lambda: S.norm_mlp(8, 0, "layer"), "n_classes"),
-    (lambda: S.norm_mlp(8, 3, "instance"), "kind"),
-])
+@pytest.mark.parametrize(
+    ("build", "arg"),
+    [
+        (lambda: I.symmetric_network(0, 5, 3), "n_inputs"),
+        (lambda: I.symmetric_network(6, 5, 0), "n_classes"),
+        (lambda: S.norm_mlp(0, 3, "layer"), "n_inputs"),
+        (lambda: S.norm_mlp(8, 0, "layer"), "n_classes"),
+        (lambda: S.norm_mlp(8, 3, "instance"), "kind"),
+    ],
+)
 def test_model_builders_name_the_argument_the_caller_passed(build, arg):
     """They build through course.models.mlp, whose own argument names must not leak out."""
     with pytest.raises(ValueError, match=rf"^{arg} "):

@@ -1,5 +1,6 @@
 """Losses against keras.losses (values and label smoothing), focal-loss conventions, and
 argument validation."""
+
 import keras
 import numpy as np
 import pytest
@@ -33,27 +34,40 @@ def test_notes_mse_worked_example():
 def test_binary_crossentropy_matches_keras(smoothing):
     expected = keras.losses.binary_crossentropy(BINARY, PROBS, label_smoothing=smoothing)
     close(L.binary_crossentropy(BINARY, PROBS, label_smoothing=smoothing), expected)
-    expected = keras.losses.binary_crossentropy(BINARY, LOGITS, from_logits=True, label_smoothing=smoothing)
-    close(L.binary_crossentropy(BINARY, LOGITS, from_logits=True, label_smoothing=smoothing), expected)
+    expected = keras.losses.binary_crossentropy(
+        BINARY, LOGITS, from_logits=True, label_smoothing=smoothing
+    )
+    close(
+        L.binary_crossentropy(BINARY, LOGITS, from_logits=True, label_smoothing=smoothing), expected
+    )
 
 
 def test_summed_bce_is_outputs_times_mean():
-    close(L.summed_binary_crossentropy(BINARY, PROBS), 6 * keras.losses.binary_crossentropy(BINARY, PROBS))
+    close(
+        L.summed_binary_crossentropy(BINARY, PROBS),
+        6 * keras.losses.binary_crossentropy(BINARY, PROBS),
+    )
 
 
 @pytest.mark.parametrize("smoothing", [0.0, 0.2])
 def test_categorical_crossentropy_matches_keras(smoothing):
-    close(L.categorical_crossentropy(ONE_HOT, SOFTMAX, label_smoothing=smoothing),
-          keras.losses.categorical_crossentropy(ONE_HOT, SOFTMAX, label_smoothing=smoothing))
-    close(L.categorical_crossentropy(ONE_HOT, LOGITS, from_logits=True, label_smoothing=smoothing),
-          keras.losses.categorical_crossentropy(ONE_HOT, LOGITS, from_logits=True,
-                                                label_smoothing=smoothing))
+    close(
+        L.categorical_crossentropy(ONE_HOT, SOFTMAX, label_smoothing=smoothing),
+        keras.losses.categorical_crossentropy(ONE_HOT, SOFTMAX, label_smoothing=smoothing),
+    )
+    close(
+        L.categorical_crossentropy(ONE_HOT, LOGITS, from_logits=True, label_smoothing=smoothing),
+        keras.losses.categorical_crossentropy(
+            ONE_HOT, LOGITS, from_logits=True, label_smoothing=smoothing
+        ),
+    )
 
 
 def test_categorical_crossentropy_class_with_reduction():
     loss = keras.losses.CategoricalCrossentropy()
     assert float(np.mean(L.categorical_crossentropy(ONE_HOT, SOFTMAX))) == pytest.approx(
-        float(loss(ONE_HOT, SOFTMAX)), rel=1e-5)
+        float(loss(ONE_HOT, SOFTMAX)), rel=1e-5
+    )
 
 
 @pytest.mark.parametrize("labels", [BINARY, 2 * BINARY - 1])
@@ -62,24 +76,36 @@ def test_hinge_matches_keras_for_both_label_conventions(labels):
 
 
 def test_label_smoothing_values():
-    np.testing.assert_allclose(L.smooth_labels([[0.0, 1.0, 0.0, 0.0]], 0.2), [[0.05, 0.85, 0.05, 0.05]])
+    np.testing.assert_allclose(
+        L.smooth_labels([[0.0, 1.0, 0.0, 0.0]], 0.2), [[0.05, 0.85, 0.05, 0.05]]
+    )
     np.testing.assert_allclose(L.smooth_labels([[0.0, 1.0]], 0.2, kind="binary"), [[0.1, 0.9]])
 
 
 @pytest.mark.parametrize("gamma,smoothing", [(2.0, 0.0), (0.5, 0.1), (0.0, 0.0)])
 def test_binary_focal_matches_keras_both_conventions(gamma, smoothing):
     balanced = keras.losses.binary_focal_crossentropy(
-        BINARY, PROBS, apply_class_balancing=True, alpha=0.3, gamma=gamma, label_smoothing=smoothing)
+        BINARY, PROBS, apply_class_balancing=True, alpha=0.3, gamma=gamma, label_smoothing=smoothing
+    )
     close(L.focal_loss(BINARY, PROBS, alpha=0.3, gamma=gamma, label_smoothing=smoothing), balanced)
-    plain = keras.losses.binary_focal_crossentropy(BINARY, LOGITS, gamma=gamma, from_logits=True,
-                                                   label_smoothing=smoothing)
-    close(L.focal_loss(BINARY, LOGITS, alpha=None, gamma=gamma, from_logits=True,
-                       label_smoothing=smoothing), plain)
+    plain = keras.losses.binary_focal_crossentropy(
+        BINARY, LOGITS, gamma=gamma, from_logits=True, label_smoothing=smoothing
+    )
+    close(
+        L.focal_loss(
+            BINARY, LOGITS, alpha=None, gamma=gamma, from_logits=True, label_smoothing=smoothing
+        ),
+        plain,
+    )
 
 
 def test_binary_focal_matches_keras_loss_class():
-    keras_loss = keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=0.25, gamma=2.0)
-    assert float(np.mean(L.focal_loss(BINARY, PROBS))) == pytest.approx(float(keras_loss(BINARY, PROBS)), rel=1e-5)
+    keras_loss = keras.losses.BinaryFocalCrossentropy(
+        apply_class_balancing=True, alpha=0.25, gamma=2.0
+    )
+    assert float(np.mean(L.focal_loss(BINARY, PROBS))) == pytest.approx(
+        float(keras_loss(BINARY, PROBS)), rel=1e-5
+    )
 
 
 def test_focal_with_gamma_zero_and_no_alpha_is_bce():
@@ -95,9 +121,12 @@ def test_focal_down_weights_easy_examples():
 @pytest.mark.parametrize("smoothing", [0.0, 0.1])
 def test_categorical_focal_matches_keras(smoothing):
     expected = keras.losses.CategoricalFocalCrossentropy(
-        alpha=0.4, gamma=1.5, label_smoothing=smoothing, reduction=None)(ONE_HOT, SOFTMAX)
-    close(L.categorical_focal_loss(ONE_HOT, SOFTMAX, alpha=0.4, gamma=1.5, label_smoothing=smoothing),
-          expected)
+        alpha=0.4, gamma=1.5, label_smoothing=smoothing, reduction=None
+    )(ONE_HOT, SOFTMAX)
+    close(
+        L.categorical_focal_loss(ONE_HOT, SOFTMAX, alpha=0.4, gamma=1.5, label_smoothing=smoothing),
+        expected,
+    )
     expected = keras.losses.categorical_focal_crossentropy(ONE_HOT, LOGITS, from_logits=True)
     close(L.categorical_focal_loss(ONE_HOT, LOGITS, from_logits=True), expected)
 
@@ -109,18 +138,24 @@ def test_losses_work_inside_model_fit():
     assert np.isfinite(history.history["loss"]).all()
 
 
-@pytest.mark.parametrize("call,argument", [
-    (lambda: L.focal_loss(BINARY, PROBS, gamma=-0.5), "gamma"),
-    (lambda: L.focal_loss(BINARY, PROBS, alpha=1.5), "alpha"),
-    (lambda: L.categorical_focal_loss(ONE_HOT, SOFTMAX, gamma=-1), "gamma"),
-    (lambda: L.binary_crossentropy(BINARY, PROBS, label_smoothing=1.0), "label_smoothing"),
-    (lambda: L.categorical_crossentropy(ONE_HOT, SOFTMAX, label_smoothing=-0.1), "label_smoothing"),
-    (lambda: L.focal_loss(BINARY, PROBS, label_smoothing=1.2), "label_smoothing"),
-    (lambda: L.smooth_labels(ONE_HOT, 1.0), "label_smoothing"),
-    (lambda: L.mse(REG_TRUE, PROBS), "y_true"),
-    (lambda: L.categorical_crossentropy(ONE_HOT[:, :5], SOFTMAX), "y_pred"),
-    (lambda: L.mse(REG_TRUE, REG_PRED, aggregate="max"), "aggregate"),
-])
+@pytest.mark.parametrize(
+    "call,argument",
+    [
+        (lambda: L.focal_loss(BINARY, PROBS, gamma=-0.5), "gamma"),
+        (lambda: L.focal_loss(BINARY, PROBS, alpha=1.5), "alpha"),
+        (lambda: L.categorical_focal_loss(ONE_HOT, SOFTMAX, gamma=-1), "gamma"),
+        (lambda: L.binary_crossentropy(BINARY, PROBS, label_smoothing=1.0), "label_smoothing"),
+        (
+            lambda: L.categorical_crossentropy(ONE_HOT, SOFTMAX, label_smoothing=-0.1),
+            "label_smoothing",
+        ),
+        (lambda: L.focal_loss(BINARY, PROBS, label_smoothing=1.2), "label_smoothing"),
+        (lambda: L.smooth_labels(ONE_HOT, 1.0), "label_smoothing"),
+        (lambda: L.mse(REG_TRUE, PROBS), "y_true"),
+        (lambda: L.categorical_crossentropy(ONE_HOT[:, :5], SOFTMAX), "y_pred"),
+        (lambda: L.mse(REG_TRUE, REG_PRED, aggregate="max"), "aggregate"),
+    ],
+)
 def test_invalid_arguments_raise_value_error_naming_them(call, argument):
     with pytest.raises(ValueError, match=argument):
         call()

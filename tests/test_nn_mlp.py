@@ -1,4 +1,5 @@
 """From-scratch neuron/MLP against Keras Dense, backprop by hand against the tape, and XOR."""
+
 import keras
 import numpy as np
 import pytest
@@ -25,8 +26,13 @@ def test_mlp_matches_keras_dense_stack_with_same_weights(activation):
 
 
 def test_mlp_from_keras_copies_weights():
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(6, activation="tanh"),
-                              keras.layers.Dense(3, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(6, activation="tanh"),
+            keras.layers.Dense(3, activation="softmax"),
+        ]
+    )
     x = np.random.default_rng(1).normal(size=(7, 4)).astype("float32")
     mlp = MLP.from_keras(model)
     assert mlp.activations == ["tanh", "softmax"]

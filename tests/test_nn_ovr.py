@@ -1,5 +1,6 @@
 """Six-fruit one-vs-rest: the data tables, sigmoid+summed BCE vs softmax heads, and the
 measured consequences of mismatched activation/loss pairs."""
+
 import numpy as np
 import pytest
 
@@ -47,8 +48,10 @@ def test_sigmoid_heads_solve_multilabel_softmax_cannot(baskets):
 def test_single_label_heads_agree_but_sigmoid_outputs_do_not_sum_to_one():
     x_train, y_train, x_test, y_test = train_test(*fruits.load_fruit_table(), stratify=True)
     targets = np.eye(6)[y_train]
-    reports = {head: ovr.single_label_report(ovr.train_head(x_train, targets, head)[0], x_test, y_test)
-               for head in ovr.HEADS}
+    reports = {
+        head: ovr.single_label_report(ovr.train_head(x_train, targets, head)[0], x_test, y_test)
+        for head in ovr.HEADS
+    }
     assert reports["sigmoid"]["accuracy"] > 0.9 and reports["softmax"]["accuracy"] > 0.9
     assert reports["softmax"]["sum_max"] - reports["softmax"]["sum_min"] < 1e-5
     assert reports["sigmoid"]["sum_max"] - reports["sigmoid"]["sum_min"] > 0.1

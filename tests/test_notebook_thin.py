@@ -4,6 +4,7 @@ A helper a notebook defines cannot be reused by the library or its tests, so log
 `course`. The budget is 10 lines inside def/class bodies per notebook; code cells tagged
 "teaching" (deliberately inline code shown next to its library twin) do not count.
 """
+
 import ast
 from pathlib import Path
 
@@ -18,7 +19,9 @@ TEACHING_TAG = "teaching"
 
 def body_lines(source):
     """Line numbers inside the bodies of def/class statements (nested ones counted once)."""
-    code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    code = "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+    )
     lines = set()
     for node in ast.walk(ast.parse(code)):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -43,9 +46,12 @@ def test_body_lines_counts_def_and_class_bodies_once():
     assert body_lines("print(lambda v: v + 1)") == set()
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.relative_to(ROOT / "notebooks").as_posix() for p in NOTEBOOKS])
+@pytest.mark.parametrize(
+    "path", NOTEBOOKS, ids=[p.relative_to(ROOT / "notebooks").as_posix() for p in NOTEBOOKS]
+)
 def test_notebook_defines_at_most_ten_helper_lines(path):
     counts = helper_lines(path)
     assert sum(counts.values()) <= BUDGET, (
         f"{sum(counts.values())} lines inside def/class bodies (cells {counts}): move the logic into "
-        f"the library, or tag the cell {TEACHING_TAG!r} if it is inline teaching code next to its library twin")
+        f"the library, or tag the cell {TEACHING_TAG!r} if it is inline teaching code next to its library twin"
+    )

@@ -1,4 +1,5 @@
 """Every session notebook follows the conventions: setup cell first, clean counts, badge, GPU."""
+
 import nbformat
 import pytest
 
@@ -37,7 +38,9 @@ def test_badge_metadata_and_topics(info):
 @pytest.mark.parametrize("info", ALL, ids=IDS)
 def test_no_error_outputs_stored(info):
     nb = nbformat.read(info.path, as_version=4)
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
     assert not errors
 
 
@@ -74,7 +77,9 @@ def test_stored_outputs_come_from_full_mode(info):
     """What a student previews on GitHub or Colab is a full-mode run (`course regenerate --full`),
     recorded in the metadata and printed by the setup cell; tests execute fast mode."""
     nb = nbformat.read(info.path, as_version=4)
-    assert nb.metadata["course"].get("outputs_mode") == "full", f"run: course regenerate --full {info.name}"
+    assert nb.metadata["course"].get("outputs_mode") == "full", (
+        f"run: course regenerate --full {info.name}"
+    )
     setup = next(c for c in nb.cells if c.cell_type == "code")
     printed = "".join(o.get("text", "") for o in setup.outputs)
     assert "| full mode |" in printed and nb.metadata["course"]["outputs_version"] in printed

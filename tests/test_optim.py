@@ -1,4 +1,5 @@
 """From-scratch optimizers follow Keras' trajectories, mirror its configs and reject bad input."""
+
 import keras
 import numpy as np
 import pytest
@@ -52,8 +53,11 @@ def _pair(name, ours, theirs):
 
 @pytest.mark.parametrize("name", SCHEDULED)
 def test_same_trajectory_as_keras_with_cosine_decay(name):
-    _pair(name, schedules.CosineDecay(0.05, 150, alpha=0.1),
-          keras.optimizers.schedules.CosineDecay(0.05, 150, alpha=0.1))
+    _pair(
+        name,
+        schedules.CosineDecay(0.05, 150, alpha=0.1),
+        keras.optimizers.schedules.CosineDecay(0.05, 150, alpha=0.1),
+    )
 
 
 @pytest.mark.parametrize("name", SCHEDULED)
@@ -195,7 +199,9 @@ BAD = [  # the NaN/inf rows were all accepted before course.validation rejected 
 ]
 
 
-@pytest.mark.parametrize(("cls", "kwargs", "arg"), BAD, ids=[f"{c.__name__}-{a}" for c, _, a in BAD])
+@pytest.mark.parametrize(
+    ("cls", "kwargs", "arg"), BAD, ids=[f"{c.__name__}-{a}" for c, _, a in BAD]
+)
 def test_invalid_hyperparameters_raise_naming_the_argument(cls, kwargs, arg):
     with pytest.raises(ValueError, match=arg):
         cls(**kwargs)

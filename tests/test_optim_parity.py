@@ -1,4 +1,5 @@
 """The parity path: each row is the parameters after one more optimizer step."""
+
 import keras
 import numpy as np
 import pytest
@@ -19,7 +20,9 @@ def test_first_sgd_step_is_the_closed_form_gradient_step():
     gw, gb = _gradient(w, b, x.astype("float32"), y.astype("float32"))
     path = regression_trajectory(keras.optimizers.SGD(0.1), steps=3)
     assert path.shape == (3, 18)
-    np.testing.assert_allclose(path[0], np.concatenate([(w - 0.1 * gw).ravel(), b - 0.1 * gb]), atol=1e-5)
+    np.testing.assert_allclose(
+        path[0], np.concatenate([(w - 0.1 * gw).ravel(), b - 0.1 * gb]), atol=1e-5
+    )
     assert not np.allclose(path[1], path[0])
 
 

@@ -1,4 +1,5 @@
 """Schedules against closed forms and Keras' CosineDecay; landscapes, clipping and switching."""
+
 import math
 
 import keras
@@ -26,7 +27,9 @@ def test_cosine_decay_equals_keras_and_the_closed_form():
 
 def test_linear_warmup_wrapping_cosine_equals_keras_warmup_cosine():
     ours = values(schedules.LinearWarmup(schedules.CosineDecay(0.1, 200), 40, 0.01))
-    theirs = values(keras.optimizers.schedules.CosineDecay(0.01, 200, warmup_target=0.1, warmup_steps=40))
+    theirs = values(
+        keras.optimizers.schedules.CosineDecay(0.01, 200, warmup_target=0.1, warmup_steps=40)
+    )
     np.testing.assert_allclose(ours, theirs, rtol=1e-6)
     np.testing.assert_allclose(ours[:41], 0.01 + (0.1 - 0.01) * STEPS[:41] / 40, rtol=1e-6)
 
@@ -44,29 +47,51 @@ def test_one_cycle_closed_form():
     assert lr[int(peak)] == pytest.approx(1.0)
     assert lr[99] == pytest.approx(1 / 25 / 1e4, rel=1e-4)
     np.testing.assert_allclose(lr[99:], lr[99])  # stays at the floor
-    assert np.all(np.diff(lr[: int(peak) + 1]) > 0) and np.all(np.diff(lr[int(peak):100]) < 0)
+    assert np.all(np.diff(lr[: int(peak) + 1]) > 0) and np.all(np.diff(lr[int(peak) : 100]) < 0)
     t = 50
-    expected = 1 / 25e4 + (1.0 - 1 / 25e4) * 0.5 * (1 + math.cos(math.pi * (t - peak) / (99 - peak)))
+    expected = 1 / 25e4 + (1.0 - 1 / 25e4) * 0.5 * (
+        1 + math.cos(math.pi * (t - peak) / (99 - peak))
+    )
     assert lr[t] == pytest.approx(expected, rel=1e-5)
 
 
-@pytest.mark.parametrize("schedule", [schedules.CosineDecay(0.1, 50, alpha=0.2),
-                                      schedules.LinearWarmup(schedules.CosineDecay(0.1, 50), 5),
-                                      schedules.OneCycle(0.3, 80, pct_start=0.25)])
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        schedules.CosineDecay(0.1, 50, alpha=0.2),
+        schedules.LinearWarmup(schedules.CosineDecay(0.1, 50), 5),
+        schedules.OneCycle(0.3, 80, pct_start=0.25),
+    ],
+)
 def test_schedules_round_trip_through_keras_serialization(schedule):
     clone = keras.optimizers.schedules.deserialize(keras.optimizers.schedules.serialize(schedule))
     assert type(clone) is type(schedule)
     np.testing.assert_allclose(values(clone, range(90)), values(schedule, range(90)))
 
 
-@pytest.mark.parametrize(("factory", "kwargs", "arg"), [
-    (schedules.CosineDecay, {"initial_learning_rate": -0.1, "decay_steps": 10}, "initial_learning_rate"),
-    (schedules.CosineDecay, {"initial_learning_rate": 0.1, "decay_steps": 0}, "decay_steps"),
-    (schedules.CosineDecay, {"initial_learning_rate": 0.1, "decay_steps": 10, "alpha": 2.0}, "alpha"),
-    (schedules.LinearWarmup, {"schedule": 0.1, "warmup_steps": 0}, "warmup_steps"),
-    (schedules.OneCycle, {"max_learning_rate": 0.0, "total_steps": 10}, "max_learning_rate"),
-    (schedules.OneCycle, {"max_learning_rate": 0.1, "total_steps": 10, "pct_start": 1.0}, "pct_start"),
-])
+@pytest.mark.parametrize(
+    ("factory", "kwargs", "arg"),
+    [
+        (
+            schedules.CosineDecay,
+            {"initial_learning_rate": -0.1, "decay_steps": 10},
+            "initial_learning_rate",
+        ),
+        (schedules.CosineDecay, {"initial_learning_rate": 0.1, "decay_steps": 0}, "decay_steps"),
+        (
+            schedules.CosineDecay,
+            {"initial_learning_rate": 0.1, "decay_steps": 10, "alpha": 2.0},
+            "alpha",
+        ),
+        (schedules.LinearWarmup, {"schedule": 0.1, "warmup_steps": 0}, "warmup_steps"),
+        (schedules.OneCycle, {"max_learning_rate": 0.0, "total_steps": 10}, "max_learning_rate"),
+        (
+            schedules.OneCycle,
+            {"max_learning_rate": 0.1, "total_steps": 10, "pct_start": 1.0},
+            "pct_start",
+        ),
+    ],
+)
 def test_schedules_reject_bad_arguments(factory, kwargs, arg):
     with pytest.raises(ValueError, match=arg):
         factory(**kwargs)
@@ -109,7 +134,9 @@ def test_clipping_prevents_the_jump_off_the_cliff():
 
 def test_switching_phases_continue_from_the_last_point():
     adam = optim.Adam(0.05)
-    path, starts = landscapes.run_phases([(adam, 30), (optim.SGD(1e-3, momentum=0.9), 20)], "ravine")
+    path, starts = landscapes.run_phases(
+        [(adam, 30), (optim.SGD(1e-3, momentum=0.9), 20)], "ravine"
+    )
     assert path.shape == (51, 2) and starts == [0, 30]
     alone = landscapes.run_trajectory(optim.Adam(0.05), "ravine", steps=30)
     np.testing.assert_allclose(path[:31], alone, rtol=1e-6)

@@ -9,9 +9,10 @@ global dtype policy are unchanged afterwards. A second test proves each row's va
 works, so the refusal comes from the bad value. Nothing trains; examples are few and
 derandomized, so the file is deterministic and stays well under a minute and a half.
 """
+
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import keras
 import numpy as np
@@ -19,8 +20,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course import (analysis, augment, data, ensemble, generative, layers, models, optim,
-                    regularization, semisupervised, train, transfer)
+from course import (
+    analysis,
+    augment,
+    data,
+    ensemble,
+    generative,
+    layers,
+    models,
+    optim,
+    regularization,
+    semisupervised,
+    train,
+    transfer,
+)
 from course.augment import audio, tabular, text
 from course.ensemble.boosting import samme_alpha
 from course.nn import activations as nn_activations
@@ -33,21 +46,21 @@ NAN = float("nan")
 KINDS = {
     "nan": st.sampled_from([NAN, np.float32(NAN), np.float64(NAN)]),
     "inf": st.sampled_from([math.inf, -math.inf, np.float32(math.inf), np.float64(-math.inf)]),
-    "negative": st.one_of(st.floats(-1e6, -1e-3), st.integers(-10 ** 6, -1)),
+    "negative": st.one_of(st.floats(-1e6, -1e-3), st.integers(-(10**6), -1)),
     "zero": st.sampled_from([0, 0.0]),
-    "huge": st.one_of(st.floats(1e9, 1e300), st.integers(10 ** 9, 10 ** 30)),
+    "huge": st.one_of(st.floats(1e9, 1e300), st.integers(10**9, 10**30)),
     "type": st.sampled_from(["0.5", "1", b"1", {"value": 1}, object(), 1j]),
     "float": st.floats(0.1, 100.0).filter(lambda v: not float(v).is_integer()),
-    "below -1": st.one_of(st.floats(-1e6, -1.001), st.integers(-10 ** 6, -2)),
+    "below -1": st.one_of(st.floats(-1e6, -1.001), st.integers(-(10**6), -2)),
 }
-FRACTION = ("nan", "inf", "negative", "huge", "type")         # a number in [0, 1]
-POSITIVE = ("nan", "inf", "negative", "zero", "type")        # a number > 0
-NON_NEGATIVE = ("nan", "inf", "negative", "type")            # a number >= 0
-COUNT = ("negative", "zero", "float", "type", "nan")         # an int >= 1
-INDEX = ("negative", "float", "type", "nan")                 # an int >= 0
-FINITE = ("nan", "inf", "type")                              # any finite number
-SEED = ("negative", "float", "type", "nan")                  # None or an int >= 0
-GROUPS = ("below -1", "zero", "float", "type", "nan")        # an int >= 1, or -1 (one channel a group)
+FRACTION = ("nan", "inf", "negative", "huge", "type")  # a number in [0, 1]
+POSITIVE = ("nan", "inf", "negative", "zero", "type")  # a number > 0
+NON_NEGATIVE = ("nan", "inf", "negative", "type")  # a number >= 0
+COUNT = ("negative", "zero", "float", "type", "nan")  # an int >= 1
+INDEX = ("negative", "float", "type", "nan")  # an int >= 0
+FINITE = ("nan", "inf", "type")  # any finite number
+SEED = ("negative", "float", "type", "nan")  # None or an int >= 0
+GROUPS = ("below -1", "zero", "float", "type", "nan")  # an int >= 1, or -1 (one channel a group)
 
 
 @dataclass
@@ -110,6 +123,7 @@ TABLE = {"X": np.arange(12.0).reshape(6, 2), "y": [0, 0, 0, 1, 1, 1]}
 
 def _dataset():
     import tensorflow as tf
+
     x = np.random.default_rng(0).normal(size=(8, 4)).astype("float32")
     return tf.data.Dataset.from_tensor_slices((x, np.arange(8) % 3)).batch(4)
 
@@ -119,15 +133,25 @@ def _fit(obj, **kwargs):
 
 
 def _image_model():
-    model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Flatten(),
-                              keras.layers.Dense(3, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((8, 8, 3)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(3, activation="softmax"),
+        ]
+    )
     return model
 
 
 def _checked():
     """Arguments of label_preservation: a model, images, labels and a transform."""
-    return {"model": _image_model(), "x": _images(), "y": np.arange(4) % 3,
-            "transform": augment.RandomGamma(seed=0), "warn": False}
+    return {
+        "model": _image_model(),
+        "x": _images(),
+        "y": np.arange(4) % 3,
+        "transform": augment.RandomGamma(seed=0),
+        "warn": False,
+    }
 
 
 def _mix(layer, images, labels):
@@ -142,9 +166,16 @@ def _layer_state(layer):
     return {k: v for k, v in vars(layer).items() if isinstance(v, (int, float, str, tuple))}
 
 
-IMAGE_LAYERS = [augment.RandomGamma, augment.RandomGaussianNoise, augment.SaltAndPepper,
-                augment.RandomSolarize, augment.RandomResizedCrop, augment.RandomMotionBlur,
-                augment.AutoAugment, augment.TrivialAugment]
+IMAGE_LAYERS = [
+    augment.RandomGamma,
+    augment.RandomGaussianNoise,
+    augment.SaltAndPepper,
+    augment.RandomSolarize,
+    augment.RandomResizedCrop,
+    augment.RandomMotionBlur,
+    augment.AutoAugment,
+    augment.TrivialAugment,
+]
 GEOMETRIC = ("rotation", "zoom", "translation", "shear")
 VALUE_RANGES = ((1, 0), (0,), (0, NAN), (0, math.inf), "01", None)
 WAVE = np.sin(np.linspace(0, 200, 2048)).astype("float32")
@@ -166,35 +197,77 @@ ROWS = [
     Row(augment.CutMix, "factor", FRACTION + ("zero",)),
     Row(augment.CutMix, "seed", SEED),
     Row(augment.RandomApply, "rate", FRACTION, lambda: {"layer": keras.layers.RandomFlip()}),
-    *[Row(_mix, "labels", (), lambda: {"images": _images()}, good=_labels(), setup=cls,
-          state=_layer_state, name=f"{cls.__name__}.__call__",
-          shapes=(np.array([0, 1, 2, 0]), np.array([[0], [1], [2], [0]]), _labels()[:3]))
-      for cls in (augment.MixUp, augment.CutMix)],
-    Row(_mix, "images", (), lambda: {"labels": _labels()[:1]}, good=_images()[:1],
-        setup=augment.CutMix, state=_layer_state, name="CutMix.__call__", shapes=(_images()[0],)),
+    *[
+        Row(
+            _mix,
+            "labels",
+            (),
+            lambda: {"images": _images()},
+            good=_labels(),
+            setup=cls,
+            state=_layer_state,
+            name=f"{cls.__name__}.__call__",
+            shapes=(np.array([0, 1, 2, 0]), np.array([[0], [1], [2], [0]]), _labels()[:3]),
+        )
+        for cls in (augment.MixUp, augment.CutMix)
+    ],
+    Row(
+        _mix,
+        "images",
+        (),
+        lambda: {"labels": _labels()[:1]},
+        good=_images()[:1],
+        setup=augment.CutMix,
+        state=_layer_state,
+        name="CutMix.__call__",
+        shapes=(_images()[0],),
+    ),
     Row(augment.under_represented, "ratio", FRACTION + ("zero",), lambda: {"labels": [0, 0, 1]}),
     Row(augment.default_tta_transform, "seed", SEED),
     Row(augment.tta_predict, "n", COUNT, lambda: {"model": _image_model(), "x": _images()}, good=2),
-    Row(augment.tta_predict, "batch_size", COUNT, lambda: {"model": _image_model(), "x": _images(), "n": 2}),
+    Row(
+        augment.tta_predict,
+        "batch_size",
+        COUNT,
+        lambda: {"model": _image_model(), "x": _images(), "n": 2},
+    ),
     Row(augment.label_preservation, "copies", COUNT, lambda: {**_checked(), "threshold": 0.1}),
     Row(augment.label_preservation, "threshold", FRACTION, lambda: _checked()),
-    *[Row(augment.compare_online_offline, arg, COUNT, lambda: {
-        "x": (_images() * 255).astype("uint8"), "y": np.arange(4) % 3, "augment": augment.RandomGamma()})
-      for arg in ("copies", "epochs", "batch_size")],
+    *[
+        Row(
+            augment.compare_online_offline,
+            arg,
+            COUNT,
+            lambda: {
+                "x": (_images() * 255).astype("uint8"),
+                "y": np.arange(4) % 3,
+                "augment": augment.RandomGamma(),
+            },
+        )
+        for arg in ("copies", "epochs", "batch_size")
+    ],
     # --- course.augment.text ------------------------------------------------------------------
-    *[Row(fn, "n", INDEX, lambda: {"text": "good movie"})
-      for fn in (text.random_insertion, text.random_swap, text.synonym_replacement)],
-    *[Row(fn, "p", FRACTION, lambda: {"text": "good movie"})
-      for fn in (text.random_deletion, text.token_dropout)],
+    *[
+        Row(fn, "n", INDEX, lambda: {"text": "good movie"})
+        for fn in (text.random_insertion, text.random_swap, text.synonym_replacement)
+    ],
+    *[
+        Row(fn, "p", FRACTION, lambda: {"text": "good movie"})
+        for fn in (text.random_deletion, text.token_dropout)
+    ],
     Row(text.random_insertion, "seed", SEED, lambda: {"text": "good movie"}),
     Row(text.eda, "n_aug", INDEX, lambda: {"text": "good movie"}),
-    *[Row(text.eda, arg, FRACTION, lambda: {"text": "good movie"})
-      for arg in ("alpha_sr", "alpha_ri", "alpha_rs", "p_rd")],
+    *[
+        Row(text.eda, arg, FRACTION, lambda: {"text": "good movie"})
+        for arg in ("alpha_sr", "alpha_ri", "alpha_rs", "p_rd")
+    ],
     Row(text.TokenDropout, "rate", FRACTION),
     Row(text.TokenDropout, "pad_id", INDEX),
     Row(text.TokenDropout, "seed", SEED),
-    *[Row(cls, "alpha", FRACTION, lambda: {"vocabulary": ["[PAD]", "good", "fine"]})
-      for cls in (text.RandomTokenInsertion, text.SynonymReplacement)],
+    *[
+        Row(cls, "alpha", FRACTION, lambda: {"vocabulary": ["[PAD]", "good", "fine"]})
+        for cls in (text.RandomTokenInsertion, text.SynonymReplacement)
+    ],
     Row(text.RandomTokenSwap, "alpha", FRACTION),
     # --- course.augment.audio -----------------------------------------------------------------
     Row(audio.TimeStretch, "rate", (), shapes=((0.5,), (2.0, 1.0), (0.0, 1.0), (NAN, 1.0), 1.0)),
@@ -204,59 +277,122 @@ ROWS = [
     Row(audio.PitchShift, "semitones", (), shapes=((1.0,), (3.0, -3.0), (0.0, 99.0), (NAN, 0.0))),
     Row(audio.BackgroundNoise, "snr_db", (), shapes=((20.0, 5.0), (-5.0, 5.0), (NAN, 1.0), 3.0)),
     Row(audio.BackgroundNoise, "seed", SEED),
-    *[Row(audio.SpecAugment, arg, INDEX) for arg in
-      ("freq_mask_param", "time_mask_param", "freq_masks", "time_masks")],
+    *[
+        Row(audio.SpecAugment, arg, INDEX)
+        for arg in ("freq_mask_param", "time_mask_param", "freq_masks", "time_masks")
+    ],
     Row(audio.SpecAugment, "mask_value", FINITE),
     Row(audio.LogSpectrogram, "frame_length", COUNT),
     Row(audio.LogSpectrogram, "frame_step", COUNT),
     Row(audio.tone, "frequency", NON_NEGATIVE + ("huge",), good=440.0),
-    *[Row(audio.tone, arg, POSITIVE, lambda: {"frequency": 440.0}) for arg in ("duration", "sample_rate")],
+    *[
+        Row(audio.tone, arg, POSITIVE, lambda: {"frequency": 440.0})
+        for arg in ("duration", "sample_rate")
+    ],
     Row(audio.tone, "amplitude", NON_NEGATIVE, lambda: {"frequency": 440.0}),
-    Row(audio.chirp, "f_end", NON_NEGATIVE + ("huge",), lambda: {"f_start": 200.0, "duration": 0.01},
-        good=300.0),
+    Row(
+        audio.chirp,
+        "f_end",
+        NON_NEGATIVE + ("huge",),
+        lambda: {"f_start": 200.0, "duration": 0.01},
+        good=300.0,
+    ),
     Row(audio.noise, "duration", POSITIVE),
     Row(audio.time_stretch, "rate", POSITIVE, lambda: {"waveform": WAVE}, good=1.5),
     Row(audio.pitch_shift, "semitones", FINITE + ("huge",), lambda: {"waveform": WAVE}, good=2.0),
-    Row(audio.mix_at_snr, "snr_db", FINITE, lambda: {"signal": WAVE, "noise": WAVE[::-1].copy()},
-        good=10.0),
+    Row(
+        audio.mix_at_snr,
+        "snr_db",
+        FINITE,
+        lambda: {"signal": WAVE, "noise": WAVE[::-1].copy()},
+        good=10.0,
+    ),
     Row(audio.semitone_ratio, "semitones", FINITE, good=12),
     # --- course.augment.tabular ---------------------------------------------------------------
     Row(tabular.gaussian_noise, "sigma", NON_NEGATIVE, lambda: {"X": np.zeros((5, 2))}),
     Row(tabular.mixup, "alpha", POSITIVE, lambda: {**TABLE, "n_samples": 4}),
     Row(tabular.mixup, "n_samples", INDEX, lambda: TABLE, good=4),
-    Row(tabular.smote, "k_neighbors", COUNT, lambda: {"X": np.arange(20.0).reshape(10, 2),
-                                                      "y": [0] * 7 + [1] * 3}, good=2),
+    Row(
+        tabular.smote,
+        "k_neighbors",
+        COUNT,
+        lambda: {"X": np.arange(20.0).reshape(10, 2), "y": [0] * 7 + [1] * 3},
+        good=2,
+    ),
     Row(tabular.imbalanced_breast_cancer, "n_minority", COUNT),
     # --- course.ensemble ----------------------------------------------------------------------
-    *[Row(fn, "e", FRACTION, lambda: {"M": 5}, good=0.2)
-      for fn in (ensemble.majority_vote_error, ensemble.notes_ensemble_error)],
-    *[Row(fn, "M", COUNT, lambda: {"e": 0.2}, good=5)
-      for fn in (ensemble.majority_vote_error, ensemble.notes_ensemble_error)],
-    Row(ensemble.correlated_majority_error, "rho", FRACTION, lambda: {"e": 0.2, "M": 5, "n_trials": 10},
-        good=0.3),
-    Row(ensemble.correlated_majority_error, "n_trials", COUNT, lambda: {"e": 0.2, "M": 5, "rho": 0.1}),
+    *[
+        Row(fn, "e", FRACTION, lambda: {"M": 5}, good=0.2)
+        for fn in (ensemble.majority_vote_error, ensemble.notes_ensemble_error)
+    ],
+    *[
+        Row(fn, "M", COUNT, lambda: {"e": 0.2}, good=5)
+        for fn in (ensemble.majority_vote_error, ensemble.notes_ensemble_error)
+    ],
+    Row(
+        ensemble.correlated_majority_error,
+        "rho",
+        FRACTION,
+        lambda: {"e": 0.2, "M": 5, "n_trials": 10},
+        good=0.3,
+    ),
+    Row(
+        ensemble.correlated_majority_error,
+        "n_trials",
+        COUNT,
+        lambda: {"e": 0.2, "M": 5, "rho": 0.1},
+    ),
     Row(ensemble.bootstrap_indices, "n", COUNT, lambda: {"n_members": 2}, good=5),
     Row(ensemble.bootstrap_indices, "n_members", COUNT, lambda: {"n": 5}, good=2),
     Row(ensemble.bootstrap_indices, "seed", SEED, lambda: {"n": 5, "n_members": 2}),
     Row(ensemble.BaggingEnsemble, "n_members", COUNT, lambda: {"build_model": _tiny_model}),
     Row(ensemble.AdaBoostSAMME, "n_rounds", COUNT, lambda: {"build_model": _tiny_model}),
-    Row(_fit, "n_classes", COUNT, lambda: {"x": np.zeros((4, 4), "float32"), "y": np.array([0, 1, 0, 1])},
+    Row(
+        _fit,
+        "n_classes",
+        COUNT,
+        lambda: {"x": np.zeros((4, 4), "float32"), "y": np.array([0, 1, 0, 1])},
         setup=lambda: ensemble.AdaBoostSAMME(_tiny_model, n_rounds=1),
-        state=lambda boost: (len(boost.learners), len(boost.alphas)), name="AdaBoostSAMME.fit"),
-    Row(_fit, "y", (), lambda: {"x": np.zeros((4, 4), "float32"), "n_classes": 2},
+        state=lambda boost: (len(boost.learners), len(boost.alphas)),
+        name="AdaBoostSAMME.fit",
+    ),
+    Row(
+        _fit,
+        "y",
+        (),
+        lambda: {"x": np.zeros((4, 4), "float32"), "n_classes": 2},
         setup=lambda: ensemble.AdaBoostSAMME(_tiny_model, n_rounds=1),
-        state=lambda boost: len(boost.learners), name="AdaBoostSAMME.fit",
-        shapes=(np.array([0, 1, 2, 1]), np.eye(4, 2), np.array([0, 1]))),
+        state=lambda boost: len(boost.learners),
+        name="AdaBoostSAMME.fit",
+        shapes=(np.array([0, 1, 2, 1]), np.eye(4, 2), np.array([0, 1])),
+    ),
     Row(samme_alpha, "error", FRACTION, lambda: {"n_classes": 3}, good=0.2),
-    Row(ensemble.soft_vote, "weights", (), lambda: {"probs": _probs()},
-        shapes=([1.0, 1.0], [1.0, -1.0, 1.0], [NAN, 1.0, 1.0], [[1.0, 1.0, 1.0]], [0.0, 0.0, 0.0])),
-    Row(ensemble.hard_vote, "probs", (), good=_probs(),
-        shapes=(np.zeros((3, 4)), np.full((2, 3, 4), NAN), np.zeros((0, 2, 3)), "abc")),
-    Row(ensemble.average_predictions, "predictions", (), good=[[1.0], [3.0]],
-        shapes=([1.0, 2.0], [[NAN, 1.0]], [["a"], ["b"]])),
+    Row(
+        ensemble.soft_vote,
+        "weights",
+        (),
+        lambda: {"probs": _probs()},
+        shapes=([1.0, 1.0], [1.0, -1.0, 1.0], [NAN, 1.0, 1.0], [[1.0, 1.0, 1.0]], [0.0, 0.0, 0.0]),
+    ),
+    Row(
+        ensemble.hard_vote,
+        "probs",
+        (),
+        good=_probs(),
+        shapes=(np.zeros((3, 4)), np.full((2, 3, 4), NAN), np.zeros((0, 2, 3)), "abc"),
+    ),
+    Row(
+        ensemble.average_predictions,
+        "predictions",
+        (),
+        good=[[1.0], [3.0]],
+        shapes=([1.0, 2.0], [[NAN, 1.0]], [["a"], ["b"]]),
+    ),
     # --- course.layers and course.optim -------------------------------------------------------
     Row(layers.Dropout, "rate", FRACTION, good=0.5),
-    Row(layers.Dropout, "seed", ("float", "type", "nan"), lambda: {"rate": 0.5}),  # Keras takes any int
+    Row(
+        layers.Dropout, "seed", ("float", "type", "nan"), lambda: {"rate": 0.5}
+    ),  # Keras takes any int
     Row(layers.BatchNorm, "momentum", FRACTION),
     Row(layers.BatchNorm, "epsilon", POSITIVE),
     Row(layers.BatchNorm, "axis", ("float", "type", "nan")),
@@ -265,39 +401,85 @@ ROWS = [
     Row(layers.GroupNorm, "epsilon", POSITIVE),
     Row(layers.dropout_survival_probability, "rate", FRACTION, lambda: {"n": 10, "k": 5}, good=0.5),
     Row(layers.dropout_survival_probability, "n", INDEX, lambda: {"k": 0, "rate": 0.5}, good=10),
-    *[Row(cls, "learning_rate", NON_NEGATIVE) for cls in (optim.SGD, optim.Adam, optim.AdamW, optim.RMSprop)],
+    *[
+        Row(cls, "learning_rate", NON_NEGATIVE)
+        for cls in (optim.SGD, optim.Adam, optim.AdamW, optim.RMSprop)
+    ],
     Row(optim.SGD, "momentum", FRACTION),
     *[Row(optim.Adam, arg, FRACTION) for arg in ("beta_1", "beta_2")],
     *[Row(cls, "epsilon", POSITIVE) for cls in (optim.Adam, optim.AdamW, optim.RMSprop)],
     Row(optim.AdamW, "weight_decay", NON_NEGATIVE),
     Row(optim.RMSprop, "rho", FRACTION),
     # --- course.train -------------------------------------------------------------------------
-    Row(train.Trainer, "steps_per_execution", COUNT, lambda: {"model": _tiny_model(), "loss": SCCE}),
-    *[Row(train.Trainer, arg, POSITIVE, lambda: {"model": _tiny_model(), "loss": SCCE})
-      for arg in ("clipvalue", "clipnorm", "global_clipnorm")],
-    Row(train.Trainer, "learning_rate", NON_NEGATIVE, lambda: {"model": _tiny_model(), "loss": SCCE}),
-    Row(train.Trainer, "optimizer", ("type",), lambda: {"model": _tiny_model(), "loss": SCCE, "mixed_precision": True},
-        name="Trainer(mixed_precision=True)"),
+    Row(
+        train.Trainer, "steps_per_execution", COUNT, lambda: {"model": _tiny_model(), "loss": SCCE}
+    ),
+    *[
+        Row(train.Trainer, arg, POSITIVE, lambda: {"model": _tiny_model(), "loss": SCCE})
+        for arg in ("clipvalue", "clipnorm", "global_clipnorm")
+    ],
+    Row(
+        train.Trainer, "learning_rate", NON_NEGATIVE, lambda: {"model": _tiny_model(), "loss": SCCE}
+    ),
+    Row(
+        train.Trainer,
+        "optimizer",
+        ("type",),
+        lambda: {"model": _tiny_model(), "loss": SCCE, "mixed_precision": True},
+        name="Trainer(mixed_precision=True)",
+    ),
     Row(train.EarlyStopping, "patience", INDEX),
     Row(train.EarlyStopping, "min_delta", NON_NEGATIVE),
     Row(train.Checkpointer, "max_to_keep", COUNT, lambda: {"directory": "unused-checkpoints"}),
     Row(train.Checkpointer, "directory", (), good="checkpoints", shapes=(None, 5, 1.5)),
-    Row(_fit, "epochs", COUNT, lambda: {"data": _dataset()}, setup=lambda: train.Trainer(_tiny_model(), loss=SCCE, verbose=0),
-        state=lambda trainer: _weights(trainer.model), name="Trainer.fit"),
+    Row(
+        _fit,
+        "epochs",
+        COUNT,
+        lambda: {"data": _dataset()},
+        setup=lambda: train.Trainer(_tiny_model(), loss=SCCE, verbose=0),
+        state=lambda trainer: _weights(trainer.model),
+        name="Trainer.fit",
+    ),
     # --- course.generative --------------------------------------------------------------------
     Row(generative.VAE, "latent_dim", COUNT, lambda: {"input_shape": (8, 8, 1)}),
     Row(generative.VAE, "beta", NON_NEGATIVE, lambda: {"input_shape": (8, 8, 1)}),
     Row(generative.Autoencoder, "latent_dim", COUNT, lambda: {"input_shape": (8, 8, 1)}, good=2),
-    Row(generative.DenoisingAutoencoder, "noise_stddev", NON_NEGATIVE,
-        lambda: {"input_shape": (8, 8, 1), "latent_dim": 2}),
-    Row(generative.SparseAutoencoder, "l1", NON_NEGATIVE, lambda: {"input_shape": (8, 8, 1), "latent_dim": 2}),
-    Row(generative.ContractiveAutoencoder, "contractive_weight", NON_NEGATIVE,
-        lambda: {"input_shape": (8, 8, 1), "latent_dim": 2}),
-    Row(generative.VQVAE, "commitment_cost", NON_NEGATIVE,
-        lambda: {"input_shape": (8, 8, 1), "latent_dim": 2, "num_embeddings": 4}),
-    Row(generative.VQVAE, "num_embeddings", COUNT, lambda: {"input_shape": (8, 8, 1), "latent_dim": 2}, good=4),
+    Row(
+        generative.DenoisingAutoencoder,
+        "noise_stddev",
+        NON_NEGATIVE,
+        lambda: {"input_shape": (8, 8, 1), "latent_dim": 2},
+    ),
+    Row(
+        generative.SparseAutoencoder,
+        "l1",
+        NON_NEGATIVE,
+        lambda: {"input_shape": (8, 8, 1), "latent_dim": 2},
+    ),
+    Row(
+        generative.ContractiveAutoencoder,
+        "contractive_weight",
+        NON_NEGATIVE,
+        lambda: {"input_shape": (8, 8, 1), "latent_dim": 2},
+    ),
+    Row(
+        generative.VQVAE,
+        "commitment_cost",
+        NON_NEGATIVE,
+        lambda: {"input_shape": (8, 8, 1), "latent_dim": 2, "num_embeddings": 4},
+    ),
+    Row(
+        generative.VQVAE,
+        "num_embeddings",
+        COUNT,
+        lambda: {"input_shape": (8, 8, 1), "latent_dim": 2},
+        good=4,
+    ),
     Row(generative.VectorQuantizer, "num_embeddings", COUNT, lambda: {"embedding_dim": 2}, good=4),
-    Row(generative.ConditionalVAE, "num_classes", COUNT, lambda: {"input_shape": (8, 8, 1)}, good=3),
+    Row(
+        generative.ConditionalVAE, "num_classes", COUNT, lambda: {"input_shape": (8, 8, 1)}, good=3
+    ),
     Row(generative.DCGAN, "latent_dim", COUNT),
     Row(generative.DCGAN, "dropout", FRACTION),
     Row(generative.WGANGP, "n_critic", COUNT),
@@ -308,45 +490,88 @@ ROWS = [
     Row(generative.ACGAN, "num_classes", COUNT),
     # --- course.transfer, course.data, course.analysis, course.models -------------------------
     Row(transfer.recommend_strategy, "n_samples", COUNT, lambda: {"similarity": 0.7}, good=100),
-    Row(transfer.recommend_strategy, "similarity", ("nan", "inf", "negative", "huge"),
-        lambda: {"n_samples": 100}, good=0.7),
-    Row(transfer.fit_feature_classifier, "C", POSITIVE, lambda: {"features": np.eye(4), "y": [0, 1, 0, 1]}),
-    Row(transfer.extract_features, "batch_size", COUNT, lambda: {"backbone": _tiny_model(),
-                                                                 "x": np.zeros((2, 4), "float32")}),
+    Row(
+        transfer.recommend_strategy,
+        "similarity",
+        ("nan", "inf", "negative", "huge"),
+        lambda: {"n_samples": 100},
+        good=0.7,
+    ),
+    Row(
+        transfer.fit_feature_classifier,
+        "C",
+        POSITIVE,
+        lambda: {"features": np.eye(4), "y": [0, 1, 0, 1]},
+    ),
+    Row(
+        transfer.extract_features,
+        "batch_size",
+        COUNT,
+        lambda: {"backbone": _tiny_model(), "x": np.zeros((2, 4), "float32")},
+    ),
     Row(data.load_digits, "val_fraction", FRACTION),
     Row(data.load_digits, "image_size", COUNT),
     Row(data.load_digits, "seed", SEED),
     Row(data.load_shapes, "val_fraction", FRACTION, lambda: {"n": 60, "image_size": 8}),
     Row(data.make_shapes, "n", COUNT, good=6),
     Row(data.make_shapes, "position_jitter", FRACTION, lambda: {"n": 6}),
-    Row(data.make_pipeline, "batch_size", COUNT, lambda: {"x": np.zeros((4, 2), "float32"), "y": np.arange(4)}),
+    Row(
+        data.make_pipeline,
+        "batch_size",
+        COUNT,
+        lambda: {"x": np.zeros((4, 2), "float32"), "y": np.arange(4)},
+    ),
     Row(analysis.add_noise, "std", NON_NEGATIVE, lambda: {"x": _images()}, good=0.1),
     Row(analysis.blur, "sigma", NON_NEGATIVE, lambda: {"x": _images()}, good=1.0),
     Row(analysis.occlude, "fraction", FRACTION, lambda: {"x": _images()}, good=0.3),
     Row(analysis.rotate, "degrees", FINITE, lambda: {"images": _images()}, good=10.0),
     Row(analysis.rescale, "factor", POSITIVE, lambda: {"images": _images()}, good=0.8),
-    Row(analysis.confusion_matrix, "num_classes", COUNT, lambda: {"y_true": [0, 1], "y_pred": [1, 1]},
-        good=2),
+    Row(
+        analysis.confusion_matrix,
+        "num_classes",
+        COUNT,
+        lambda: {"y_true": [0, 1], "y_pred": [1, 1]},
+        good=2,
+    ),
     Row(analysis.most_confused, "k", COUNT, lambda: {"cm": np.eye(3, dtype="int64")}),
-    Row(models.small_cnn, "kernel_size", COUNT, lambda: {"input_shape": (8, 8, 1), "num_classes": 3}),
-    Row(models.small_cnn, "dropout", FRACTION, lambda: {"input_shape": (8, 8, 1), "num_classes": 3}),
+    Row(
+        models.small_cnn, "kernel_size", COUNT, lambda: {"input_shape": (8, 8, 1), "num_classes": 3}
+    ),
+    Row(
+        models.small_cnn, "dropout", FRACTION, lambda: {"input_shape": (8, 8, 1), "num_classes": 3}
+    ),
     Row(models.residual_mlp, "depth", COUNT, lambda: {"input_shape": (4,), "num_classes": 3}),
     Row(models.residual_mlp, "width", COUNT, lambda: {"input_shape": (4,), "num_classes": 3}),
     # --- course.regularization, course.semisupervised, course.nn ------------------------------
     Row(regularization.L1L2, "l1", NON_NEGATIVE),
     Row(regularization.L1L2, "l2", NON_NEGATIVE),
     Row(regularization.augmenter, "rotate", FRACTION),
-    Row(semisupervised.labelled_subset, "n_labelled", COUNT, lambda: {"y": np.array([0, 1] * 5)}, good=4),
+    Row(
+        semisupervised.labelled_subset,
+        "n_labelled",
+        COUNT,
+        lambda: {"y": np.array([0, 1] * 5)},
+        good=4,
+    ),
     Row(models.compile_classifier, "learning_rate", POSITIVE, lambda: {"model": _tiny_model()}),
-    Row(nn_losses.binary_crossentropy, "label_smoothing", FRACTION,
-        lambda: {"y_true": np.array([0.0, 1.0]), "y_pred": np.array([0.2, 0.7])}),
-    Row(nn_losses.focal_loss, "gamma", NON_NEGATIVE,
-        lambda: {"y_true": np.array([0.0, 1.0]), "y_pred": np.array([0.2, 0.7])}),
+    Row(
+        nn_losses.binary_crossentropy,
+        "label_smoothing",
+        FRACTION,
+        lambda: {"y_true": np.array([0.0, 1.0]), "y_pred": np.array([0.2, 0.7])},
+    ),
+    Row(
+        nn_losses.focal_loss,
+        "gamma",
+        NON_NEGATIVE,
+        lambda: {"y_true": np.array([0.0, 1.0]), "y_pred": np.array([0.2, 0.7])},
+    ),
     Row(nn_activations.leaky_relu, "negative_slope", FINITE, lambda: {"x": np.array([-1.0, 1.0])}),
     Row(nn_init.init_std, "fan_in", COUNT, lambda: {"name": "he", "fan_out": 3}, good=4),
     Row(nn_backprop.init_two_layer, "n_hidden", COUNT, lambda: {"n_in": 2, "n_out": 1}, good=3),
     Row(nn_norm.make_norm, "momentum", FRACTION, lambda: {"kind": "batch"}),
 ]
+
 
 def _kinds(row):
     return row.kinds + (("shape",) if row.shapes else ())
@@ -357,8 +582,13 @@ def _strategy(row, kind):
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r.name}-{r.argument}" for r in ROWS])
-@settings(max_examples=3, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=3,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 @given(data=st.data())
 def test_bad_values_are_refused_naming_the_argument(row, data):
     """Every example draws one value of each bad kind of the row and checks each refusal."""
@@ -369,11 +599,14 @@ def test_bad_values_are_refused_naming_the_argument(row, data):
         value = data.draw(_strategy(row, kind), label=f"{row.argument} ({kind})")
         with pytest.raises((ValueError, TypeError)) as caught:
             row.invoke(obj, value)
-        assert row.argument in str(caught.value), \
+        assert row.argument in str(caught.value), (
             f"{kind} {row.argument}={value!r}: message does not name {row.argument!r}: {caught.value}"
+        )
         assert keras.config.dtype_policy().name == policy
         if row.state:
-            assert row.state(obj) == before, f"{kind} {row.argument}={value!r} changed the object's state"
+            assert row.state(obj) == before, (
+                f"{kind} {row.argument}={value!r} changed the object's state"
+            )
 
 
 VALID = {}
@@ -382,7 +615,9 @@ for _row in ROWS:
         VALID.setdefault((_row.name, _row.argument, tuple(sorted(_row.valid()))), _row)
 
 
-@pytest.mark.parametrize("row", list(VALID.values()), ids=[f"{r.name}-{r.argument}" for r in VALID.values()])
+@pytest.mark.parametrize(
+    "row", list(VALID.values()), ids=[f"{r.name}-{r.argument}" for r in VALID.values()]
+)
 def test_the_valid_arguments_of_each_row_are_accepted(row, tmp_path, monkeypatch):
     """Each row's call works with a valid value, so the refusals above come from the bad one."""
     monkeypatch.chdir(tmp_path)  # Checkpointer may create its directory
@@ -397,6 +632,8 @@ def test_coverage_is_reported():
     entry_points = {row.name for row in ROWS}
     arguments = {(row.name, row.argument) for row in ROWS}
     cases = sum(len(_kinds(row)) for row in ROWS)
-    print(f"\nproperty suite: {len(entry_points)} entry points, {len(arguments)} arguments, "
-          f"{cases} (argument, kind) cases")
+    print(
+        f"\nproperty suite: {len(entry_points)} entry points, {len(arguments)} arguments, "
+        f"{cases} (argument, kind) cases"
+    )
     assert len(arguments) == len(ROWS)  # one row per argument: no duplicated rows

@@ -1,4 +1,5 @@
 """The README is the contract: its Quick start is what CI runs, its session map is current."""
+
 import re
 import runpy
 

@@ -1,4 +1,5 @@
 """Regularization: penalties equal Keras', the penalty reaches the loss, remedies behave."""
+
 import keras
 import numpy as np
 import pytest
@@ -42,10 +43,15 @@ def digits():
 
 def test_big_model_on_few_samples_overfits_and_early_stopping_restores_the_best(digits):
     x, y = regularization.small_training_set(digits, 100)
-    base, stop = [regularization.train_remedy(remedy, x, y, digits.x_val, digits.y_val, 10,
-                                           epochs=20, passes=4)
-                  for remedy in (regularization.Remedy("baseline", ""),
-                                 regularization.Remedy("stop", "", early_stopping=True))]
+    base, stop = [
+        regularization.train_remedy(
+            remedy, x, y, digits.x_val, digits.y_val, 10, epochs=20, passes=4
+        )
+        for remedy in (
+            regularization.Remedy("baseline", ""),
+            regularization.Remedy("stop", "", early_stopping=True),
+        )
+    ]
     assert base.train_loss < 0.05 and base.gap > 0.2  # memorised
     assert base.history["val_loss"][-1] > min(base.history["val_loss"]) + 0.01  # curves diverge
     assert stop.epochs < 20
@@ -58,8 +64,17 @@ def test_big_model_on_few_samples_overfits_and_early_stopping_restores_the_best(
 
 def test_default_remedies_cover_the_notes_toolkit():
     names = {r.name for r in regularization.default_remedies()}
-    assert {"baseline", "L1 penalty", "L2 penalty", "weight decay", "early stopping", "smaller model",
-            "dropout", "batchnorm", "augmentation"} <= names
+    assert {
+        "baseline",
+        "L1 penalty",
+        "L2 penalty",
+        "weight decay",
+        "early stopping",
+        "smaller model",
+        "dropout",
+        "batchnorm",
+        "augmentation",
+    } <= names
 
 
 def test_augmenter_keeps_shape_and_changes_images(digits):

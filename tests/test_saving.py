@@ -1,5 +1,6 @@
 """`course.load_model`, and plain `keras.saving.load_model` after `import course`, reload models
 using course classes in a fresh process, as the course classes themselves."""
+
 import importlib
 import json
 import subprocess
@@ -22,14 +23,23 @@ def test_register_all_imports_every_registering_module():
 def test_fresh_process_reloads_lazily_imported_classes(tmp_path):
     from course.augment import build
 
-    model = keras.Sequential([keras.Input((8, 8, 3)), build("gaussian_noise", seed=0),
-                              course.layers.BatchNorm(), keras.layers.Flatten(), keras.layers.Dense(2)])
+    model = keras.Sequential(
+        [
+            keras.Input((8, 8, 3)),
+            build("gaussian_noise", seed=0),
+            course.layers.BatchNorm(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(2),
+        ]
+    )
     x = np.random.default_rng(0).random((4, 8, 8, 3)).astype("float32")
     path = tmp_path / "m.keras"
     model.save(path)
     np.save(tmp_path / "x.npy", x)
-    code = (f"import numpy as np, course; m = course.load_model({str(path)!r}); "
-            f"np.save({str(tmp_path / 'y.npy')!r}, m.predict(np.load({str(tmp_path / 'x.npy')!r}), verbose=0))")
+    code = (
+        f"import numpy as np, course; m = course.load_model({str(path)!r}); "
+        f"np.save({str(tmp_path / 'y.npy')!r}, m.predict(np.load({str(tmp_path / 'x.npy')!r}), verbose=0))"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=300)
     np.testing.assert_allclose(np.load(tmp_path / "y.npy"), model.predict(x, verbose=0), atol=1e-6)
 
@@ -41,8 +51,9 @@ def _course_class(name):
 
 def _run(code, tmp_path):
     """Run `code` in a fresh interpreter; return its stdout (the test fails on a non-zero exit)."""
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
-                            cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
@@ -59,9 +70,15 @@ def test_registered_names_read_from_the_sources_match_the_registry():
 
 
 def test_import_course_does_not_import_keras():
-    code = "import sys, course; print(sorted(m for m in ('keras', 'tensorflow') if m in sys.modules))"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True).stdout.strip() == "[]"
+    code = (
+        "import sys, course; print(sorted(m for m in ('keras', 'tensorflow') if m in sys.modules))"
+    )
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        == "[]"
+    )
 
 
 def _colliding_model():
@@ -73,23 +90,30 @@ def _colliding_model():
     return model
 
 
-@pytest.mark.parametrize("keras_first", [False, True], ids=["course-then-keras", "keras-then-course"])
+@pytest.mark.parametrize(
+    "keras_first", [False, True], ids=["course-then-keras", "keras-then-course"]
+)
 def test_plain_keras_loading_after_import_course_rebuilds_course_classes(tmp_path, keras_first):
     model = _colliding_model()
     x = np.random.default_rng(0).random((5, 4)).astype("float32")
     model.save(tmp_path / "m.keras")
     np.save(tmp_path / "x.npy", x)
     imports = "import keras, course" if keras_first else "import course, keras"
-    code = (f"{imports}\nimport numpy as np, sys\n"
-            "m = keras.saving.load_model('m.keras')\n"
-            "print(type(m.layers[0]).__module__, type(m.layers[1].kernel_regularizer).__module__,\n"
-            "      type(m.optimizer).__module__, int(m.optimizer.iterations))\n"
-            "np.save('y.npy', m.predict(np.load('x.npy'), verbose=0))\n"
-            "print('course.generative.vae' in sys.modules)\n")
+    code = (
+        f"{imports}\nimport numpy as np, sys\n"
+        "m = keras.saving.load_model('m.keras')\n"
+        "print(type(m.layers[0]).__module__, type(m.layers[1].kernel_regularizer).__module__,\n"
+        "      type(m.optimizer).__module__, int(m.optimizer.iterations))\n"
+        "np.save('y.npy', m.predict(np.load('x.npy'), verbose=0))\n"
+        "print('course.generative.vae' in sys.modules)\n"
+    )
     out = _run(code, tmp_path).split("\n")
     modules, iterations = out[0].split()[:3], out[0].split()[3]
-    assert modules == [type(model.layers[0]).__module__, type(model.layers[1].kernel_regularizer).__module__,
-                       type(model.optimizer).__module__]
+    assert modules == [
+        type(model.layers[0]).__module__,
+        type(model.layers[1].kernel_regularizer).__module__,
+        type(model.optimizer).__module__,
+    ]
     assert all(module.startswith("course.") for module in modules) and iterations == "1"
     assert out[1] == "False"  # only the modules the file uses were imported
     np.testing.assert_allclose(np.load(tmp_path / "y.npy"), model.predict(x, verbose=0), atol=1e-6)
@@ -112,9 +136,11 @@ def test_every_registered_name_wins_over_a_keras_class_of_the_same_name(tmp_path
         "    cls = keras.saving.deserialize_keras_object(config, module_objects=builtins)\n"
         "    resolved = [cls.module, cls.class_name] if issubclass(cls, _StandIn) else [cls.__module__, None]\n"
         "    found[name] = resolved + [short in builtins]\n"
-        "print(json.dumps(found))\n")
+        "print(json.dumps(found))\n"
+    )
     found = json.loads(_run(code, tmp_path))
     names = registered_names()
     assert {name: value[:2] for name, value in found.items()} == {
-        name: [module, name.split(">")[1]] for name, module in names.items()}
+        name: [module, name.split(">")[1]] for name, module in names.items()
+    }
     assert found["course>L1L2"][2] and found["course>Dropout"][2]  # the collisions are real

@@ -1,4 +1,5 @@
 """Pseudo-labelling against the supervised-only baseline (Session 7 section 6)."""
+
 import numpy as np
 import pytest
 

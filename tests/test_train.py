@@ -1,5 +1,6 @@
 """`course.train.Trainer` on one CPU: agreement with `model.fit`, no retracing, clipping,
 bad input, NaN diagnosis, early stopping, custom ``train_step`` models, logs."""
+
 import glob
 
 import keras
@@ -24,10 +25,19 @@ def make_data(n=70, features=6, classes=4, seed=0):
 
 
 def build(features=6, classes=4, seed=0):
-    model = keras.Sequential([keras.Input((features,)), keras.layers.Dense(16, activation="relu"),
-                              keras.layers.Dense(classes)])
-    model.set_weights([np.random.default_rng(seed + i).normal(0, 0.4, w.shape).astype("float32")
-                       for i, w in enumerate(model.get_weights())])
+    model = keras.Sequential(
+        [
+            keras.Input((features,)),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(classes),
+        ]
+    )
+    model.set_weights(
+        [
+            np.random.default_rng(seed + i).normal(0, 0.4, w.shape).astype("float32")
+            for i, w in enumerate(model.get_weights())
+        ]
+    )
     return model
 
 
@@ -49,15 +59,24 @@ def test_defaults_on_cpu_are_plain_float32_without_xla():
 def test_matches_keras_fit_and_evaluate():
     x, y = make_data()
     ours, ref = build(), build()
-    trainer = Trainer(ours, optimizer=keras.optimizers.SGD(0.1), loss=SCCE, metrics=["accuracy"],
-                      steps_per_execution=3, verbose=0)
+    trainer = Trainer(
+        ours,
+        optimizer=keras.optimizers.SGD(0.1),
+        loss=SCCE,
+        metrics=["accuracy"],
+        steps_per_execution=3,
+        verbose=0,
+    )
     history = trainer.fit(dataset(x, y), epochs=3)
     ref.compile(optimizer=keras.optimizers.SGD(0.1), loss=SCCE, metrics=["accuracy"])
     ref_history = ref.fit(dataset(x, y), epochs=3, verbose=0)
     assert_weights_close(ours, ref)
     np.testing.assert_allclose(history.history["loss"], ref_history.history["loss"], rtol=1e-5)
     np.testing.assert_allclose(history.history["accuracy"], ref_history.history["accuracy"])
-    ours_eval, ref_eval = trainer.evaluate(dataset(x, y)), ref.evaluate(dataset(x, y), verbose=0, return_dict=True)
+    ours_eval, ref_eval = (
+        trainer.evaluate(dataset(x, y)),
+        ref.evaluate(dataset(x, y), verbose=0, return_dict=True),
+    )
     np.testing.assert_allclose(ours_eval["loss"], ref_eval["loss"], rtol=1e-5)
     np.testing.assert_allclose(ours_eval["accuracy"], ref_eval["accuracy"])
 
@@ -75,7 +94,9 @@ def test_steps_per_execution_does_not_change_the_result():
     x, y = make_data()
     models = [build(), build()]
     for model, spe in zip(models, (1, 4)):
-        Trainer(model, optimizer="adam", loss=SCCE, steps_per_execution=spe, verbose=0).fit(dataset(x, y), epochs=2)
+        Trainer(model, optimizer="adam", loss=SCCE, steps_per_execution=spe, verbose=0).fit(
+            dataset(x, y), epochs=2
+        )
     assert_weights_close(*models, atol=1e-6)
 
 
@@ -83,20 +104,30 @@ def test_steps_per_execution_does_not_change_the_result():
 def test_clipping_matches_keras_optimizer_clipping(clip):
     x, y = make_data()
     ours, ref = build(), build()
-    Trainer(ours, optimizer=keras.optimizers.SGD(0.5), loss=SCCE, verbose=0, **clip).fit(dataset(x, y), epochs=2)
+    Trainer(ours, optimizer=keras.optimizers.SGD(0.5), loss=SCCE, verbose=0, **clip).fit(
+        dataset(x, y), epochs=2
+    )
     ref.compile(optimizer=keras.optimizers.SGD(0.5, **clip), loss=SCCE)
     ref.fit(dataset(x, y), epochs=2, verbose=0)
     assert_weights_close(ours, ref)
     unclipped = build()
-    Trainer(unclipped, optimizer=keras.optimizers.SGD(0.5), loss=SCCE, verbose=0).fit(dataset(x, y), epochs=2)
+    Trainer(unclipped, optimizer=keras.optimizers.SGD(0.5), loss=SCCE, verbose=0).fit(
+        dataset(x, y), epochs=2
+    )
     assert not np.allclose(unclipped.get_weights()[0], ours.get_weights()[0], atol=1e-3)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"clipvalue": 0.0}, "clipvalue"), ({"clipnorm": -1.0}, "clipnorm"), ({"global_clipnorm": 0}, "global_clipnorm"),
-    ({"steps_per_execution": 0}, "steps_per_execution"), ({"learning_rate": -0.1}, "learning_rate"),
-    ({"optimizer": keras.optimizers.SGD(learning_rate=-0.01)}, "learning_rate"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"clipvalue": 0.0}, "clipvalue"),
+        ({"clipnorm": -1.0}, "clipnorm"),
+        ({"global_clipnorm": 0}, "global_clipnorm"),
+        ({"steps_per_execution": 0}, "steps_per_execution"),
+        ({"learning_rate": -0.1}, "learning_rate"),
+        ({"optimizer": keras.optimizers.SGD(learning_rate=-0.01)}, "learning_rate"),
+    ],
+)
 def test_invalid_hyperparameters_name_the_argument(kwargs, name):
     with pytest.raises(ValueError, match=name):
         Trainer(build(), loss=SCCE, **kwargs)
@@ -139,7 +170,9 @@ def test_subclassed_model_without_input_shape_is_checked_by_a_dry_call():
 def test_nan_from_a_too_high_learning_rate_stops_and_names_step_and_cause():
     x, y = make_data()
     x[:, 0] *= 1e3
-    trainer = Trainer(build(), optimizer=keras.optimizers.SGD(1e3), loss=SCCE, steps_per_execution=4, verbose=0)
+    trainer = Trainer(
+        build(), optimizer=keras.optimizers.SGD(1e3), loss=SCCE, steps_per_execution=4, verbose=0
+    )
     with pytest.warns(RuntimeWarning, match=r"non-finite.*at step \d+"):
         history = trainer.fit(dataset(x, y), epochs=50)
     assert "learning rate" in trainer.stop_reason
@@ -149,8 +182,9 @@ def test_nan_from_a_too_high_learning_rate_stops_and_names_step_and_cause():
 def test_nan_in_one_batch_is_located_exactly():
     x, y = make_data()
     x[40, 2] = np.nan  # example 40 is in batch 3 (16 per batch): step 3
-    trainer = Trainer(build(), loss=SCCE, steps_per_execution=4, verbose=0, on_nonfinite="raise",
-                      check_data=False)  # the loss check, not the data check (on in fast mode)
+    trainer = Trainer(
+        build(), loss=SCCE, steps_per_execution=4, verbose=0, on_nonfinite="raise", check_data=False
+    )  # the loss check, not the data check (on in fast mode)
     with pytest.raises(FloatingPointError, match=r"at step 3 \(epoch 1\)"):
         trainer.fit(dataset(x, y), epochs=2)
     assert trainer.position == 3
@@ -158,7 +192,9 @@ def test_nan_in_one_batch_is_located_exactly():
 
 def test_nonfinite_message_distinguishes_causes():
     diverging = course.train.nonfinite_message(9, 0, [1.0, 5.0, 80.0], learning_rate=3.0)
-    assert "step 9" in diverging and "learning rate is likely too high (learning rate 3)" in diverging
+    assert (
+        "step 9" in diverging and "learning rate is likely too high (learning rate 3)" in diverging
+    )
     sudden = course.train.nonfinite_message(12, 1, [2.0, 1.2, 0.9])
     assert "log of zero" in sudden and "epoch 2" in sudden
     assert "inputs for NaN" in course.train.nonfinite_message(1, 0, [])
@@ -181,7 +217,9 @@ def test_early_stopping_stops_after_patience_and_restores_best_weights():
     script = ScriptedScore([3.0, 2.0, 4.0, 5.0, 1.0, 0.5])
     stopper = EarlyStopping(monitor="score", patience=1)
     model = build()
-    history = Trainer(model, loss=SCCE, callbacks=[script, stopper], verbose=0).fit(dataset(x, y), epochs=6)
+    history = Trainer(model, loss=SCCE, callbacks=[script, stopper], verbose=0).fit(
+        dataset(x, y), epochs=6
+    )
     assert len(history.history["loss"]) == 4 and stopper.best_epoch == 1
     for restored, best in zip(model.get_weights(), script.weights[1]):
         np.testing.assert_array_equal(restored, best)
@@ -237,19 +275,30 @@ def test_models_with_their_own_train_step_are_driven_through_it():
     for _ in range(2):
         model = ScaledRegression()
         model(x[:1])
-        model.set_weights([np.full(w.shape, 0.1, "float32") if w.ndim else np.zeros((), "float32")
-                           for w in model.get_weights()])
+        model.set_weights(
+            [
+                np.full(w.shape, 0.1, "float32") if w.ndim else np.zeros((), "float32")
+                for w in model.get_weights()
+            ]
+        )
         models.append(model)
-    trainer = Trainer(models[0], optimizer=keras.optimizers.SGD(0.05), steps_per_execution=3, verbose=0)
+    trainer = Trainer(
+        models[0], optimizer=keras.optimizers.SGD(0.05), steps_per_execution=3, verbose=0
+    )
     history = trainer.fit(data, epochs=3)
     models[1].compile(optimizer=keras.optimizers.SGD(0.05))
     ref = models[1].fit(data, epochs=3, verbose=0)
-    assert float(models[0].calls.numpy()) == 15  # 5 batches x 3 epochs, all through model.train_step
+    assert (
+        float(models[0].calls.numpy()) == 15
+    )  # 5 batches x 3 epochs, all through model.train_step
     assert_weights_close(models[0], models[1])
     np.testing.assert_allclose(history.history["mse"], ref.history["mse"], rtol=1e-5)
     assert history.history["half"] == [0.5] * 3
-    np.testing.assert_allclose(trainer.evaluate(data)["mse"],
-                               models[1].evaluate(data, verbose=0, return_dict=True)["mse"], rtol=1e-5)
+    np.testing.assert_allclose(
+        trainer.evaluate(data)["mse"],
+        models[1].evaluate(data, verbose=0, return_dict=True)["mse"],
+        rtol=1e-5,
+    )
 
 
 def test_custom_step_models_get_mixed_precision_only_when_asked():
@@ -269,8 +318,16 @@ def test_custom_step_models_get_mixed_precision_only_when_asked():
 
 def test_fit_shortcut_progress_bar_and_tensorboard_logs(tmp_path, capsys):
     x, y = make_data()
-    history = course.train.fit(build(), dataset(x, y), epochs=2, validation_data=dataset(x, y), loss=SCCE,
-                               metrics=["accuracy"], log_dir=str(tmp_path), verbose=1)
+    history = course.train.fit(
+        build(),
+        dataset(x, y),
+        epochs=2,
+        validation_data=dataset(x, y),
+        loss=SCCE,
+        metrics=["accuracy"],
+        log_dir=str(tmp_path),
+        verbose=1,
+    )
     assert isinstance(history.trainer, Trainer) and len(history.history["val_accuracy"]) == 2
     out = capsys.readouterr().out
     assert "Epoch 2/2" in out and "5/5" in out and "val_loss" in out
@@ -284,11 +341,16 @@ def test_fit_shortcut_progress_bar_and_tensorboard_logs(tmp_path, capsys):
 def test_mixed_precision_override_runs_float16_with_loss_scaling():
     x, y = make_data()
     model = build()
-    trainer = Trainer(model, optimizer="sgd", loss=SCCE, mixed_precision=True, global_clipnorm=1.0, verbose=0)
+    trainer = Trainer(
+        model, optimizer="sgd", loss=SCCE, mixed_precision=True, global_clipnorm=1.0, verbose=0
+    )
     assert isinstance(trainer.optimizer, keras.mixed_precision.LossScaleOptimizer)
     assert model.layers[0].compute_dtype == "float16" and model.layers[0].kernel.dtype == "float32"
     history = trainer.fit(dataset(x, y), epochs=2)
-    assert np.isfinite(history.history["loss"]).all() and history.history["loss"][1] < history.history["loss"][0]
+    assert (
+        np.isfinite(history.history["loss"]).all()
+        and history.history["loss"][1] < history.history["loss"][0]
+    )
 
 
 def test_xla_override_compiles_the_step_and_matches_the_plain_graph():

@@ -4,6 +4,7 @@ worker processes on loopback (MultiWorkerMirroredStrategy) must match one device
 Each run happens in a subprocess: logical devices and TF_CONFIG must be set before TensorFlow
 initialises. Runs are tiny (a 2-layer MLP, a few steps) and bounded by timeouts.
 """
+
 import json
 import os
 import socket
@@ -16,7 +17,7 @@ import numpy as np
 TIMEOUT = 240
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-SCRIPT = textwrap.dedent('''
+SCRIPT = textwrap.dedent("""
     import json, os, sys
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     import numpy as np
@@ -65,7 +66,7 @@ SCRIPT = textwrap.dedent('''
             json.dump(result, f)
     sys.stdout.flush()
     os._exit(0)  # a multi-worker runtime can linger for a minute at interpreter exit
-''')
+""")
 
 
 def _run(tmp_path, mode, env_extra=(), count=1):
@@ -75,8 +76,15 @@ def _run(tmp_path, mode, env_extra=(), count=1):
     procs = []
     for i in range(count):
         env = {**os.environ, "PYTHONPATH": ROOT, **(env_extra[i] if env_extra else {})}
-        procs.append(subprocess.Popen([sys.executable, str(script), mode, str(out)], env=env,
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, str(script), mode, str(out)],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
     try:
         logs = [p.communicate(timeout=TIMEOUT)[0] for p in procs]
     finally:
@@ -117,6 +125,8 @@ def test_two_logical_devices_match_one_device(tmp_path):
 def test_two_local_workers_match_one_process(tmp_path):
     ports = _free_ports(2)
     cluster = {"worker": [f"127.0.0.1:{p}" for p in ports]}
-    envs = [{"TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}})}
-            for i in range(2)]
+    envs = [
+        {"TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}})}
+        for i in range(2)
+    ]
     _assert_same(_run(tmp_path, "workers", envs, count=2))

@@ -1,6 +1,7 @@
 """Checkpoint and resume: a run killed mid-epoch and resumed in a fresh Trainer (fresh model,
 fresh dataset) ends with the same weights as an uninterrupted run; a checkpoint of another
 model is refused and left untouched."""
+
 import os
 
 import keras
@@ -35,19 +36,34 @@ def fresh_dataset():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(60, 5)).astype("float32")
     y = (x @ rng.normal(size=(5, 3))).argmax(1).astype("int64")
-    return tf.data.Dataset.from_tensor_slices((x, y)).shuffle(60, seed=3).batch(16).prefetch(2)  # 4 steps/epoch
+    return (
+        tf.data.Dataset.from_tensor_slices((x, y)).shuffle(60, seed=3).batch(16).prefetch(2)
+    )  # 4 steps/epoch
 
 
 def fresh_trainer(directory, units=16, scramble=False):
     """A restarted program: same global seed (it also seeds the data shuffle), new objects."""
     keras.utils.set_random_seed(7)
-    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(units, activation="relu"),
-                              keras.layers.Dropout(0.3), keras.layers.Dense(3)])
+    model = keras.Sequential(
+        [
+            keras.Input((5,)),
+            keras.layers.Dense(units, activation="relu"),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(3),
+        ]
+    )
     if scramble:  # different initial weights, so only a restore can bring back the right ones
         model.set_weights([w + 1.0 for w in model.get_weights()])
     callbacks = [Checkpointer(directory, save_every=3)]
-    return Trainer(model, optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                   metrics=["accuracy"], steps_per_execution=3, callbacks=callbacks, verbose=0)
+    return Trainer(
+        model,
+        optimizer="adam",
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+        steps_per_execution=3,
+        callbacks=callbacks,
+        verbose=0,
+    )
 
 
 def test_killed_run_resumes_to_the_same_weights(tmp_path):
@@ -58,7 +74,9 @@ def test_killed_run_resumes_to_the_same_weights(tmp_path):
     crashing.callbacks.append(KillAt(7))
     with pytest.raises(Killed):
         crashing.fit(fresh_dataset(), epochs=4)
-    assert tf.train.latest_checkpoint(str(tmp_path / "run")).endswith("ckpt-7")  # saved (every 3 steps since the epoch-end save at 4) just before the crash: mid epoch 2
+    assert tf.train.latest_checkpoint(str(tmp_path / "run")).endswith(
+        "ckpt-7"
+    )  # saved (every 3 steps since the epoch-end save at 4) just before the crash: mid epoch 2
 
     resumed = fresh_trainer(tmp_path / "run", scramble=True)
     history = resumed.fit(fresh_dataset(), epochs=4)
@@ -66,7 +84,9 @@ def test_killed_run_resumes_to_the_same_weights(tmp_path):
     for a, b in zip(resumed.model.get_weights(), reference.model.get_weights()):
         np.testing.assert_allclose(a, b, atol=1e-6)
     assert len(history.history["loss"]) == 3  # epochs 2 (finished), 3 and 4
-    np.testing.assert_allclose(history.history["loss"], reference_history.history["loss"][1:], rtol=1e-5)
+    np.testing.assert_allclose(
+        history.history["loss"], reference_history.history["loss"][1:], rtol=1e-5
+    )
 
 
 def test_finished_run_is_not_repeated(tmp_path):
@@ -75,7 +95,9 @@ def test_finished_run_is_not_repeated(tmp_path):
     before = again.model.get_weights()
     again.fit(fresh_dataset(), epochs=1)
     assert again.trace_count["train"] == 0
-    assert not np.allclose(before[0], again.model.get_weights()[0])  # weights come from the checkpoint
+    assert not np.allclose(
+        before[0], again.model.get_weights()[0]
+    )  # weights come from the checkpoint
 
 
 def test_checkpoint_of_another_model_is_refused_and_left_untouched(tmp_path):
@@ -83,7 +105,9 @@ def test_checkpoint_of_another_model_is_refused_and_left_untouched(tmp_path):
     files = {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)}
     other = fresh_trainer(tmp_path, units=8)
     before = other.model.get_weights()
-    with pytest.raises(ValueError, match=r"different model.*shape \(5, 16\) in the checkpoint but \(5, 8\)"):
+    with pytest.raises(
+        ValueError, match=r"different model.*shape \(5, 16\) in the checkpoint but \(5, 8\)"
+    ):
         other.fit(fresh_dataset(), epochs=2)
     assert {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)} == files
     for a, b in zip(before, other.model.get_weights()):

@@ -1,6 +1,7 @@
 """Training safety in `course.train`: NaN/Inf in weights or data is caught and located, bad
 arguments are refused before anything changes, and a checkpoint resumes only the run that
 wrote it (another optimizer or learning rate is refused before any weight is restored)."""
+
 import os
 import warnings
 
@@ -26,9 +27,15 @@ def images(bad_example=None, n=64, seed=0):
 def small_cnn(seed=0):
     """Max-pooling drops a NaN activation, so a NaN pixel leaves the prediction (and loss) finite."""
     keras.utils.set_random_seed(seed)
-    return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3, activation="relu", name="conv"),
-                             keras.layers.MaxPooling2D(2), keras.layers.Flatten(),
-                             keras.layers.Dense(10, activation="softmax", name="head")])
+    return keras.Sequential(
+        [
+            keras.Input((8, 8, 1)),
+            keras.layers.Conv2D(4, 3, activation="relu", name="conv"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10, activation="softmax", name="head"),
+        ]
+    )
 
 
 def test_a_nan_pixel_gives_a_finite_loss_but_a_nan_kernel_gradient():
@@ -42,13 +49,22 @@ def test_a_nan_pixel_gives_a_finite_loss_but_a_nan_kernel_gradient():
     assert not np.isfinite(grads[0].numpy()).all()  # conv kernel: NaN x 0 is NaN
 
 
-@pytest.mark.parametrize("kwargs", [{"steps_per_execution": 1}, {"steps_per_execution": 4},
-                                    {"steps_per_execution": 4, "clipvalue": 0.1}], ids=["spe1", "spe4", "clipvalue"])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"steps_per_execution": 1},
+        {"steps_per_execution": 4},
+        {"steps_per_execution": 4, "clipvalue": 0.1},
+    ],
+    ids=["spe1", "spe4", "clipvalue"],
+)
 def test_nan_weights_stop_training_naming_the_variable_and_the_step(kwargs):
     """A NaN gradient reaches the weights at the same step, clipped or not (NaN passes every clip)."""
     model = small_cnn()
     trainer = Trainer(model, loss=LOSS, verbose=0, check_data=False, **kwargs)
-    with pytest.warns(RuntimeWarning, match=r"weight 'sequential\S*/conv/kernel' became non-finite .* at step 3 "):
+    with pytest.warns(
+        RuntimeWarning, match=r"weight 'sequential\S*/conv/kernel' became non-finite .* at step 3 "
+    ):
         trainer.fit(images(bad_example=37), epochs=3)
     assert trainer.position == 3 and "still finite" in trainer.stop_reason
     assert model.stop_training
@@ -63,9 +79,13 @@ def test_nan_weights_raise_when_asked():
 def test_check_data_names_the_batch_and_trains_nothing_on_it():
     model = small_cnn()
     reference = small_cnn()
-    Trainer(reference, loss=LOSS, steps_per_execution=4, verbose=0, check_data=False).fit(images().take(2))
+    Trainer(reference, loss=LOSS, steps_per_execution=4, verbose=0, check_data=False).fit(
+        images().take(2)
+    )
     trainer = Trainer(model, loss=LOSS, steps_per_execution=4, verbose=0, check_data=True)
-    with pytest.raises(ValueError, match=r"batch 2 .* NaN/Inf in data inputs at step 3 \(epoch 1\)"):
+    with pytest.raises(
+        ValueError, match=r"batch 2 .* NaN/Inf in data inputs at step 3 \(epoch 1\)"
+    ):
         trainer.fit(images(bad_example=37))
     assert trainer.position == 2  # the two clean batches before it were trained on, not the bad one
     for ours, ref in zip(model.get_weights(), reference.get_weights()):
@@ -97,8 +117,11 @@ def test_mixed_precision_loss_scaling_skips_are_not_reported_as_nan():
     assert trainer.stop_reason is None
 
 
-@pytest.mark.parametrize("data", [images().take(0), images().filter(lambda x, y: False)],
-                         ids=["known-empty", "filtered-empty"])
+@pytest.mark.parametrize(
+    "data",
+    [images().take(0), images().filter(lambda x, y: False)],
+    ids=["known-empty", "filtered-empty"],
+)
 def test_evaluate_on_empty_data_raises_as_fit_does(data):
     trainer = Trainer(small_cnn(), loss=LOSS, verbose=0)
     with pytest.raises(ValueError, match="empty"):
@@ -114,19 +137,22 @@ def test_invalid_optimizer_is_refused_before_mixed_precision_is_applied():
     assert all(layer.compute_dtype == "float32" for layer in model.layers)
 
 
-@pytest.mark.parametrize("kwargs, error, name", [
-    ({"optimizer": "adamm"}, ValueError, "optimizer"),
-    ({"loss": "crossentropyy"}, ValueError, "loss"),
-    ({"loss": 3}, TypeError, "loss"),
-    ({"metrics": "accuracy"}, TypeError, "metrics"),
-    ({"metrics": [3]}, TypeError, "metrics"),
-    ({"callbacks": [print]}, TypeError, "callbacks"),
-    ({"callbacks": None}, TypeError, "callbacks"),
-    ({"log_dir": 3}, TypeError, "log_dir"),
-    ({"check_data": "yes"}, TypeError, "check_data"),
-    ({"learning_rate": float("nan")}, ValueError, "learning_rate"),
-    ({"strategy": "mirrored"}, TypeError, "strategy"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, name",
+    [
+        ({"optimizer": "adamm"}, ValueError, "optimizer"),
+        ({"loss": "crossentropyy"}, ValueError, "loss"),
+        ({"loss": 3}, TypeError, "loss"),
+        ({"metrics": "accuracy"}, TypeError, "metrics"),
+        ({"metrics": [3]}, TypeError, "metrics"),
+        ({"callbacks": [print]}, TypeError, "callbacks"),
+        ({"callbacks": None}, TypeError, "callbacks"),
+        ({"log_dir": 3}, TypeError, "log_dir"),
+        ({"check_data": "yes"}, TypeError, "check_data"),
+        ({"learning_rate": float("nan")}, ValueError, "learning_rate"),
+        ({"strategy": "mirrored"}, TypeError, "strategy"),
+    ],
+)
 def test_every_trainer_argument_is_checked_before_any_state_changes(kwargs, error, name):
     model = small_cnn()
     with pytest.raises(error, match=name):
@@ -141,11 +167,16 @@ def test_a_given_optimizer_is_untouched_when_another_argument_is_bad():
     assert float(optimizer.learning_rate.numpy()) == 0.5
 
 
-@pytest.mark.parametrize("kwargs, error, name", [
-    ({"epochs": 0}, ValueError, "epochs"), ({"batch_size": 0}, ValueError, "batch_size"),
-    ({"steps_per_epoch": 1.5}, TypeError, "steps_per_epoch"), ({"verbose": 3}, ValueError, "verbose"),
-    ({"validation_data": [1, 2]}, TypeError, "validation_data"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, name",
+    [
+        ({"epochs": 0}, ValueError, "epochs"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"steps_per_epoch": 1.5}, TypeError, "steps_per_epoch"),
+        ({"verbose": 3}, ValueError, "verbose"),
+        ({"validation_data": [1, 2]}, TypeError, "validation_data"),
+    ],
+)
 def test_fit_arguments_are_checked_before_training(kwargs, error, name):
     model = small_cnn()
     before = model.get_weights()
@@ -168,21 +199,36 @@ def test_checkpointer_refuses_a_missing_directory_instead_of_writing_none(tmp_pa
 
 def run(directory, optimizer, epochs=1):
     model = small_cnn()
-    trainer = Trainer(model, optimizer=optimizer, loss=LOSS, verbose=0, callbacks=[Checkpointer(directory)])
+    trainer = Trainer(
+        model, optimizer=optimizer, loss=LOSS, verbose=0, callbacks=[Checkpointer(directory)]
+    )
     trainer.fit(images(), epochs=epochs)
     return trainer
 
 
-@pytest.mark.parametrize("optimizer, message", [
-    (lambda: keras.optimizers.SGD(0.001), r"optimizer 0 is Adam in the checkpoint but SGD in this run"),
-    (lambda: keras.optimizers.Adam(0.01), r"learning_rate: 0\.001 in the checkpoint, 0\.01 now"),
-])
-def test_resuming_with_another_optimizer_fails_before_any_weight_changes(tmp_path, optimizer, message):
+@pytest.mark.parametrize(
+    "optimizer, message",
+    [
+        (
+            lambda: keras.optimizers.SGD(0.001),
+            r"optimizer 0 is Adam in the checkpoint but SGD in this run",
+        ),
+        (
+            lambda: keras.optimizers.Adam(0.01),
+            r"learning_rate: 0\.001 in the checkpoint, 0\.01 now",
+        ),
+    ],
+)
+def test_resuming_with_another_optimizer_fails_before_any_weight_changes(
+    tmp_path, optimizer, message
+):
     run(tmp_path, keras.optimizers.Adam(0.001))
     files = {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)}
     model = small_cnn(seed=1)
     before = model.get_weights()
-    trainer = Trainer(model, optimizer=optimizer(), loss=LOSS, verbose=0, callbacks=[Checkpointer(tmp_path)])
+    trainer = Trainer(
+        model, optimizer=optimizer(), loss=LOSS, verbose=0, callbacks=[Checkpointer(tmp_path)]
+    )
     with pytest.raises(ValueError, match=message):
         trainer.fit(images(), epochs=2)
     for a, b in zip(before, model.get_weights()):

@@ -1,12 +1,13 @@
 """VAE, beta-VAE, conditional VAE and VQ-VAE: losses against closed forms and TFP, training,
 serialization, and argument checks."""
+
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 import tensorflow_probability as tfp
-
 from generative_steps import train_steps
+
 from course.generative.vae import VAE, ConditionalVAE, bernoulli_nll, gaussian_kl
 from course.generative.vqvae import VQVAE, VectorQuantizer, code_statistics
 
@@ -27,15 +28,18 @@ def test_closed_form_kl_equals_tfp(batch):
     log_var = rng.normal(size=(16, 5)).astype("float32")
     posterior = tfd.MultivariateNormalDiag(mean, tf.exp(0.5 * log_var))
     prior = tfd.MultivariateNormalDiag(tf.zeros(5), tf.ones(5))
-    np.testing.assert_allclose(gaussian_kl(mean, log_var).numpy(),
-                               tfd.kl_divergence(posterior, prior).numpy(), rtol=1e-5)
+    np.testing.assert_allclose(
+        gaussian_kl(mean, log_var).numpy(), tfd.kl_divergence(posterior, prior).numpy(), rtol=1e-5
+    )
     assert np.allclose(gaussian_kl(np.zeros((2, 5)), np.zeros((2, 5))), 0.0)  # q = prior
 
 
 def test_bernoulli_nll_is_summed_binary_cross_entropy(batch):
     x, _ = batch
     logits = np.random.default_rng(2).normal(size=x.shape).astype("float32")
-    bce = keras.losses.binary_crossentropy(x.reshape(32, -1), logits.reshape(32, -1), from_logits=True)
+    bce = keras.losses.binary_crossentropy(
+        x.reshape(32, -1), logits.reshape(32, -1), from_logits=True
+    )
     np.testing.assert_allclose(bernoulli_nll(x, logits).numpy(), 64 * bce.numpy(), rtol=1e-5)
 
 
@@ -56,8 +60,12 @@ def test_reparameterization_is_differentiable_and_has_the_right_moments():
 def test_loss_is_reconstruction_plus_beta_kl_and_elbo_ignores_beta(batch, beta):
     x, _ = batch
     values = {k: float(v) for k, v in VAE(SHAPE, 2, beta=beta, seed=0).compute_losses(x).items()}
-    assert values["loss"] == pytest.approx(values["reconstruction_loss"] + beta * values["kl_loss"], rel=1e-6)
-    assert values["elbo"] == pytest.approx(-(values["reconstruction_loss"] + values["kl_loss"]), rel=1e-6)
+    assert values["loss"] == pytest.approx(
+        values["reconstruction_loss"] + beta * values["kl_loss"], rel=1e-6
+    )
+    assert values["elbo"] == pytest.approx(
+        -(values["reconstruction_loss"] + values["kl_loss"]), rel=1e-6
+    )
 
 
 def test_sampling_interpolation_and_latent_map(batch):
@@ -71,7 +79,9 @@ def test_sampling_interpolation_and_latent_map(batch):
     grid, z = model.latent_grid(n=4, quantile=0.9)
     assert grid.shape == (16, *SHAPE) and z.shape == (16, 2)
     assert z[0, 0] < z[3, 0] and z[0, 1] > z[12, 1]  # z1 grows along rows, z2 falls down them
-    np.testing.assert_allclose(np.unique(z[:, 0]), [-1.2816, -0.3407, 0.3407, 1.2816], atol=1e-3)  # Phi^-1 of 0.1, 0.367, 0.633, 0.9
+    np.testing.assert_allclose(
+        np.unique(z[:, 0]), [-1.2816, -0.3407, 0.3407, 1.2816], atol=1e-3
+    )  # Phi^-1 of 0.1, 0.367, 0.633, 0.9
     with pytest.raises(ValueError, match="latent_dim == 2"):
         VAE(SHAPE, 3).latent_grid()
 
@@ -125,15 +135,18 @@ def test_vqvae_codebook_trains_and_straight_through_reaches_the_encoder(batch):
     assert model.decode_indices(indices).shape == (2, *SHAPE)
 
 
-@pytest.mark.parametrize("make, argument", [
-    (lambda: VAE(SHAPE, 0), "latent_dim"),
-    (lambda: VAE(SHAPE, 2, beta=-0.5), "beta"),
-    (lambda: ConditionalVAE(SHAPE, num_classes=1), "num_classes"),
-    (lambda: VQVAE(SHAPE, 0, 8), "latent_dim"),
-    (lambda: VQVAE(SHAPE, 4, 1), "num_embeddings"),
-    (lambda: VQVAE(SHAPE, 4, 8, commitment_cost=-1.0), "commitment_cost"),
-    (lambda: VectorQuantizer(1, 4), "num_embeddings"),
-])
+@pytest.mark.parametrize(
+    "make, argument",
+    [
+        (lambda: VAE(SHAPE, 0), "latent_dim"),
+        (lambda: VAE(SHAPE, 2, beta=-0.5), "beta"),
+        (lambda: ConditionalVAE(SHAPE, num_classes=1), "num_classes"),
+        (lambda: VQVAE(SHAPE, 0, 8), "latent_dim"),
+        (lambda: VQVAE(SHAPE, 4, 1), "num_embeddings"),
+        (lambda: VQVAE(SHAPE, 4, 8, commitment_cost=-1.0), "commitment_cost"),
+        (lambda: VectorQuantizer(1, 4), "num_embeddings"),
+    ],
+)
 def test_invalid_arguments_name_the_argument(make, argument):
     with pytest.raises(ValueError, match=argument):
         make()

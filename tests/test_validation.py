@@ -1,4 +1,5 @@
 """course.validation: NaN never passes, inf only on opt-in, and every message names the argument."""
+
 import fractions
 import math
 
@@ -32,12 +33,15 @@ def test_opted_in_inf_still_respects_the_bounds():
         check_number("clip", math.inf, high=10, finite=False)
 
 
-@pytest.mark.parametrize("value,kw,message", [
-    (-0.1, {"low": 0, "high": 1}, r"p must be in \[0, 1\], got -0.1"),
-    (1.0, {"low": 0, "high": 1, "high_open": True}, r"p must be in \[0, 1\), got 1.0"),
-    (0, {"low": 0, "low_open": True}, r"p must be in \(0, inf\], got 0"),
-    (1e300, {"high": 1e6}, r"p must be in \[-inf, 1000000.0\], got 1e\+300"),
-])
+@pytest.mark.parametrize(
+    "value,kw,message",
+    [
+        (-0.1, {"low": 0, "high": 1}, r"p must be in \[0, 1\], got -0.1"),
+        (1.0, {"low": 0, "high": 1, "high_open": True}, r"p must be in \[0, 1\), got 1.0"),
+        (0, {"low": 0, "low_open": True}, r"p must be in \(0, inf\], got 0"),
+        (1e300, {"high": 1e6}, r"p must be in \[-inf, 1000000.0\], got 1e\+300"),
+    ],
+)
 def test_range_messages_name_argument_interval_and_value(value, kw, message):
     with pytest.raises(ValueError, match=message):
         check_number("p", value, **kw)
@@ -55,13 +59,15 @@ def test_integer_arguments_refuse_floats_and_bools(value):
         check_number("n", value, integer=True)
 
 
-@pytest.mark.parametrize("value", [0.25, np.float32(0.25), np.int64(3), 3, fractions.Fraction(1, 4)])
+@pytest.mark.parametrize(
+    "value", [0.25, np.float32(0.25), np.int64(3), 3, fractions.Fraction(1, 4)]
+)
 def test_accepted_numbers_come_back_unchanged(value):
     assert check_number("p", value, low=0, high=3) is value
 
 
 def test_huge_ints_are_compared_exactly_not_through_float():
-    huge = 10 ** 400  # float(huge) would overflow
+    huge = 10**400  # float(huge) would overflow
     assert check_number("n", huge, low=1, integer=True) == huge
     with pytest.raises(ValueError, match=r"n must be in \[-inf, 1000\]"):
         check_number("n", huge, high=1000, integer=True)
@@ -79,7 +85,9 @@ def test_check_choice_lists_the_choices_and_survives_unhashable_values():
 
 def test_check_axis_normalises_and_names_the_argument():
     assert check_axis("axis", -1, 4) == 3
-    with pytest.raises(ValueError, match=r"axis=4 is out of range for an input of rank 4 \(accepted: -4 to 3\)"):
+    with pytest.raises(
+        ValueError, match=r"axis=4 is out of range for an input of rank 4 \(accepted: -4 to 3\)"
+    ):
         check_axis("axis", 4, 4)
     with pytest.raises(TypeError, match="^axis must be an int"):
         check_axis("axis", 1.0, 4)
@@ -87,8 +95,11 @@ def test_check_axis_normalises_and_names_the_argument():
 
 def test_check_array_converts_and_rejects_non_finite_wrong_rank_and_text():
     from course.validation import check_array
+
     np.testing.assert_array_equal(check_array("x", [[1, 2]], ndim=2), [[1.0, 2.0]])
-    with pytest.raises(ValueError, match=r"^x must hold finite numbers only, got NaN or inf at 1 of 3"):
+    with pytest.raises(
+        ValueError, match=r"^x must hold finite numbers only, got NaN or inf at 1 of 3"
+    ):
         check_array("x", [1.0, np.inf, 2.0])
     assert np.isnan(check_array("x", [np.nan], finite=False)).all()
     with pytest.raises(ValueError, match=r"^x must have rank 1 or 2, got shape \(1, 1, 1\)"):
@@ -101,8 +112,13 @@ def test_check_array_converts_and_rejects_non_finite_wrong_rank_and_text():
 
 def test_check_labels_wants_integer_indices_in_range():
     from course.validation import check_labels
+
     np.testing.assert_array_equal(check_labels("y", np.array([0, 2], dtype="uint8"), 3), [0, 2])
-    with pytest.raises(ValueError, match=r"^y must be integer class indices in \[0, 3\), got values from -1 to 2"):
+    with pytest.raises(
+        ValueError, match=r"^y must be integer class indices in \[0, 3\), got values from -1 to 2"
+    ):
         check_labels("y", [-1, 2], 3)
-    with pytest.raises(TypeError, match=r"^y must be integer class indices in \[0, 3\), got dtype float64"):
+    with pytest.raises(
+        TypeError, match=r"^y must be integer class indices in \[0, 3\), got dtype float64"
+    ):
         check_labels("y", [0.0, 1.0], 3)

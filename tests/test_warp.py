@@ -1,5 +1,6 @@
 """The one fixed rotation and rescaling (`course.augment.warp`) equal Keras' random layers at a
 fixed factor, for every fill mode and both resamplers; augmentation and analysis share them."""
+
 import keras
 import numpy as np
 import pytest
@@ -18,14 +19,18 @@ def images():
 @pytest.mark.parametrize("fill_mode", ["nearest", "constant"])
 @pytest.mark.parametrize("resampler", ["xla", "tf"])
 @pytest.mark.parametrize("degrees", [30, -45, 90])
-def test_rotate_matches_keras_random_rotation_counter_clockwise(images, degrees, resampler, fill_mode):
+def test_rotate_matches_keras_random_rotation_counter_clockwise(
+    images, degrees, resampler, fill_mode
+):
     layer = keras.layers.RandomRotation((degrees / 360, degrees / 360), fill_mode=fill_mode)
     out = rotate(images, degrees, fill_mode=fill_mode, resampler=resampler)
     np.testing.assert_allclose(out, layer(images, training=True), atol=1e-4)
     dot = np.zeros((1, 9, 9, 1), "float32")
     dot[0, 4, 7] = 1  # right of centre
     if degrees == 90:
-        assert np.argwhere(np.asarray(rotate(dot, 90))[0, ..., 0] > 0.5).tolist() == [[1, 4]]  # above
+        assert np.argwhere(np.asarray(rotate(dot, 90))[0, ..., 0] > 0.5).tolist() == [
+            [1, 4]
+        ]  # above
 
 
 @pytest.mark.parametrize("fill_mode", ["nearest", "constant"])
@@ -33,15 +38,18 @@ def test_rotate_matches_keras_random_rotation_counter_clockwise(images, degrees,
 def test_rescale_matches_keras_random_zoom(images, factor, fill_mode):
     zoom = 1 / factor - 1
     layer = keras.layers.RandomZoom((zoom, zoom), fill_mode=fill_mode)
-    np.testing.assert_allclose(rescale(images, factor, fill_mode=fill_mode), layer(images, training=True),
-                               atol=1e-4)
+    np.testing.assert_allclose(
+        rescale(images, factor, fill_mode=fill_mode), layer(images, training=True), atol=1e-4
+    )
 
 
 def test_uint8_images_stay_uint8_and_round():
     x = (np.arange(2 * 6 * 6 * 1) % 256).astype("uint8").reshape(2, 6, 6, 1)
     out = np.asarray(rotate(x, 90))
     assert out.dtype == np.uint8
-    np.testing.assert_array_equal(out, np.rot90(x, 1, axes=(1, 2)))  # a quarter turn moves pixels exactly
+    np.testing.assert_array_equal(
+        out, np.rot90(x, 1, axes=(1, 2))
+    )  # a quarter turn moves pixels exactly
 
 
 def test_augmentation_and_analysis_share_one_rotation():
@@ -49,12 +57,15 @@ def test_augmentation_and_analysis_share_one_rotation():
     assert not hasattr(demo, "sample_photos")  # the photos have one home: course.data
 
 
-@pytest.mark.parametrize(("call", "arg"), [
-    (lambda x: rotate(x, float("nan")), "degrees"),
-    (lambda x: rotate(x, 10, fill_mode="mirror"), "fill_mode"),
-    (lambda x: rescale(x, 0), "factor"),
-    (lambda x: rescale(x, 2, resampler="cv2"), "resampler"),
-])
+@pytest.mark.parametrize(
+    ("call", "arg"),
+    [
+        (lambda x: rotate(x, float("nan")), "degrees"),
+        (lambda x: rotate(x, 10, fill_mode="mirror"), "fill_mode"),
+        (lambda x: rescale(x, 0), "factor"),
+        (lambda x: rescale(x, 2, resampler="cv2"), "resampler"),
+    ],
+)
 def test_bad_arguments_are_named(images, call, arg):
     with pytest.raises((ValueError, TypeError), match=arg):
         call(images)

@@ -4,13 +4,43 @@
 occlusion and noise at a grid of severities; `error_report` adds the confusion matrix and names
 the augmentations to add. Perturbations are deterministic TensorFlow ops (`course.analysis.perturb`).
 """
-from course.analysis.confusion import confusion_matrix, most_confused, per_class_accuracy, predict_labels
-from course.analysis.perturb import PERTURBATIONS, Perturbation, add_noise, blur, occlude, rescale, rotate
+
+from course.analysis.confusion import (
+    confusion_matrix,
+    most_confused,
+    per_class_accuracy,
+    predict_labels,
+)
+from course.analysis.perturb import (
+    PERTURBATIONS,
+    Perturbation,
+    add_noise,
+    blur,
+    occlude,
+    rescale,
+    rotate,
+)
 from course.analysis.report import ErrorReport, Recommendation, error_report, recommend
 from course.analysis.sweep import SweepResult, plot_sweeps, robustness_sweeps, sweep
 
 __all__ = [
-    "PERTURBATIONS", "ErrorReport", "Perturbation", "Recommendation", "SweepResult", "add_noise", "blur",
-    "confusion_matrix", "error_report", "most_confused", "occlude", "per_class_accuracy", "plot_sweeps",
-    "predict_labels", "recommend", "rescale", "robustness_sweeps", "rotate", "sweep",
+    "PERTURBATIONS",
+    "ErrorReport",
+    "Perturbation",
+    "Recommendation",
+    "SweepResult",
+    "add_noise",
+    "blur",
+    "confusion_matrix",
+    "error_report",
+    "most_confused",
+    "occlude",
+    "per_class_accuracy",
+    "plot_sweeps",
+    "predict_labels",
+    "recommend",
+    "rescale",
+    "robustness_sweeps",
+    "rotate",
+    "sweep",
 ]

@@ -1,5 +1,6 @@
 """Per-class error analysis: predicted labels, the confusion matrix, per-class accuracy and the
 most confused pairs of classes."""
+
 import numpy as np
 
 from course.validation import check_number
@@ -13,7 +14,9 @@ def predict_labels(model, x, batch_size=256):
     arrays, which a sweep calls dozens of times).
     """
     call = getattr(model, "predict_on_batch", model)
-    scores = np.concatenate([np.asarray(call(x[i:i + batch_size])) for i in range(0, len(x), batch_size)])
+    scores = np.concatenate(
+        [np.asarray(call(x[i : i + batch_size])) for i in range(0, len(x), batch_size)]
+    )
     if scores.ndim == 1 or scores.shape[-1] == 1:
         return (scores.reshape(-1) > 0.5).astype("int64")
     return scores.argmax(axis=-1).astype("int64")
@@ -24,9 +27,12 @@ def confusion_matrix(y_true, y_pred, num_classes):
     check_number("num_classes", num_classes, 1, integer=True)
     y_true, y_pred = np.asarray(y_true, "int64"), np.asarray(y_pred, "int64")
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}")
-    return np.bincount(y_true * num_classes + y_pred, minlength=num_classes ** 2).reshape(
-        num_classes, num_classes)
+        raise ValueError(
+            f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}"
+        )
+    return np.bincount(y_true * num_classes + y_pred, minlength=num_classes**2).reshape(
+        num_classes, num_classes
+    )
 
 
 def per_class_accuracy(y_true, y_pred, num_classes):

@@ -8,9 +8,10 @@ built from TensorFlow ops; the random ones (occlusion position, noise) use state
 so a sweep repeats bit for bit. `PERTURBATIONS` holds each one's default severity grid and the
 augmentation that trains the matching invariance.
 """
+
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -103,18 +104,53 @@ class Perturbation:
         return self.phrase.format(severity)
 
 
-PERTURBATIONS = {p.name: p for p in (
-    Perturbation("rotation", "degrees", "rotation by {:g} deg", (0, 15, 30, 45, 90, 180), "rotation",
-                 lambda x, s, seed, vr: rotate(x, s, fill_mode="nearest"),
-                 lambda s: f"keras.layers.RandomRotation({s / 360:.3g})"),
-    Perturbation("blur", "sigma px", "blur of sigma {:g} px", (0, 0.5, 1.0, 1.5, 2.0), "gaussian_blur",
-                 lambda x, s, seed, vr: blur(x, s), _blur_layer),
-    Perturbation("scale", "shrink fraction", "shrinking by {:.0%}", (0, 0.2, 0.4, 0.6), "zoom", _scale,
-                 lambda s: f"keras.layers.RandomZoom((0, {s / (1 - s):.3g}))"),
-    Perturbation("occlusion", "area fraction", "occlusion of {:.0%}", (0, 0.1, 0.25, 0.4), "random_erasing",
-                 lambda x, s, seed, vr: occlude(x, s, seed=seed),
-                 lambda s: f"keras.layers.RandomErasing(scale=(0.02, {s:g}), value_range=(0, 1))"),
-    Perturbation("noise", "std", "noise of std {:g}", (0, 0.05, 0.1, 0.2, 0.3), "gaussian_noise",
-                 lambda x, s, seed, vr: add_noise(x, s, seed=seed, value_range=vr),
-                 lambda s: f"keras.layers.GaussianNoise({s:g})"),
-)}
+PERTURBATIONS = {
+    p.name: p
+    for p in (
+        Perturbation(
+            "rotation",
+            "degrees",
+            "rotation by {:g} deg",
+            (0, 15, 30, 45, 90, 180),
+            "rotation",
+            lambda x, s, seed, vr: rotate(x, s, fill_mode="nearest"),
+            lambda s: f"keras.layers.RandomRotation({s / 360:.3g})",
+        ),
+        Perturbation(
+            "blur",
+            "sigma px",
+            "blur of sigma {:g} px",
+            (0, 0.5, 1.0, 1.5, 2.0),
+            "gaussian_blur",
+            lambda x, s, seed, vr: blur(x, s),
+            _blur_layer,
+        ),
+        Perturbation(
+            "scale",
+            "shrink fraction",
+            "shrinking by {:.0%}",
+            (0, 0.2, 0.4, 0.6),
+            "zoom",
+            _scale,
+            lambda s: f"keras.layers.RandomZoom((0, {s / (1 - s):.3g}))",
+        ),
+        Perturbation(
+            "occlusion",
+            "area fraction",
+            "occlusion of {:.0%}",
+            (0, 0.1, 0.25, 0.4),
+            "random_erasing",
+            lambda x, s, seed, vr: occlude(x, s, seed=seed),
+            lambda s: f"keras.layers.RandomErasing(scale=(0.02, {s:g}), value_range=(0, 1))",
+        ),
+        Perturbation(
+            "noise",
+            "std",
+            "noise of std {:g}",
+            (0, 0.05, 0.1, 0.2, 0.3),
+            "gaussian_noise",
+            lambda x, s, seed, vr: add_noise(x, s, seed=seed, value_range=vr),
+            lambda s: f"keras.layers.GaussianNoise({s:g})",
+        ),
+    )
+}

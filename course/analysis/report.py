@@ -1,5 +1,6 @@
 """The error-analysis report: which perturbations hurt a model, by how much, which classes
 suffer, and which augmentation to add for each."""
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,8 +26,10 @@ class Recommendation:
 
     def __str__(self):
         where = PERTURBATIONS[self.perturbation].describe(self.severity)
-        return (f"accuracy drops {self.drop:.0%} under {where} "
-                f"({self.clean_accuracy:.2f} -> {self.accuracy:.2f}) -> add {self.layer}")
+        return (
+            f"accuracy drops {self.drop:.0%} under {where} "
+            f"({self.clean_accuracy:.2f} -> {self.accuracy:.2f}) -> add {self.layer}"
+        )
 
 
 def recommend(results, threshold=0.1):
@@ -44,9 +47,18 @@ def recommend(results, threshold=0.1):
         i = int(hits[0])
         severity = result.severities[i]
         spec = PERTURBATIONS[name]
-        out.append(Recommendation(name, severity, result.clean_accuracy, float(result.accuracy[i]),
-                                  float(result.drops[i]), result.worst[1], spec.layer(severity),
-                                  spec.augment_name))
+        out.append(
+            Recommendation(
+                name,
+                severity,
+                result.clean_accuracy,
+                float(result.accuracy[i]),
+                float(result.drops[i]),
+                result.worst[1],
+                spec.layer(severity),
+                spec.augment_name,
+            )
+        )
     return sorted(out, key=lambda r: -r.worst_drop)
 
 
@@ -78,7 +90,9 @@ class ErrorReport:
         clean = self.per_class_accuracy
         loss = np.nan_to_num(clean - result.per_class[worst], nan=-1.0)
         order = np.argsort(-loss, kind="stable")[:k]
-        return [(self.class_names[c], float(clean[c]), float(result.per_class[worst][c])) for c in order]
+        return [
+            (self.class_names[c], float(clean[c]), float(result.per_class[worst][c])) for c in order
+        ]
 
     def __str__(self):
         lines = [f"clean accuracy {self.clean_accuracy:.3f}", "accuracy under each perturbation:"]
@@ -91,24 +105,50 @@ class ErrorReport:
             severity, drop = self.sweeps[self.worst].worst
             where = PERTURBATIONS[self.worst].describe(severity)
             lines.append(f"hurts most: {self.worst} (drop {drop:.0%} under {where})")
-            affected = ", ".join(f"{n} {a:.2f}->{b:.2f}" for n, a, b in self.most_affected_classes(self.worst))
+            affected = ", ".join(
+                f"{n} {a:.2f}->{b:.2f}" for n, a, b in self.most_affected_classes(self.worst)
+            )
             lines.append(f"  classes hit hardest: {affected}")
-        lines.append("recommendations:" if self.recommendations else "recommendations: none (robust on this grid)")
+        lines.append(
+            "recommendations:"
+            if self.recommendations
+            else "recommendations: none (robust on this grid)"
+        )
         lines += [f"  - {r}" for r in self.recommendations]
         pairs = most_confused(self.confusion, self.class_names, k=3)
         if pairs:
-            lines.append("most confused (true -> predicted): " + ", ".join(f"{t}->{p} ({n})" for t, p, n in pairs))
+            lines.append(
+                "most confused (true -> predicted): "
+                + ", ".join(f"{t}->{p} ({n})" for t, p, n in pairs)
+            )
         return "\n".join(lines)
 
 
-def error_report(model, x, y, grids=None, threshold=0.1, seed=0, class_names=None, value_range=(0.0, 1.0),
-                 batch_size=256):
+def error_report(
+    model,
+    x,
+    y,
+    grids=None,
+    threshold=0.1,
+    seed=0,
+    class_names=None,
+    value_range=(0.0, 1.0),
+    batch_size=256,
+):
     """Run `robustness_sweeps`, then `recommend`, and add the clean confusion matrix."""
     y = np.asarray(y, "int64")
     num_classes = len(class_names) if class_names else int(y.max()) + 1
     names = tuple(class_names) if class_names else tuple(str(c) for c in range(num_classes))
-    sweeps = robustness_sweeps(model, x, y, grids=grids, seed=seed, num_classes=num_classes,
-                               value_range=value_range, batch_size=batch_size)
+    sweeps = robustness_sweeps(
+        model,
+        x,
+        y,
+        grids=grids,
+        seed=seed,
+        num_classes=num_classes,
+        value_range=value_range,
+        batch_size=batch_size,
+    )
     cm = confusion_matrix(y, predict_labels(model, x, batch_size), num_classes)
     clean = next(iter(sweeps.values())).clean_accuracy
     return ErrorReport(clean, sweeps, recommend(sweeps, threshold), cm, names)

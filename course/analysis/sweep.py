@@ -1,5 +1,6 @@
 """Robustness sweeps: a trained model's accuracy, overall and per class, over a severity grid of
 each perturbation in `PERTURBATIONS`."""
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,8 +32,18 @@ class SweepResult:
         return self.severities[i], float(self.drops[i])
 
 
-def sweep(model, x, y, perturbation, severities=None, seed=0, num_classes=None, clean_accuracy=None,
-          value_range=(0.0, 1.0), batch_size=256):
+def sweep(
+    model,
+    x,
+    y,
+    perturbation,
+    severities=None,
+    seed=0,
+    num_classes=None,
+    clean_accuracy=None,
+    value_range=(0.0, 1.0),
+    batch_size=256,
+):
     """A `SweepResult` for one perturbation name; `severities` default to its grid.
 
     `model` is a Keras model or a callable returning class scores. The clean accuracy is
@@ -52,12 +63,14 @@ def sweep(model, x, y, perturbation, severities=None, seed=0, num_classes=None, 
         pred = predict_labels(model, spec.apply(x, severity, seed, value_range), batch_size)
         accuracy.append(np.mean(pred == y))
         per_class.append(per_class_accuracy(y, pred, num_classes))
-    return SweepResult(perturbation, severities, np.asarray(accuracy), np.asarray(per_class),
-                       clean_accuracy)
+    return SweepResult(
+        perturbation, severities, np.asarray(accuracy), np.asarray(per_class), clean_accuracy
+    )
 
 
-def robustness_sweeps(model, x, y, grids=None, seed=0, num_classes=None, value_range=(0.0, 1.0),
-                      batch_size=256):
+def robustness_sweeps(
+    model, x, y, grids=None, seed=0, num_classes=None, value_range=(0.0, 1.0), batch_size=256
+):
     """{name: SweepResult} for every perturbation in `grids` (default: all, default grids).
 
     `grids` maps perturbation names to severity sequences (None: that perturbation's default).
@@ -65,9 +78,21 @@ def robustness_sweeps(model, x, y, grids=None, seed=0, num_classes=None, value_r
     grids = {name: None for name in PERTURBATIONS} if grids is None else dict(grids)
     y = np.asarray(y, "int64")
     clean = float(np.mean(predict_labels(model, x, batch_size) == y))
-    return {name: sweep(model, x, y, name, severities, seed=seed, num_classes=num_classes,
-                        clean_accuracy=clean, value_range=value_range, batch_size=batch_size)
-            for name, severities in grids.items()}
+    return {
+        name: sweep(
+            model,
+            x,
+            y,
+            name,
+            severities,
+            seed=seed,
+            num_classes=num_classes,
+            clean_accuracy=clean,
+            value_range=value_range,
+            batch_size=batch_size,
+        )
+        for name, severities in grids.items()
+    }
 
 
 def plot_sweeps(results, axes=None):

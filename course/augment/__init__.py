@@ -7,6 +7,7 @@ by `catalog()`; `available()` lists the names. Every layer is the identity with
 ``training=False``. Names load on first access, so the text/audio/tabular subpackages do not
 pull in the image modules.
 """
+
 from course._lazy import lazy_exports
 
 _EXPORTS = {
@@ -17,8 +18,13 @@ _EXPORTS = {
     "mixing": ("CutMix", "MixUp", "RandomApply"),
     "offline": ("OnlineOffline", "compare_online_offline"),
     "per_class": ("PerClassAugment", "under_represented"),
-    "pixel": ("RandomGamma", "RandomGaussianNoise", "RandomMotionBlur", "RandomSolarize",
-              "SaltAndPepper"),
+    "pixel": (
+        "RandomGamma",
+        "RandomGaussianNoise",
+        "RandomMotionBlur",
+        "RandomSolarize",
+        "SaltAndPepper",
+    ),
     "policies": ("AutoAugment", "TrivialAugment"),
     "tta": ("default_tta_transform", "tta_gain", "tta_predict"),
 }

@@ -21,7 +21,9 @@ def check_factor(name, value, signed=False):
     lowest = -1 if signed else 0
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
-            raise ValueError(f"{name} must be a number in [0, 1] or a (low, high) pair, got {value!r}")
+            raise ValueError(
+                f"{name} must be a number in [0, 1] or a (low, high) pair, got {value!r}"
+            )
         low = check_number(f"{name}[0]", value[0], lowest, 1)
         high = check_number(f"{name}[1]", value[1], lowest, 1)
         if low > high:
@@ -109,5 +111,13 @@ def per_image_choice(mask, a, b):
     return ops.where(ops.reshape(mask, (-1, 1, 1, 1)), b, a)
 
 
-__all__ = ["ImageAugmentation", "blend", "check_choice", "check_factor", "check_seed",
-           "check_value_range", "per_image_choice", "uniform"]
+__all__ = [
+    "ImageAugmentation",
+    "blend",
+    "check_choice",
+    "check_factor",
+    "check_seed",
+    "check_value_range",
+    "per_image_choice",
+    "uniform",
+]

@@ -1,5 +1,6 @@
 """A tiny results table for the augmentation experiments: rows of named numbers, printed as
 aligned text (no pandas dependency) and queried by column in notebook asserts."""
+
 from dataclasses import dataclass
 
 
@@ -22,8 +23,10 @@ class Table:
 
     def __str__(self):
         names = list(self.rows[0]) if self.rows else []
-        cells = [[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()]
-                 for row in self.rows]
+        cells = [
+            [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()]
+            for row in self.rows
+        ]
         widths = [max(len(n), *(len(c[i]) for c in cells)) for i, n in enumerate(names)]
         lines = ["  ".join(n.rjust(w) for n, w in zip(names, widths))]
         lines += ["  ".join(c.rjust(w) for c, w in zip(cell, widths)) for cell in cells]

@@ -1,8 +1,11 @@
 """Bridges to optional libraries: run an `albumentations.Compose` inside `tf.data`
 (per image, through `tf.numpy_function`)."""
+
 import numpy as np
 
-ALBUMENTATIONS_HINT = "pip install albumentations (a dependency of course: reinstalling course brings it)"
+ALBUMENTATIONS_HINT = (
+    "pip install albumentations (a dependency of course: reinstalling course brings it)"
+)
 
 
 class AlbumentationsAdapter:
@@ -17,9 +20,13 @@ class AlbumentationsAdapter:
         try:
             import albumentations  # noqa: F401
         except ImportError as err:
-            raise ImportError(f"AlbumentationsAdapter needs albumentations: {ALBUMENTATIONS_HINT}") from err
+            raise ImportError(
+                f"AlbumentationsAdapter needs albumentations: {ALBUMENTATIONS_HINT}"
+            ) from err
         if not callable(compose):
-            raise TypeError(f"compose must be an albumentations.Compose, got {type(compose).__name__}")
+            raise TypeError(
+                f"compose must be an albumentations.Compose, got {type(compose).__name__}"
+            )
         self.compose = compose
         self.output_shape = output_shape
 
@@ -43,4 +50,6 @@ def albumentations_dataset(dataset, compose, num_parallel_calls=None):
     """Map an unbatched `tf.data.Dataset` of images or (image, label) through `compose`."""
     import tensorflow as tf
 
-    return dataset.map(AlbumentationsAdapter(compose), num_parallel_calls=num_parallel_calls or tf.data.AUTOTUNE)
+    return dataset.map(
+        AlbumentationsAdapter(compose), num_parallel_calls=num_parallel_calls or tf.data.AUTOTUNE
+    )

@@ -1,5 +1,6 @@
 """Helpers for the augmentation notebooks: the compiled small digits CNN, fixed-angle rotation
 (`course.augment.warp.rotate`), and a labelled grid of one technique family."""
+
 import numpy as np
 
 from course.augment.warp import rotate
@@ -37,7 +38,9 @@ def family_grid(images, family, factor_scale=1.0, seed=0, ncols=None):
         else:
             rows.append((f"{name} ({factor:.2f})", np.asarray(layer(images, training=True)), None))
     ncols = ncols or len(images)
-    fig, axes = plt.subplots(len(rows), ncols, figsize=(2.2 * ncols, 2.0 * len(rows)), squeeze=False)
+    fig, axes = plt.subplots(
+        len(rows), ncols, figsize=(2.2 * ncols, 2.0 * len(rows)), squeeze=False
+    )
     for r, (title, batch, mixed) in enumerate(rows):
         for c in range(ncols):
             ax = axes[r, c]

@@ -5,22 +5,28 @@ Stacked `keras.layers.Random*` resample the image once per layer (blurring it ea
 paying the cost each time); `FusedGeometric` multiplies the per-image matrices and resamples
 once. Strengths follow the package convention: 1 means the maxima below.
 """
+
 import math
 
 import keras
 import numpy as np
 from keras import ops
 
-from course.augment._base import (ImageAugmentation, check_factor, check_seed, check_value_range,
-                                   uniform)
+from course.augment._base import (
+    ImageAugmentation,
+    check_factor,
+    check_seed,
+    check_value_range,
+    uniform,
+)
 from course.augment.warp import FILL_MODES, INTERPOLATIONS, RESAMPLERS, centered, warp
 from course.keras_compat import image_preprocessing_layer
 from course.validation import check_choice, check_number
 
 MAX_ROTATION_DEGREES = 180.0  # rotation=1 -> angles in +-180 degrees
-MAX_ZOOM = 0.5                # zoom=1 -> scale change in +-50 %
-MAX_TRANSLATION = 0.5         # translation=1 -> shifts of up to half the height/width
-MAX_SHEAR = 1.0               # shear=1 -> shear slopes in +-1 (45 degrees)
+MAX_ZOOM = 0.5  # zoom=1 -> scale change in +-50 %
+MAX_TRANSLATION = 0.5  # translation=1 -> shifts of up to half the height/width
+MAX_SHEAR = 1.0  # shear=1 -> shear slopes in +-1 (45 degrees)
 FLIP_MODES = ("horizontal", "vertical", "horizontal_and_vertical")
 
 
@@ -82,10 +88,23 @@ class FusedGeometric(image_preprocessing_layer()):
 
     _USE_BASE_FACTOR = False
 
-    def __init__(self, flip="horizontal", flip_probability=0.5, rotation=0.0, zoom=0.0,
-                 translation=0.0, shear=0.0, fill_mode="constant", fill_value=0.0,
-                 interpolation="bilinear", resampler="xla", value_range=(0, 1), seed=None,
-                 data_format=None, **kwargs):
+    def __init__(
+        self,
+        flip="horizontal",
+        flip_probability=0.5,
+        rotation=0.0,
+        zoom=0.0,
+        translation=0.0,
+        shear=0.0,
+        fill_mode="constant",
+        fill_value=0.0,
+        interpolation="bilinear",
+        resampler="xla",
+        value_range=(0, 1),
+        seed=None,
+        data_format=None,
+        **kwargs,
+    ):
         if flip is not None:
             check_choice("flip", flip, FLIP_MODES)
         settings = {
@@ -103,8 +122,10 @@ class FusedGeometric(image_preprocessing_layer()):
             "seed": check_seed(seed),
         }
         if data_format not in (None, "channels_last"):
-            raise ValueError(f"data_format must be None or 'channels_last' (the warp reads "
-                             f"(N, H, W, C) images), got {data_format!r}")
+            raise ValueError(
+                f"data_format must be None or 'channels_last' (the warp reads "
+                f"(N, H, W, C) images), got {data_format!r}"
+            )
         super().__init__(data_format="channels_last", **kwargs)
         for name, value in settings.items():
             setattr(self, name, value)
@@ -118,14 +139,17 @@ class FusedGeometric(image_preprocessing_layer()):
         images = data["images"] if isinstance(data, dict) and "images" in data else data
         shape = tuple(getattr(images, "shape", np.shape(images)))
         if len(shape) not in (3, 4):
-            raise ValueError("images must have shape (batch, height, width, channels) or (height, width, "
-                             f"channels), got shape {shape}")
+            raise ValueError(
+                "images must have shape (batch, height, width, channels) or (height, width, "
+                f"channels), got shape {shape}"
+            )
         if keras.backend.backend() == "tensorflow":
             return keras.layers.Layer.__call__(self, data, **kwargs)
         return super().__call__(data, **kwargs)
 
     def matrices(self, batch, height, width):
         """Draw the per-image (N, 3, 3) centre-relative output->input maps."""
+
         def draw(strength_range, scale):
             low, high = strength_range
             return uniform((batch,), low * scale, high * scale, self.generator)
@@ -136,8 +160,10 @@ class FusedGeometric(image_preprocessing_layer()):
             hit = keras.random.uniform((batch,), seed=self.generator) < self.flip_probability
             return ops.where(hit, -1.0, 1.0)
 
-        m = flip_matrices(flips(self.flip in ("horizontal", "horizontal_and_vertical")),
-                          flips(self.flip in ("vertical", "horizontal_and_vertical")))
+        m = flip_matrices(
+            flips(self.flip in ("horizontal", "horizontal_and_vertical")),
+            flips(self.flip in ("vertical", "horizontal_and_vertical")),
+        )
         if self.rotation != (0.0, 0.0):
             m = m @ rotation_matrices(draw(self.rotation, MAX_ROTATION_DEGREES))
         if self.zoom != (0.0, 0.0):
@@ -147,8 +173,10 @@ class FusedGeometric(image_preprocessing_layer()):
             m = m @ shear_matrices(draw(self.shear, MAX_SHEAR), draw(self.shear, MAX_SHEAR))
         if self.translation != (0.0, 0.0):
             w, h = ops.cast(width, "float32"), ops.cast(height, "float32")
-            m = m @ translation_matrices(draw(self.translation, MAX_TRANSLATION) * w,
-                                         draw(self.translation, MAX_TRANSLATION) * h)
+            m = m @ translation_matrices(
+                draw(self.translation, MAX_TRANSLATION) * w,
+                draw(self.translation, MAX_TRANSLATION) * h,
+            )
         return m
 
     def get_random_transformation(self, data, training=True, seed=None):
@@ -165,8 +193,14 @@ class FusedGeometric(image_preprocessing_layer()):
         """Keras' hook: one resampling of the batch (uint8 stays uint8 with the xla resampler)."""
         if not training:
             return images
-        return warp(images, transformation, self.fill_mode, self.fill_value, self.interpolation,
-                    self.resampler)
+        return warp(
+            images,
+            transformation,
+            self.fill_mode,
+            self.fill_value,
+            self.interpolation,
+            self.resampler,
+        )
 
     def transform_labels(self, labels, transformation, training=True):
         """Class labels do not change under a geometric warp."""
@@ -176,22 +210,35 @@ class FusedGeometric(image_preprocessing_layer()):
         """The images' warp, resampled nearest so class ids are never blended."""
         if not training:
             return segmentation_masks
-        return warp(segmentation_masks, transformation, self.fill_mode, 0.0, "nearest",
-                    self.resampler)
+        return warp(
+            segmentation_masks, transformation, self.fill_mode, 0.0, "nearest", self.resampler
+        )
 
     def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
-        raise NotImplementedError("FusedGeometric does not transform bounding boxes; use "
-                                  "Keras' Random* layers with bounding_box_format for detection")
+        raise NotImplementedError(
+            "FusedGeometric does not transform bounding boxes; use "
+            "Keras' Random* layers with bounding_box_format for detection"
+        )
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "flip": self.flip, "flip_probability": self.flip_probability,
-                "rotation": self.rotation, "zoom": self.zoom, "translation": self.translation,
-                "shear": self.shear, "fill_mode": self.fill_mode, "fill_value": self.fill_value,
-                "interpolation": self.interpolation, "resampler": self.resampler,
-                "value_range": self.value_range, "seed": self.seed}
+        return {
+            **super().get_config(),
+            "flip": self.flip,
+            "flip_probability": self.flip_probability,
+            "rotation": self.rotation,
+            "zoom": self.zoom,
+            "translation": self.translation,
+            "shear": self.shear,
+            "fill_mode": self.fill_mode,
+            "fill_value": self.fill_value,
+            "interpolation": self.interpolation,
+            "resampler": self.resampler,
+            "value_range": self.value_range,
+            "seed": self.seed,
+        }
 
 
 RandomAffine = FusedGeometric
@@ -206,7 +253,9 @@ class RandomResizedCrop(ImageAugmentation):
     and the notes' ``scale=(0.8, 1.0)`` is f=0.2.
     """
 
-    def __init__(self, factor=0.2, interpolation="bilinear", value_range=(0, 1), seed=None, **kwargs):
+    def __init__(
+        self, factor=0.2, interpolation="bilinear", value_range=(0, 1), seed=None, **kwargs
+    ):
         factor = check_factor("factor", factor)
         check_choice("interpolation", interpolation, INTERPOLATIONS)
         super().__init__(value_range=value_range, seed=seed, **kwargs)
@@ -228,8 +277,9 @@ class RandomResizedCrop(ImageAugmentation):
         sx, sy = crop_w / w, crop_h / h
         zero = ops.zeros_like(sx)
         # Output pixel centre x + 0.5 lands on left + (x + 0.5) * sx in the input.
-        transforms = ops.stack([sx, zero, left + 0.5 * sx - 0.5, zero, sy, top + 0.5 * sy - 0.5,
-                                zero, zero], axis=1)
+        transforms = ops.stack(
+            [sx, zero, left + 0.5 * sx - 0.5, zero, sy, top + 0.5 * sy - 0.5, zero, zero], axis=1
+        )
         return warp(images, transforms, "nearest", 0.0, self.interpolation)
 
     def get_config(self):

@@ -1,6 +1,7 @@
 """Label-preservation check: how often a transform changes a trained classifier's prediction,
 per class (Session 7 1.4: e.g. heavy rotation turns a 6 into a 9), with a warning when a
 class's rate exceeds a threshold."""
+
 import warnings
 from dataclasses import dataclass
 
@@ -64,6 +65,10 @@ def label_preservation(model, x, y, transform, copies=3, threshold=0.1, warn=Tru
     result = LabelCheck(rate, into, threshold)
     if warn and result.flagged:
         pairs = ", ".join(f"{c}->{into[c]} ({rate[c]:.0%})" for c in result.flagged)
-        warnings.warn(f"transform changes predictions above {threshold:.0%} for classes: {pairs}; "
-                      "it may not preserve labels", LabelChangeWarning, stacklevel=2)
+        warnings.warn(
+            f"transform changes predictions above {threshold:.0%} for classes: {pairs}; "
+            "it may not preserve labels",
+            LabelChangeWarning,
+            stacklevel=2,
+        )
     return result

@@ -7,6 +7,7 @@ partner; its label weight is the pasted pixel count over H*W exactly (Keras' `Cu
 fractional box, so its label weight and the pasted area differ by up to a row and a column).
 Both accept a tuple (images, labels) or Keras' dict {"images": ..., "labels": ...}.
 """
+
 import keras
 import numpy as np
 from keras import ops
@@ -20,8 +21,10 @@ def _unpack(data):
         return data["images"], data["labels"], "dict"
     if isinstance(data, (tuple, list)) and len(data) == 2:
         return data[0], data[1], "tuple"
-    raise ValueError("mixing layers take (images, one_hot_labels) or "
-                     f"{{'images': ..., 'labels': ...}}, got {type(data).__name__}")
+    raise ValueError(
+        "mixing layers take (images, one_hot_labels) or "
+        f"{{'images': ..., 'labels': ...}}, got {type(data).__name__}"
+    )
 
 
 def _shape_and_dtype(x):
@@ -39,14 +42,20 @@ def check_mixable(images, labels):
     indices = len(shape) == 1 or (len(shape) == 2 and shape[1] == 1 and "int" in dtype)
     if indices or len(shape) != 2:
         hint = "; class indices cannot be mixed: pass keras.ops.one_hot(labels, num_classes)"
-        raise ValueError(f"labels must be one-hot or soft labels of shape (batch, classes), got "
-                         f"{dtype} labels of shape {shape}" + (hint if indices else ""))
+        raise ValueError(
+            f"labels must be one-hot or soft labels of shape (batch, classes), got "
+            f"{dtype} labels of shape {shape}" + (hint if indices else "")
+        )
     if len(image_shape) != 4:
-        raise ValueError(f"images must be a batch of shape (batch, height, width, channels), "
-                         f"got shape {image_shape}")
+        raise ValueError(
+            f"images must be a batch of shape (batch, height, width, channels), "
+            f"got shape {image_shape}"
+        )
     if None not in (shape[0], image_shape[0]) and shape[0] != image_shape[0]:
-        raise ValueError(f"labels must have one row per image: {image_shape[0]} images, "
-                         f"got {shape[0]} label rows")
+        raise ValueError(
+            f"labels must have one row per image: {image_shape[0]} images, "
+            f"got {shape[0]} label rows"
+        )
 
 
 def _pack(images, labels, kind):
@@ -156,8 +165,12 @@ class RandomApply(keras.layers.Layer):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "layer": keras.saving.serialize_keras_object(self.layer),
-                "rate": self.rate, "seed": self.seed}
+        return {
+            **super().get_config(),
+            "layer": keras.saving.serialize_keras_object(self.layer),
+            "rate": self.rate,
+            "seed": self.seed,
+        }
 
     @classmethod
     def from_config(cls, config):

@@ -1,5 +1,6 @@
 """Per-class policies: a stronger augmentation for under-represented classes (Session 7 1.3),
 so rare classes get more variety without distorting the common ones."""
+
 import keras
 import numpy as np
 from keras import ops
@@ -13,7 +14,9 @@ def under_represented(labels, ratio=0.5):
     check_number("ratio", ratio, 0, 1, low_open=True)
     labels = np.asarray(labels)
     if labels.size == 0:
-        raise ValueError(f"labels must hold at least one label (integer or one-hot), got shape {labels.shape}")
+        raise ValueError(
+            f"labels must hold at least one label (integer or one-hot), got shape {labels.shape}"
+        )
     labels = labels.argmax(-1) if labels.ndim == 2 else labels.reshape(-1)
     classes, counts = np.unique(labels, return_counts=True)
     return tuple(int(c) for c in classes[counts < ratio * counts.max()])
@@ -58,9 +61,12 @@ class PerClassAugment(keras.layers.Layer):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "weak": keras.saving.serialize_keras_object(self.weak),
-                "strong": keras.saving.serialize_keras_object(self.strong),
-                "strong_classes": list(self.strong_classes)}
+        return {
+            **super().get_config(),
+            "weak": keras.saving.serialize_keras_object(self.weak),
+            "strong": keras.saving.serialize_keras_object(self.strong),
+            "strong_classes": list(self.strong_classes),
+        }
 
     @classmethod
     def from_config(cls, config):

@@ -1,5 +1,6 @@
 """Photometric and noise/blur layers Keras lacks: gamma, Gaussian noise, salt-and-pepper and
 motion blur. Strengths follow the package convention (1 = the maxima named per class)."""
+
 import math
 
 import keras
@@ -10,8 +11,8 @@ from course.augment._base import ImageAugmentation, check_factor, uniform
 from course.validation import check_number
 
 MAX_LOG_GAMMA = math.log(3.0)  # factor=1 -> gamma in [1/3, 3]
-MAX_NOISE_STD = 0.25           # factor=1 -> sigma up to a quarter of the value range
-MAX_SALT_PEPPER = 0.25         # factor=1 -> up to a quarter of the pixels replaced
+MAX_NOISE_STD = 0.25  # factor=1 -> sigma up to a quarter of the value range
+MAX_SALT_PEPPER = 0.25  # factor=1 -> up to a quarter of the pixels replaced
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -49,7 +50,11 @@ class RandomGaussianNoise(ImageAugmentation):
 
     def augment(self, images):
         low, high = self.factor
-        sigma = uniform((ops.shape(images)[0],), low, high, self.generator) * MAX_NOISE_STD * self.span()
+        sigma = (
+            uniform((ops.shape(images)[0],), low, high, self.generator)
+            * MAX_NOISE_STD
+            * self.span()
+        )
         noise = keras.random.normal(ops.shape(images), seed=self.generator)
         return images + noise * ops.reshape(sigma, (-1, 1, 1, 1))
 
@@ -71,7 +76,9 @@ class SaltAndPepper(ImageAugmentation):
         low, high = self.factor
         amount = uniform((shape[0],), low, high, self.generator) * MAX_SALT_PEPPER
         pixel_shape = (shape[0], shape[1], shape[2], 1)
-        hit = keras.random.uniform(pixel_shape, seed=self.generator) < ops.reshape(amount, (-1, 1, 1, 1))
+        hit = keras.random.uniform(pixel_shape, seed=self.generator) < ops.reshape(
+            amount, (-1, 1, 1, 1)
+        )
         salt = keras.random.uniform(pixel_shape, seed=self.generator) < 0.5
         value = ops.where(salt, self.value_range[1], self.value_range[0])
         return ops.where(hit, value, images)
@@ -83,8 +90,9 @@ class SaltAndPepper(ImageAugmentation):
 def line_kernels(lengths, angles, size):
     """(N, size, size) normalised, anti-aliased line kernels (the blur of a straight motion)."""
     r = (size - 1) / 2.0
-    ys, xs = ops.meshgrid(ops.arange(size, dtype="float32") - r, ops.arange(size, dtype="float32") - r,
-                          indexing="ij")
+    ys, xs = ops.meshgrid(
+        ops.arange(size, dtype="float32") - r, ops.arange(size, dtype="float32") - r, indexing="ij"
+    )
     cos = ops.reshape(ops.cos(angles), (-1, 1, 1))
     sin = ops.reshape(ops.sin(angles), (-1, 1, 1))
     along = ops.abs(xs * cos + ys * sin)
@@ -117,7 +125,7 @@ class RandomMotionBlur(ImageAugmentation):
         low, high = self.factor
         lengths = 1.0 + uniform((n,), low, high, self.generator) * (k - 1)
         angles = uniform((n,), 0.0, math.pi, self.generator)
-        kernels = line_kernels(lengths, angles, k)                       # (N, k, k)
+        kernels = line_kernels(lengths, angles, k)  # (N, k, k)
         kernels = tf.repeat(tf.transpose(kernels, (1, 2, 0)), c, axis=2)  # (k, k, N*C)
         folded = tf.reshape(tf.transpose(images, (1, 2, 0, 3)), (1, h, w, n * c))
         r = k // 2

@@ -9,12 +9,26 @@ import keras
 from keras import ops
 
 from course.augment._base import ImageAugmentation, check_choice, check_factor, uniform
-from course.augment.geometric import (rotation_matrices, shear_matrices, translation_matrices)
+from course.augment.geometric import rotation_matrices, shear_matrices, translation_matrices
 from course.augment.warp import RESAMPLERS, centered, warp
 
-OPS = ("Identity", "ShearX", "ShearY", "TranslateX", "TranslateY", "Rotate", "Brightness",
-       "Color", "Contrast", "Sharpness", "Posterize", "Solarize", "AutoContrast", "Equalize",
-       "Invert")
+OPS = (
+    "Identity",
+    "ShearX",
+    "ShearY",
+    "TranslateX",
+    "TranslateY",
+    "Rotate",
+    "Brightness",
+    "Color",
+    "Contrast",
+    "Sharpness",
+    "Posterize",
+    "Solarize",
+    "AutoContrast",
+    "Equalize",
+    "Invert",
+)
 GEOMETRIC = ("ShearX", "ShearY", "TranslateX", "TranslateY", "Rotate")
 SIGNED = GEOMETRIC + ("Brightness", "Color", "Contrast", "Sharpness")
 
@@ -22,27 +36,46 @@ SIGNED = GEOMETRIC + ("Brightness", "Color", "Contrast", "Sharpness")
 # Shear: slope; translate: fraction of the side; rotate: degrees; enhancers: |factor - 1|;
 # posterize: bits removed; solarize: how far the threshold drops from the top of the range.
 MAXIMA = {
-    "ShearX": (0.3, 0.99), "ShearY": (0.3, 0.99), "TranslateX": (150 / 331, 32 / 224),
-    "TranslateY": (150 / 331, 32 / 224), "Rotate": (30.0, 135.0), "Brightness": (0.9, 0.99),
-    "Color": (0.9, 0.99), "Contrast": (0.9, 0.99), "Sharpness": (0.9, 0.99),
-    "Posterize": (4.0, 6.0), "Solarize": (1.0, 1.0),
+    "ShearX": (0.3, 0.99),
+    "ShearY": (0.3, 0.99),
+    "TranslateX": (150 / 331, 32 / 224),
+    "TranslateY": (150 / 331, 32 / 224),
+    "Rotate": (30.0, 135.0),
+    "Brightness": (0.9, 0.99),
+    "Color": (0.9, 0.99),
+    "Contrast": (0.9, 0.99),
+    "Sharpness": (0.9, 0.99),
+    "Posterize": (4.0, 6.0),
+    "Solarize": (1.0, 1.0),
 }
 
 # AutoAugment's ImageNet policy (Cubuk et al. 2019): 25 sub-policies of two
 # (operation, probability, magnitude bin 0-9) steps.
 IMAGENET_POLICY = (
-    (("Posterize", 0.4, 8), ("Rotate", 0.6, 9)), (("Solarize", 0.6, 5), ("AutoContrast", 0.6, 0)),
-    (("Equalize", 0.8, 0), ("Equalize", 0.6, 0)), (("Posterize", 0.6, 7), ("Posterize", 0.6, 6)),
-    (("Equalize", 0.4, 0), ("Solarize", 0.2, 4)), (("Equalize", 0.4, 0), ("Rotate", 0.8, 8)),
-    (("Solarize", 0.6, 3), ("Equalize", 0.6, 0)), (("Posterize", 0.8, 5), ("Equalize", 1.0, 0)),
-    (("Rotate", 0.2, 3), ("Solarize", 0.6, 8)), (("Equalize", 0.6, 0), ("Posterize", 0.4, 6)),
-    (("Rotate", 0.8, 8), ("Color", 0.4, 0)), (("Rotate", 0.4, 9), ("Equalize", 0.6, 0)),
-    (("Equalize", 0.0, 0), ("Equalize", 0.8, 0)), (("Invert", 0.6, 0), ("Equalize", 1.0, 0)),
-    (("Color", 0.6, 4), ("Contrast", 1.0, 8)), (("Rotate", 0.8, 8), ("Color", 1.0, 2)),
-    (("Color", 0.8, 8), ("Solarize", 0.8, 7)), (("Sharpness", 0.4, 7), ("Invert", 0.6, 0)),
-    (("ShearX", 0.6, 5), ("Equalize", 1.0, 0)), (("Color", 0.4, 0), ("Equalize", 0.6, 0)),
-    (("Equalize", 0.4, 0), ("Solarize", 0.2, 4)), (("Solarize", 0.6, 5), ("AutoContrast", 0.6, 0)),
-    (("Invert", 0.6, 0), ("Equalize", 1.0, 0)), (("Color", 0.6, 4), ("Contrast", 1.0, 8)),
+    (("Posterize", 0.4, 8), ("Rotate", 0.6, 9)),
+    (("Solarize", 0.6, 5), ("AutoContrast", 0.6, 0)),
+    (("Equalize", 0.8, 0), ("Equalize", 0.6, 0)),
+    (("Posterize", 0.6, 7), ("Posterize", 0.6, 6)),
+    (("Equalize", 0.4, 0), ("Solarize", 0.2, 4)),
+    (("Equalize", 0.4, 0), ("Rotate", 0.8, 8)),
+    (("Solarize", 0.6, 3), ("Equalize", 0.6, 0)),
+    (("Posterize", 0.8, 5), ("Equalize", 1.0, 0)),
+    (("Rotate", 0.2, 3), ("Solarize", 0.6, 8)),
+    (("Equalize", 0.6, 0), ("Posterize", 0.4, 6)),
+    (("Rotate", 0.8, 8), ("Color", 0.4, 0)),
+    (("Rotate", 0.4, 9), ("Equalize", 0.6, 0)),
+    (("Equalize", 0.0, 0), ("Equalize", 0.8, 0)),
+    (("Invert", 0.6, 0), ("Equalize", 1.0, 0)),
+    (("Color", 0.6, 4), ("Contrast", 1.0, 8)),
+    (("Rotate", 0.8, 8), ("Color", 1.0, 2)),
+    (("Color", 0.8, 8), ("Solarize", 0.8, 7)),
+    (("Sharpness", 0.4, 7), ("Invert", 0.6, 0)),
+    (("ShearX", 0.6, 5), ("Equalize", 1.0, 0)),
+    (("Color", 0.4, 0), ("Equalize", 0.6, 0)),
+    (("Equalize", 0.4, 0), ("Solarize", 0.2, 4)),
+    (("Solarize", 0.6, 5), ("AutoContrast", 0.6, 0)),
+    (("Invert", 0.6, 0), ("Equalize", 1.0, 0)),
+    (("Color", 0.6, 4), ("Contrast", 1.0, 8)),
     (("Equalize", 0.8, 0), ("Equalize", 0.6, 0)),
 )
 TRIVIAL_OPS = OPS[:-1]  # TrivialAugmentWide: every operation but Invert
@@ -177,7 +210,9 @@ class TrivialAugment(_Policy):
     def policy(self, x):
         n = ops.shape(x)[0]
         index = keras.random.randint((n,), 0, len(TRIVIAL_OPS), seed=self.generator)
-        strength = uniform((n,), 0.0, 1.0, self.generator) * uniform((n,), *self.factor, self.generator)
+        strength = uniform((n,), 0.0, 1.0, self.generator) * uniform(
+            (n,), *self.factor, self.generator
+        )
         sign = ops.where(ops.take(_signed(TRIVIAL_OPS), index), self.draw_signs(n), 1.0)
         magnitude = strength * ops.take(_scale(TRIVIAL_OPS, 1), index) * sign
         return apply_ops(self, x, TRIVIAL_OPS, index, magnitude)
@@ -193,14 +228,18 @@ class AutoAugment(_Policy):
         choice = keras.random.randint((n,), 0, len(IMAGENET_POLICY), seed=self.generator)
         strength = uniform((n,), *self.factor, self.generator)
         for step in range(2):
-            ops_of = ops.convert_to_tensor([AUTO_OPS.index(sub[step][0]) for sub in IMAGENET_POLICY])
+            ops_of = ops.convert_to_tensor(
+                [AUTO_OPS.index(sub[step][0]) for sub in IMAGENET_POLICY]
+            )
             probs = ops.convert_to_tensor([sub[step][1] for sub in IMAGENET_POLICY])
             bins = ops.convert_to_tensor([sub[step][2] / 9.0 for sub in IMAGENET_POLICY])
             index = ops.take(ops_of, choice)
             active = keras.random.uniform((n,), seed=self.generator) < ops.take(probs, choice)
             index = ops.where(active, index, 0)  # 0 is Identity
             sign = ops.where(ops.take(_signed(AUTO_OPS), index), self.draw_signs(n), 1.0)
-            magnitude = ops.take(bins, choice) * ops.take(_scale(AUTO_OPS, 0), index) * strength * sign
+            magnitude = (
+                ops.take(bins, choice) * ops.take(_scale(AUTO_OPS, 0), index) * strength * sign
+            )
             x = apply_ops(self, x, AUTO_OPS, index, magnitude)
         return x
 

@@ -1,5 +1,6 @@
 """Test-time augmentation: average a model's predictions over augmented copies of each input
 (the untouched input is always one of the copies)."""
+
 import numpy as np
 
 from course.validation import check_number
@@ -9,8 +10,9 @@ def default_tta_transform(seed=0):
     """Mild geometric jitter (no flip: it would change digits): +-9 deg, +-5 % zoom and shift."""
     from course.augment.geometric import FusedGeometric
 
-    return FusedGeometric(flip=None, rotation=0.05, zoom=0.1, translation=0.1,
-                          fill_mode="nearest", seed=seed)
+    return FusedGeometric(
+        flip=None, rotation=0.05, zoom=0.1, translation=0.1, fill_mode="nearest", seed=seed
+    )
 
 
 def tta_predict(model, x, n=8, transforms=None, batch_size=256, seed=0):
@@ -30,12 +32,18 @@ def tta_predict(model, x, n=8, transforms=None, batch_size=256, seed=0):
     layers = list(transforms) if isinstance(transforms, (list, tuple)) else [transforms] * (n - 1)
     for layer in layers:
         if not callable(layer):
-            raise TypeError("transforms must be None, a random layer or a list of layers (callables), "
-                            f"got {type(layer).__name__} {layer!r}")
+            raise TypeError(
+                "transforms must be None, a random layer or a list of layers (callables), "
+                f"got {type(layer).__name__} {layer!r}"
+            )
     total = np.asarray(model.predict(x, batch_size=batch_size, verbose=0), dtype="float64")
     for layer in layers:
-        copies = np.concatenate([np.asarray(layer(x[i:i + batch_size], training=True))
-                                 for i in range(0, len(x), batch_size)])
+        copies = np.concatenate(
+            [
+                np.asarray(layer(x[i : i + batch_size], training=True))
+                for i in range(0, len(x), batch_size)
+            ]
+        )
         total += model.predict(copies.astype(x.dtype), batch_size=batch_size, verbose=0)
     return (total / (len(layers) + 1)).astype("float32")
 

@@ -7,6 +7,7 @@ of the 2x2 neighbours that works on uint8 without a float copy of the image; on 
 several times faster than TensorFlow's ImageProjectiveTransformV3 kernel at 224x224. The "tf"
 resampler calls `keras.ops.image.affine_transform` (every fill mode, any backend).
 """
+
 import math
 
 import numpy as np
@@ -32,7 +33,9 @@ def _gather_warp(images, transforms, fill_mode, fill_value, interpolation):
     else:
         padded = tf.pad(images, pad, mode="SYMMETRIC")
     hp, wp = h + 3, w + 3
-    ys, xs = tf.meshgrid(tf.range(h, dtype=tf.float32), tf.range(w, dtype=tf.float32), indexing="ij")
+    ys, xs = tf.meshgrid(
+        tf.range(h, dtype=tf.float32), tf.range(w, dtype=tf.float32), indexing="ij"
+    )
     t = tf.cast(transforms, tf.float32)[:, :, None, None]
     denom = t[:, 6] * xs + t[:, 7] * ys + 1.0
     x_in = (t[:, 0] * xs + t[:, 1] * ys + t[:, 2]) / denom
@@ -65,8 +68,14 @@ def _gather_warp(images, transforms, fill_mode, fill_value, interpolation):
 _xla_gather_warp = tf.function(_gather_warp, jit_compile=True, reduce_retracing=True)
 
 
-def warp(images, transforms, fill_mode="constant", fill_value=0.0, interpolation="bilinear",
-         resampler="xla"):
+def warp(
+    images,
+    transforms,
+    fill_mode="constant",
+    fill_value=0.0,
+    interpolation="bilinear",
+    resampler="xla",
+):
     """Resample a (N, H, W, C) batch once with one 8-parameter transform per image."""
     check_choice("resampler", resampler, RESAMPLERS)
     check_choice("fill_mode", fill_mode, FILL_MODES)
@@ -74,9 +83,13 @@ def warp(images, transforms, fill_mode="constant", fill_value=0.0, interpolation
     if resampler == "xla" and fill_mode in XLA_FILL_MODES:
         return _xla_gather_warp(images, transforms, fill_mode, float(fill_value), interpolation)
     dtype = images.dtype
-    out = ops.image.affine_transform(ops.cast(images, "float32"), transforms,
-                                     interpolation=interpolation, fill_mode=fill_mode,
-                                     fill_value=fill_value)
+    out = ops.image.affine_transform(
+        ops.cast(images, "float32"),
+        transforms,
+        interpolation=interpolation,
+        fill_mode=fill_mode,
+        fill_value=fill_value,
+    )
     if "int" in str(dtype):
         out = ops.round(out)
     return ops.cast(out, dtype)
@@ -92,8 +105,16 @@ def centered(matrices, height, width):
     c0, c1, c2 = m[:, 2, 0], m[:, 2, 1], m[:, 2, 2]
     # p_in = C M C^-1 p_out, with C the translation by the centre, then normalise c2 to 1.
     k = c2 - c0 * cx - c1 * cy
-    rows = [a0 + cx * c0, a1 + cx * c1, a2 - a0 * cx - a1 * cy + cx * k,
-            b0 + cy * c0, b1 + cy * c1, b2 - b0 * cx - b1 * cy + cy * k, c0, c1]
+    rows = [
+        a0 + cx * c0,
+        a1 + cx * c1,
+        a2 - a0 * cx - a1 * cy + cx * k,
+        b0 + cy * c0,
+        b1 + cy * c1,
+        b2 - b0 * cx - b1 * cy + cy * k,
+        c0,
+        c1,
+    ]
     rows = [r / k for r in rows[:6]] + [rows[6] / k, rows[7] / k]
     return ops.stack(rows, axis=1)
 
@@ -109,8 +130,9 @@ def _fixed(images, matrix, fill_mode, fill_value, interpolation, resampler):
     return warp(x, transforms, fill_mode, fill_value, interpolation, resampler)
 
 
-def rotate(images, degrees, fill_mode="constant", fill_value=0.0, interpolation="bilinear",
-           resampler="xla"):
+def rotate(
+    images, degrees, fill_mode="constant", fill_value=0.0, interpolation="bilinear", resampler="xla"
+):
     """Rotate every image of a (N, H, W, C) batch by exactly `degrees` counter-clockwise about
     its centre (the sign of `keras.layers.RandomRotation`)."""
     theta = math.radians(check_number("degrees", degrees))
@@ -120,8 +142,9 @@ def rotate(images, degrees, fill_mode="constant", fill_value=0.0, interpolation=
     return _fixed(images, matrix, fill_mode, fill_value, interpolation, resampler)
 
 
-def rescale(images, factor, fill_mode="constant", fill_value=0.0, interpolation="bilinear",
-            resampler="xla"):
+def rescale(
+    images, factor, fill_mode="constant", fill_value=0.0, interpolation="bilinear", resampler="xla"
+):
     """Scale image content by `factor` about the centre (< 1 shrinks it, > 1 enlarges it)."""
     inverse = 1.0 / check_number("factor", factor, 0, low_open=True)
     matrix = [[inverse, 0.0, 0.0], [0.0, inverse, 0.0], [0.0, 0.0, 1.0]]

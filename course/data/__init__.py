@@ -9,6 +9,7 @@ six-fruit tables of `course.data.fruits`.
 `keras.utils.PyDataset` example. Every loader returns a `Split` (NumPy arrays + `.datasets()`).
 `ImageFolderDataset` and `write_image_folder` load on first use (they import Keras).
 """
+
 import importlib
 
 from course.data.digits import digits_rgb, load_digits
@@ -26,14 +27,33 @@ from course.data.pipeline import make_pipeline, repeated_draws
 from course.data.shapes import BACKGROUNDS, SHAPES, load_shapes, make_shapes
 from course.data.split import Split, train_test
 
-_LAZY = {"ImageFolderDataset": "course.data.image_folder", "write_image_folder": "course.data.image_folder"}
+_LAZY = {
+    "ImageFolderDataset": "course.data.image_folder",
+    "write_image_folder": "course.data.image_folder",
+}
 
 __all__ = [
-    "BACKGROUNDS", "KERAS_DATASETS", "SAMPLE_PHOTO_NAMES", "SHAPES", "DatasetUnavailableError",
-    "ImageFolderDataset", "Split", "digits_rgb", "is_online", "load_cifar10", "load_digits",
+    "BACKGROUNDS",
+    "KERAS_DATASETS",
+    "SAMPLE_PHOTO_NAMES",
+    "SHAPES",
+    "DatasetUnavailableError",
+    "ImageFolderDataset",
+    "Split",
+    "digits_rgb",
+    "is_online",
+    "load_cifar10",
+    "load_digits",
     "load_fashion_mnist",
-    "load_keras_dataset", "load_mnist", "load_sample_photos", "load_shapes", "make_pipeline",
-    "make_shapes", "repeated_draws", "train_test", "write_image_folder",
+    "load_keras_dataset",
+    "load_mnist",
+    "load_sample_photos",
+    "load_shapes",
+    "make_pipeline",
+    "make_shapes",
+    "repeated_draws",
+    "train_test",
+    "write_image_folder",
 ]
 
 

@@ -1,4 +1,5 @@
 """Normalise an `image_size` argument (an int or a (height, width) pair) with one error style."""
+
 from course.validation import check_number
 
 

@@ -4,6 +4,7 @@ course's default dataset, because it needs no download and trains in seconds on 
 `digits_rgb` is the offline transfer-learning task built from them: 32x32 RGB digits split by
 class. The backbone in data/ is pretrained on digits 0-4; digits 5-9 are a small, similar target
 and synthetic shapes (`load_shapes`) a small, different one."""
+
 import numpy as np
 
 from course import config
@@ -33,7 +34,9 @@ def load_digits(image_size=8, val_fraction=0.15, test_fraction=0.15, seed=0, max
         import tensorflow as tf
 
         x = tf.image.resize(x, (image_size, image_size), method="bilinear").numpy()
-    return split_arrays(x, y, val_fraction, test_fraction, seed, class_names=[str(d) for d in range(10)])
+    return split_arrays(
+        x, y, val_fraction, test_fraction, seed, class_names=[str(d) for d in range(10)]
+    )
 
 
 def digits_rgb(classes=range(10), max_samples=None, seed=0):
@@ -43,7 +46,9 @@ def digits_rgb(classes=range(10), max_samples=None, seed=0):
         check_number("classes", digit, 0, 9, integer=True)
     if len(set(classes)) < 2:
         raise ValueError(f"classes must hold at least two different digits, got {classes}")
-    full = load_digits(image_size=32, max_samples=max_samples, seed=seed, val_fraction=0.1, test_fraction=0.1)
+    full = load_digits(
+        image_size=32, max_samples=max_samples, seed=seed, val_fraction=0.1, test_fraction=0.1
+    )
     x = np.concatenate([full.x_train, full.x_val, full.x_test])
     y = np.concatenate([full.y_train, full.y_val, full.y_test])
     keep = np.isin(y, classes)

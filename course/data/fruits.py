@@ -10,6 +10,7 @@ Split them with `course.data.train_test` (the one seeded split of `course.data.s
 loaders read those CSVs, or regenerate the identical tables from the seed when a `data_dir`
 without them is given.
 """
+
 import csv
 from pathlib import Path
 
@@ -29,16 +30,26 @@ PROFILES = {
     "banana": ((120, 20), (19, 2.0), (20, 2.0), (5.0, 0.3), (-3, 4), (60, 8), (0.08, 0.03)),
     "dragon_fruit": ((450, 100), (11, 1.5), (12, 1.5), (4.8, 0.3), (55, 10), (-5, 8), (0.60, 0.10)),
 }
-AROMA_CHANNELS = ("esters", "aldehydes", "terpenes", "lactones", "alcohols", "sulfur", "acids",
-                  "ketones")
-AROMA = np.array([  # relative intensity of each channel, one row per fruit (synthetic)
-    [0.8, 0.6, 0.1, 0.0, 0.4, 0.0, 0.3, 0.1],   # apple
-    [0.5, 0.1, 0.9, 0.6, 0.1, 0.0, 0.2, 0.2],   # mango
-    [0.2, 0.3, 0.2, 0.1, 0.5, 0.7, 0.1, 0.3],   # papaya
-    [0.3, 0.1, 0.7, 0.0, 0.6, 0.0, 0.4, 0.5],   # litchi
-    [1.0, 0.2, 0.0, 0.1, 0.3, 0.0, 0.1, 0.6],   # banana
-    [0.1, 0.5, 0.1, 0.2, 0.2, 0.0, 0.6, 0.0],   # dragon_fruit
-])
+AROMA_CHANNELS = (
+    "esters",
+    "aldehydes",
+    "terpenes",
+    "lactones",
+    "alcohols",
+    "sulfur",
+    "acids",
+    "ketones",
+)
+AROMA = np.array(
+    [  # relative intensity of each channel, one row per fruit (synthetic)
+        [0.8, 0.6, 0.1, 0.0, 0.4, 0.0, 0.3, 0.1],  # apple
+        [0.5, 0.1, 0.9, 0.6, 0.1, 0.0, 0.2, 0.2],  # mango
+        [0.2, 0.3, 0.2, 0.1, 0.5, 0.7, 0.1, 0.3],  # papaya
+        [0.3, 0.1, 0.7, 0.0, 0.6, 0.0, 0.4, 0.5],  # litchi
+        [1.0, 0.2, 0.0, 0.1, 0.3, 0.0, 0.1, 0.6],  # banana
+        [0.1, 0.5, 0.1, 0.2, 0.2, 0.0, 0.6, 0.0],  # dragon_fruit
+    ]
+)
 SEED = 7
 TABLE_CSV, BASKETS_CSV = "fruits.csv", "fruit_baskets.csv"
 

@@ -1,6 +1,7 @@
 """A class-per-subfolder image directory read by a `keras.utils.PyDataset`: the Keras
 counterpart of a PyTorch `Dataset` (`__len__`/`__getitem__`) plus `DataLoader` (batching,
 shuffling, worker threads or processes)."""
+
 import math
 from pathlib import Path
 
@@ -24,7 +25,9 @@ def write_image_folder(root, x, y, class_names=None, fmt="png"):
     x, y = np.asarray(x), np.asarray(y)
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
-    names = list(class_names) if class_names is not None else [str(c) for c in range(int(y.max()) + 1)]
+    names = (
+        list(class_names) if class_names is not None else [str(c) for c in range(int(y.max()) + 1)]
+    )
     root = Path(root)
     for index, (image, label) in enumerate(zip(x, y)):
         folder = root / names[int(label)]
@@ -44,10 +47,21 @@ class ImageFolderDataset(keras.utils.PyDataset):
     batches in parallel threads or processes, like `DataLoader(num_workers=...)`.
     """
 
-    def __init__(self, root, batch_size=32, image_size=None, color_mode="rgb", shuffle=True, seed=0,
-                 workers=1, use_multiprocessing=False, max_queue_size=10):
-        super().__init__(workers=workers, use_multiprocessing=use_multiprocessing,
-                         max_queue_size=max_queue_size)
+    def __init__(
+        self,
+        root,
+        batch_size=32,
+        image_size=None,
+        color_mode="rgb",
+        shuffle=True,
+        seed=0,
+        workers=1,
+        use_multiprocessing=False,
+        max_queue_size=10,
+    ):
+        super().__init__(
+            workers=workers, use_multiprocessing=use_multiprocessing, max_queue_size=max_queue_size
+        )
         check_number("batch_size", batch_size, 1, integer=True)
         self.color_mode = check_choice("color_mode", color_mode, ("rgb", "grayscale"))
         self.root = Path(root)
@@ -58,7 +72,9 @@ class ImageFolderDataset(keras.utils.PyDataset):
             raise ValueError(f"root {str(root)!r} has no class subfolders")
         self.paths, labels = [], []
         for label, name in enumerate(self.class_names):
-            files = sorted(p for p in (self.root / name).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+            files = sorted(
+                p for p in (self.root / name).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES
+            )
             self.paths += files
             labels += [label] * len(files)
         self.labels = np.asarray(labels, dtype="int64")
@@ -66,7 +82,9 @@ class ImageFolderDataset(keras.utils.PyDataset):
         self.image_size = None if image_size is None else size_pair(image_size)
         self.shuffle = shuffle
         self._rng = np.random.default_rng(seed)
-        self.order = self._rng.permutation(len(self.paths)) if shuffle else np.arange(len(self.paths))
+        self.order = (
+            self._rng.permutation(len(self.paths)) if shuffle else np.arange(len(self.paths))
+        )
 
     def __len__(self):
         return math.ceil(len(self.paths) / self.batch_size)
@@ -74,7 +92,7 @@ class ImageFolderDataset(keras.utils.PyDataset):
     def __getitem__(self, index):
         if not 0 <= index < len(self):
             raise IndexError(f"batch index {index} out of range for {len(self)} batches")
-        rows = self.order[index * self.batch_size:(index + 1) * self.batch_size]
+        rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]
         images = np.stack([self._load(self.paths[i]) for i in rows])
         return images, self.labels[rows]
 

@@ -4,6 +4,7 @@ Files already in the Keras cache are used without touching the network. Otherwis
 connectivity probe runs first, so an offline machine gets a clear error within seconds that
 names the embedded alternative, instead of Keras retrying a download.
 """
+
 import io
 import socket
 import sys
@@ -18,13 +19,36 @@ from course import config
 from course.data.split import split_train_val
 from course.validation import check_choice, check_number
 
-FASHION_CLASSES = ("t-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
-                   "sneaker", "bag", "ankle boot")
-CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
-                   "truck")
+FASHION_CLASSES = (
+    "t-shirt/top",
+    "trouser",
+    "pullover",
+    "dress",
+    "coat",
+    "sandal",
+    "shirt",
+    "sneaker",
+    "bag",
+    "ankle boot",
+)
+CIFAR10_CLASSES = (
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+)
 KERAS_DATASETS = {
     "mnist": (tuple(str(d) for d in range(10)), "course.data.load_digits(image_size=28)"),
-    "fashion_mnist": (FASHION_CLASSES, "course.data.load_digits(image_size=28) or course.data.load_shapes()"),
+    "fashion_mnist": (
+        FASHION_CLASSES,
+        "course.data.load_digits(image_size=28) or course.data.load_shapes()",
+    ),
     "cifar10": (CIFAR10_CLASSES, "course.data.load_shapes(image_size=32)"),
 }
 
@@ -58,7 +82,9 @@ def is_online(host, port=443, timeout=2.0):
     return bool(outcome and outcome[0])
 
 
-def load_keras_dataset(name, cache_dir=None, val_fraction=0.1, seed=0, max_samples=None, timeout=3.0):
+def load_keras_dataset(
+    name, cache_dir=None, val_fraction=0.1, seed=0, max_samples=None, timeout=3.0
+):
     """One of `KERAS_DATASETS` as a `Split` of float32 images in [0, 1] with a channel axis.
 
     The official test set is the test split; validation is a stratified, seeded slice of the
@@ -69,7 +95,9 @@ def load_keras_dataset(name, cache_dir=None, val_fraction=0.1, seed=0, max_sampl
     """
     check_choice("name", name, tuple(KERAS_DATASETS))
     check_number("timeout", timeout, 0, low_open=True)
-    check_number("val_fraction", val_fraction, 0, 1, low_open=True, high_open=True)  # before any download
+    check_number(
+        "val_fraction", val_fraction, 0, 1, low_open=True, high_open=True
+    )  # before any download
     train, test = _load_arrays(name, cache_dir, timeout)
     limit = max_samples if max_samples is not None else config.pick(None, 2000)
     rng = np.random.default_rng(seed)
@@ -106,7 +134,8 @@ def _load_arrays(name, cache_dir, timeout):
         where = cache_dir or "the Keras cache (~/.keras or $KERAS_HOME)"
         raise DatasetUnavailableError(
             f"{name} is not in {where} and {host} could not be reached within {timeout:g} s (offline?). "
-            f"Use the embedded data instead: {KERAS_DATASETS[name][1]}.") from None
+            f"Use the embedded data instead: {KERAS_DATASETS[name][1]}."
+        ) from None
     with _keras_files(loader, cache_dir, download=True):
         return loader()
 
@@ -119,16 +148,22 @@ def _keras_files(loader, cache_dir, download):
     module = sys.modules[loader.__module__]
     if cache_dir is not None:
         get_file = keras.utils.get_file
-        stack.enter_context(mock.patch.object(
-            module, "get_file", lambda *a, **kw: get_file(*a, **{**kw, "cache_dir": str(cache_dir)})))
+        stack.enter_context(
+            mock.patch.object(
+                module,
+                "get_file",
+                lambda *a, **kw: get_file(*a, **{**kw, "cache_dir": str(cache_dir)}),
+            )
+        )
     if not download:  # silence Keras's "Downloading data from ..." line of the refused fetch
         stack.enter_context(redirect_stdout(io.StringIO()))
 
         def refuse(url, *args, **kwargs):
             raise _NotCached(url)
 
-        stack.enter_context(mock.patch.object(sys.modules[keras.utils.get_file.__module__],
-                                              "urlretrieve", refuse))
+        stack.enter_context(
+            mock.patch.object(sys.modules[keras.utils.get_file.__module__], "urlretrieve", refuse)
+        )
     return stack
 
 

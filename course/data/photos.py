@@ -1,5 +1,6 @@
 """scikit-learn's two bundled sample photos (china.jpg, flower.jpg, 427x640 RGB): real images
 for augmentation demos that need no download."""
+
 import numpy as np
 
 from course.data._sizes import size_pair
@@ -34,4 +35,4 @@ def _centre_crop(images, aspect):
     crop_h, crop_w = (h, round(h / aspect)) if h / w < aspect else (round(w * aspect), w)
     crop_h, crop_w = min(crop_h, h), min(crop_w, w)
     top, left = (h - crop_h) // 2, (w - crop_w) // 2
-    return images[:, top:top + crop_h, left:left + crop_w]
+    return images[:, top : top + crop_h, left : left + crop_w]

@@ -12,15 +12,28 @@ then advanced in two steps, so parallel calls of one augmentation race on it: tw
 draw the same seed (a repeated augmentation) and runs stop being repeatable. The augment map
 therefore runs in order unless the caller opts into parallel calls.
 """
+
 import os
 from pathlib import Path
 
 from course.validation import check_number
 
 
-def make_pipeline(x, y=None, batch_size=32, augment=None, shuffle=True, cache=True,
-                  deterministic=None, seed=0, drop_remainder=False, preprocess=None,
-                  shuffle_buffer=None, with_labels=False, parallel_augment=False):
+def make_pipeline(
+    x,
+    y=None,
+    batch_size=32,
+    augment=None,
+    shuffle=True,
+    cache=True,
+    deterministic=None,
+    seed=0,
+    drop_remainder=False,
+    preprocess=None,
+    shuffle_buffer=None,
+    with_labels=False,
+    parallel_augment=False,
+):
     """A batched, prefetched `tf.data.Dataset` of (x, y) built in the safe order.
 
     x, y: arrays (or tensors) of equal length, or `x` a `tf.data.Dataset` of (x, y) pairs with
@@ -52,23 +65,31 @@ def make_pipeline(x, y=None, batch_size=32, augment=None, shuffle=True, cache=Tr
     if cache:
         ds = ds.cache() if cache is True else ds.cache(_cache_path(cache))
     if shuffle:
-        ds = ds.shuffle(_buffer_size(tf, ds, shuffle_buffer), seed=seed, reshuffle_each_iteration=True)
+        ds = ds.shuffle(
+            _buffer_size(tf, ds, shuffle_buffer), seed=seed, reshuffle_each_iteration=True
+        )
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
     if augment is not None:
-        ds = ds.map(_batch_augmenter(augment, with_labels),
-                    num_parallel_calls=tf.data.AUTOTUNE if parallel_augment else None,
-                    deterministic=deterministic)
+        ds = ds.map(
+            _batch_augmenter(augment, with_labels),
+            num_parallel_calls=tf.data.AUTOTUNE if parallel_augment else None,
+            deterministic=deterministic,
+        )
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
 def _source(tf, x, y):
     if isinstance(x, tf.data.Dataset):
         if y is not None:
-            raise ValueError("y must be None when x is a tf.data.Dataset of (x, y) pairs, "
-                             f"got y of type {type(y).__name__}")
+            raise ValueError(
+                "y must be None when x is a tf.data.Dataset of (x, y) pairs, "
+                f"got y of type {type(y).__name__}"
+            )
         return x
     if y is None:
-        raise ValueError("y is required when x is an array (pass labels, or a Dataset of pairs as x)")
+        raise ValueError(
+            "y is required when x is an array (pass labels, or a Dataset of pairs as x)"
+        )
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
     if len(x) == 0:
@@ -79,10 +100,14 @@ def _source(tf, x, y):
 def _cache_path(cache):
     """A cache file path whose folder exists (tf.data only notices a missing one when iterating)."""
     if not isinstance(cache, (str, os.PathLike)):
-        raise TypeError(f"cache must be True, False or a file path, got {type(cache).__name__} {cache!r}")
+        raise TypeError(
+            f"cache must be True, False or a file path, got {type(cache).__name__} {cache!r}"
+        )
     folder = Path(cache).parent
     if not folder.is_dir():
-        raise ValueError(f"cache {str(cache)!r}: its folder {str(folder)!r} does not exist; create it first")
+        raise ValueError(
+            f"cache {str(cache)!r}: its folder {str(folder)!r} does not exist; create it first"
+        )
     return str(cache)
 
 
@@ -92,8 +117,10 @@ def _buffer_size(tf, ds, shuffle_buffer):
         return check_number("shuffle_buffer", shuffle_buffer, 1, integer=True)
     size = int(ds.cardinality())
     if size < 1:
-        raise ValueError("shuffle_buffer is required when the dataset size is unknown "
-                         f"(cardinality {size}); pass shuffle_buffer=N")
+        raise ValueError(
+            "shuffle_buffer is required when the dataset size is unknown "
+            f"(cardinality {size}); pass shuffle_buffer=N"
+        )
     return size
 
 
@@ -102,7 +129,9 @@ def _batch_augmenter(augment, with_labels):
     import keras
 
     if not callable(augment):
-        raise TypeError(f"augment must be a Keras layer or a callable, got {type(augment).__name__}")
+        raise TypeError(
+            f"augment must be a Keras layer or a callable, got {type(augment).__name__}"
+        )
     is_layer = isinstance(augment, keras.layers.Layer)
 
     def apply(images, labels):
@@ -131,7 +160,13 @@ def repeated_draws(augment, batches=20, batch_size=32, epochs=5, parallel_augmen
     check_number("batch_size", batch_size, 1, integer=True)
     check_number("epochs", epochs, 1, integer=True)
     n = batches * batch_size
-    ds = make_pipeline(np.zeros((n, 4), "float32"), np.arange(n), batch_size, augment=augment,
-                       shuffle=False, parallel_augment=parallel_augment)
+    ds = make_pipeline(
+        np.zeros((n, 4), "float32"),
+        np.arange(n),
+        batch_size,
+        augment=augment,
+        shuffle=False,
+        parallel_augment=parallel_augment,
+    )
     draws = [bx.tobytes() for _ in range(epochs) for bx, _ in ds.as_numpy_iterator()]
     return len(draws) - len(set(draws)), len(draws)

@@ -1,6 +1,7 @@
 """Synthetic "shapes": a class-controllable image generator with knobs for size, rotation,
 position, colour and background. Each knob shifts one factor of the data distribution on its
 own, which makes it the course's source for distribution-shift and transfer experiments."""
+
 import numbers
 
 import numpy as np
@@ -16,8 +17,18 @@ _SUPERSAMPLE = 4  # render at 4x and average-pool: anti-aliased edges
 _CHUNK = 256
 
 
-def make_shapes(n, classes=SHAPES, image_size=32, size_range=(0.45, 0.9), rotation_range=(0, 360),
-                colors=None, background="black", position_jitter=1.0, class_weights=None, seed=0):
+def make_shapes(
+    n,
+    classes=SHAPES,
+    image_size=32,
+    size_range=(0.45, 0.9),
+    rotation_range=(0, 360),
+    colors=None,
+    background="black",
+    position_jitter=1.0,
+    class_weights=None,
+    seed=0,
+):
     """`n` images (n, S, S, 3) float32 in [0, 1] of one filled shape each, and int64 labels.
 
     classes: shape names from `SHAPES`; label i means classes[i]. size_range: the shape's
@@ -51,8 +62,9 @@ def make_shapes(n, classes=SHAPES, image_size=32, size_range=(0.45, 0.9), rotati
     return x, y
 
 
-def load_shapes(n=None, classes=SHAPES, image_size=32, val_fraction=0.15, test_fraction=0.15, seed=0,
-                **knobs):
+def load_shapes(
+    n=None, classes=SHAPES, image_size=32, val_fraction=0.15, test_fraction=0.15, seed=0, **knobs
+):
     """`make_shapes` as a stratified `Split`; `n` defaults to 3000 (600 in fast mode).
 
     `knobs` are passed to `make_shapes` (size_range, rotation_range, colors, background, ...).
@@ -75,7 +87,9 @@ def _check_range(name, value, low, high):
     check_number(name, lo, low, high)
     check_number(name, hi, low, high)
     if lo > hi or (name == "size_range" and lo <= 0):
-        raise ValueError(f"{name} must be (low, high) with {low} < low <= high <= {high}, got {value!r}")
+        raise ValueError(
+            f"{name} must be (low, high) with {low} < low <= high <= {high}, got {value!r}"
+        )
     return lo, hi
 
 
@@ -94,16 +108,20 @@ def _to_rgb(colour):
     try:
         return np.array(to_rgb(colour), dtype="float32")
     except ValueError:
-        raise ValueError(f"colors/background: {colour!r} is not a colour (a name, '#rrggbb' or an "
-                         "RGB triple in [0, 1])") from None
+        raise ValueError(
+            f"colors/background: {colour!r} is not a colour (a name, '#rrggbb' or an "
+            "RGB triple in [0, 1])"
+        ) from None
 
 
 def _foreground(rng, y, classes, colors):
     if colors is None:  # random hue, saturated and bright
         from matplotlib.colors import hsv_to_rgb
 
-        hsv = np.stack([rng.uniform(0, 1, len(y)), rng.uniform(0.6, 1, len(y)),
-                        rng.uniform(0.75, 1, len(y))], axis=1)
+        hsv = np.stack(
+            [rng.uniform(0, 1, len(y)), rng.uniform(0.6, 1, len(y)), rng.uniform(0.75, 1, len(y))],
+            axis=1,
+        )
         return hsv_to_rgb(hsv).astype("float32")
     if isinstance(colors, dict):
         missing = [c for c in classes if c not in colors]
@@ -135,7 +153,9 @@ def _backgrounds(rng, choices, count, size):
             out[i] = np.repeat(grey, 3, axis=-1)
         elif isinstance(kind, str) and kind == "gradient":
             theta = rng.uniform(0, 2 * np.pi)
-            t = (np.cos(theta) * ramp[None, :] + np.sin(theta) * ramp[:, None]) / np.sqrt(2) * 0.5 + 0.5
+            t = (np.cos(theta) * ramp[None, :] + np.sin(theta) * ramp[:, None]) / np.sqrt(
+                2
+            ) * 0.5 + 0.5
             start, end = rng.uniform(0, 1, (2, 3)).astype("float32")
             out[i] = start + (end - start) * t[..., None]
         elif isinstance(kind, str) and kind in _PLAIN:
@@ -162,8 +182,10 @@ def _render(y, classes, diameter, angle, centre, size):
         rows = y == label
         if rows.any():
             mask[rows] = _INSIDE[name](u[rows], v[rows])
-    pooled = mask.reshape(len(y), size, _SUPERSAMPLE, size, _SUPERSAMPLE).sum(axis=(2, 4), dtype="float32")
-    return pooled / np.float32(_SUPERSAMPLE ** 2)
+    pooled = mask.reshape(len(y), size, _SUPERSAMPLE, size, _SUPERSAMPLE).sum(
+        axis=(2, 4), dtype="float32"
+    )
+    return pooled / np.float32(_SUPERSAMPLE**2)
 
 
 def _regular_polygon(u, v, sides, phase):
@@ -178,21 +200,29 @@ def _regular_polygon(u, v, sides, phase):
 def _star(u, v, points=5, inner=0.45):
     """Inside a `points`-pointed star: the radius is below the edge between outer and inner tips."""
     sector = np.pi / points
-    phi = np.mod(np.arctan2(v, u) + np.float32(np.pi / 2), np.float32(2 * sector))  # tip pointing up
-    phi = np.float32(sector) - np.abs(phi - np.float32(sector))  # fold: 0 at an outer tip, `sector` at an inner corner
+    phi = np.mod(
+        np.arctan2(v, u) + np.float32(np.pi / 2), np.float32(2 * sector)
+    )  # tip pointing up
+    phi = np.float32(sector) - np.abs(
+        phi - np.float32(sector)
+    )  # fold: 0 at an outer tip, `sector` at an inner corner
     p1 = np.array([1.0, 0.0])
     p2 = inner * np.array([np.cos(sector), np.sin(sector)])
     edge = p2 - p1
     cross_p = p1[0] * p2[1] - p1[1] * p2[0]
-    reach = np.float32(cross_p) / (np.cos(phi) * np.float32(edge[1]) - np.sin(phi) * np.float32(edge[0]))
+    reach = np.float32(cross_p) / (
+        np.cos(phi) * np.float32(edge[1]) - np.sin(phi) * np.float32(edge[0])
+    )
     return np.hypot(u, v) <= reach
 
 
 _INSIDE = {
     "circle": lambda u, v: u * u + v * v <= 1.0,
-    "ring": lambda u, v: (u * u + v * v <= 1.0) & (u * u + v * v >= 0.55 ** 2),
+    "ring": lambda u, v: (u * u + v * v <= 1.0) & (u * u + v * v >= 0.55**2),
     "square": lambda u, v: _regular_polygon(u, v, 4, np.pi / 4),
     "triangle": lambda u, v: _regular_polygon(u, v, 3, np.pi / 2),
-    "cross": lambda u, v: (np.minimum(np.abs(u), np.abs(v)) <= 0.3) & (np.maximum(np.abs(u), np.abs(v)) <= 0.95),
+    "cross": lambda u, v: (
+        (np.minimum(np.abs(u), np.abs(v)) <= 0.3) & (np.maximum(np.abs(u), np.abs(v)) <= 0.95)
+    ),
     "star": _star,
 }

@@ -1,4 +1,5 @@
 """`Split`: a fixed train/validation/test partition as NumPy arrays, with tf.data views."""
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,8 +41,15 @@ class Split:
         from course.data.pipeline import make_pipeline
 
         check_number("batch_size", batch_size, 1, integer=True)
-        train = make_pipeline(self.x_train, self.y_train, batch_size, augment=augment, shuffle=True,
-                              cache=False, seed=shuffle_seed)
+        train = make_pipeline(
+            self.x_train,
+            self.y_train,
+            batch_size,
+            augment=augment,
+            shuffle=True,
+            cache=False,
+            seed=shuffle_seed,
+        )
         val = make_pipeline(self.x_val, self.y_val, batch_size, shuffle=False, cache=False)
         test = make_pipeline(self.x_test, self.y_test, batch_size, shuffle=False, cache=False)
         return train, val, test
@@ -51,7 +59,9 @@ def _check_fractions(val_fraction, test_fraction):
     check_number("val_fraction", val_fraction, 0, 1, low_open=True, high_open=True)
     check_number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
     if val_fraction + test_fraction >= 1:
-        raise ValueError(f"val_fraction + test_fraction must be < 1, got {val_fraction + test_fraction}")
+        raise ValueError(
+            f"val_fraction + test_fraction must be < 1, got {val_fraction + test_fraction}"
+        )
 
 
 def train_test(x, y, test_fraction=0.25, seed=0, stratify=False):
@@ -63,7 +73,8 @@ def train_test(x, y, test_fraction=0.25, seed=0, stratify=False):
 
     check_number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
     x_train, x_test, y_train, y_test = train_test_split(
-        x, y, test_size=test_fraction, random_state=seed, stratify=y if stratify else None)
+        x, y, test_size=test_fraction, random_state=seed, stratify=y if stratify else None
+    )
     return x_train, y_train, x_test, y_test
 
 
@@ -71,8 +82,9 @@ def split_arrays(x, y, val_fraction, test_fraction, seed, class_names=()):
     """Stratified, seeded train/validation/test split of (x, y) into a `Split`."""
     _check_fractions(val_fraction, test_fraction)
     x_rest, y_rest, x_test, y_test = train_test(x, y, test_fraction, seed, stratify=True)
-    x_train, y_train, x_val, y_val = train_test(x_rest, y_rest, val_fraction / (1 - test_fraction), seed,
-                                                stratify=True)
+    x_train, y_train, x_val, y_val = train_test(
+        x_rest, y_rest, val_fraction / (1 - test_fraction), seed, stratify=True
+    )
     return Split(x_train, y_train, x_val, y_val, x_test, y_test, tuple(class_names))
 
 

@@ -1,4 +1,5 @@
 """Bagging: members trained on bootstrap resamples of the training set, then combined."""
+
 import numpy as np
 
 from course.ensemble.voting import hard_vote, soft_vote
@@ -8,8 +9,9 @@ from course.validation import check_choice, check_number
 def check_paired(x, y):
     """Training inputs and targets: at least one example, as many targets as inputs."""
     if len(x) == 0 or len(x) != len(y):
-        raise ValueError(f"x and y must hold the same positive number of examples, "
-                         f"got {len(x)} and {len(y)}")
+        raise ValueError(
+            f"x and y must hold the same positive number of examples, got {len(x)} and {len(y)}"
+        )
 
 
 def bootstrap_indices(n, n_members, seed=0):

@@ -4,6 +4,7 @@ Each round fits a learner with the current example weights, measures its weighte
 gives it the say alpha = log((1 - err) / err) + log(K - 1), and multiplies the weights of the
 examples it got wrong by exp(alpha), so the next learner focuses on them.
 """
+
 import numpy as np
 
 from course.ensemble.bagging import check_paired

@@ -9,6 +9,7 @@ The tail is evaluated through its closed form, the regularized incomplete beta f
 I_e(k, M - k + 1) = P(X >= k), so it costs the same for any M and never overflows (summing
 C(M, k) e^k directly overflows a float from M of about 1030 on).
 """
+
 import math
 
 import numpy as np
@@ -44,8 +45,9 @@ def notes_ensemble_error(e, M):
     if M == 1 or e in (0, 1):
         pair_term = 0.0  # C(1, 2) = 0; e = 0 and e = 1 (with M > 1) zero the product
     else:
-        pair_term = math.exp(math.log(M) + math.log(M - 1) - math.log(2)
-                             + (M - 1) * math.log1p(-e) + math.log(e))
+        pair_term = math.exp(
+            math.log(M) + math.log(M - 1) - math.log(2) + (M - 1) * math.log1p(-e) + math.log(e)
+        )
     return 1 - (1 - e) ** M - pair_term
 
 
@@ -61,7 +63,9 @@ def mistake_correlation(e, rho):
     from scipy.special import owens_t
     from scipy.stats import norm
 
-    check_number("e", e, 0, 1, low_open=True, high_open=True)  # a constant indicator has no correlation
+    check_number(
+        "e", e, 0, 1, low_open=True, high_open=True
+    )  # a constant indicator has no correlation
     check_number("rho", rho, 0, 1)
     both_wrong = e - 2 * owens_t(norm.ppf(e), math.sqrt((1 - rho) / (1 + rho)))
     return float((both_wrong - e * e) / (e * (1 - e)))

@@ -1,4 +1,5 @@
 """Combining members' predictions: hard voting, soft voting, and averaging for regression."""
+
 import numpy as np
 
 from course.validation import check_array
@@ -19,10 +20,13 @@ def _member_weights(weights, n_members):
         return None
     weights = check_array("weights", weights, ndim=1)
     if weights.shape != (n_members,):
-        raise ValueError(f"weights must have one entry per member, shape ({n_members},), "
-                         f"got {weights.shape}")
+        raise ValueError(
+            f"weights must have one entry per member, shape ({n_members},), got {weights.shape}"
+        )
     if (weights < 0).any() or weights.sum() <= 0:
-        raise ValueError(f"weights must be non-negative with a positive sum, got {weights.tolist()}")
+        raise ValueError(
+            f"weights must be non-negative with a positive sum, got {weights.tolist()}"
+        )
     return weights
 
 

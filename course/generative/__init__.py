@@ -5,10 +5,16 @@ Saved models reload with `course.load_model` (or plain `keras.saving.load_model`
 ``import course``) and train on exactly as if never saved: optimizers, step counters and
 seed-generator states travel in the `.keras` file.
 """
+
 from course._lazy import lazy_exports
 
 _EXPORTS = {
-    "autoencoders": ("Autoencoder", "ContractiveAutoencoder", "DenoisingAutoencoder", "SparseAutoencoder"),
+    "autoencoders": (
+        "Autoencoder",
+        "ContractiveAutoencoder",
+        "DenoisingAutoencoder",
+        "SparseAutoencoder",
+    ),
     "vae": ("VAE", "ConditionalVAE"),
     "vqvae": ("VQVAE", "VectorQuantizer"),
     "gan": ("GAN", "DCGAN", "ConditionalGAN", "ACGAN", "WGANGP"),

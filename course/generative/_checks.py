@@ -4,6 +4,7 @@ Each raises `ValueError`/`TypeError` naming the argument and the accepted values
 model changes any state; labels are checked at call time (a label outside ``[0, num_classes)``
 would otherwise decode with an all-zero one-hot or read an arbitrary embedding row).
 """
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -18,7 +19,9 @@ def check_image_shape(name, shape, multiple=1):
     try:
         dims = tuple(shape)
     except TypeError:
-        raise TypeError(f"{name} must be a (height, width, channels) tuple, got {shape!r}") from None
+        raise TypeError(
+            f"{name} must be a (height, width, channels) tuple, got {shape!r}"
+        ) from None
     if len(dims) != 3:
         raise ValueError(f"{name} must be (height, width, channels), got {shape!r}")
     dims = tuple(int(check_number(f"{name}[{i}]", d, 1, integer=True)) for i, d in enumerate(dims))
@@ -45,11 +48,21 @@ def check_labels(labels, num_classes, name="labels"):
         return ops.reshape(ops.cast(labels, "int32"), (-1,))
     if tf.executing_eagerly():
         values = np.asarray(labels).reshape(-1)
-        if values.dtype.kind not in "iuf" or (values.size and (
-                values.min() < 0 or values.max() >= num_classes or np.any(values != np.round(values)))):
+        if values.dtype.kind not in "iuf" or (
+            values.size
+            and (
+                values.min() < 0
+                or values.max() >= num_classes
+                or np.any(values != np.round(values))
+            )
+        ):
             raise ValueError(f"{accepted}, got {np.unique(values)[:10]!r}")
         return ops.convert_to_tensor(values.astype("int32"))
     labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
-    with tf.control_dependencies([tf.debugging.assert_non_negative(labels, message=accepted),
-                                  tf.debugging.assert_less(labels, num_classes, message=accepted)]):
+    with tf.control_dependencies(
+        [
+            tf.debugging.assert_non_negative(labels, message=accepted),
+            tf.debugging.assert_less(labels, num_classes, message=accepted),
+        ]
+    ):
         return tf.identity(labels)

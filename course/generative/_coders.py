@@ -4,6 +4,7 @@ Each builder returns a functional `keras.Model` built at once (so a model's weig
 its constructor on, and `.keras` files reload without a sample batch). ``kind="dense"``
 flattens the image; ``kind="conv"`` halves the resolution once per entry of `filters`.
 """
+
 import math
 
 import keras
@@ -34,8 +35,10 @@ def check_common(input_shape, latent_dim, kind, hidden_units, filters):
             raise ValueError("filters must name at least one conv layer when kind='conv', got ()")
         step = 2 ** len(filters)
         if input_shape[0] % step or input_shape[1] % step:
-            raise ValueError(f"input_shape {input_shape!r}: height and width must be divisible by "
-                             f"2**len(filters) = {step} when kind='conv'")
+            raise ValueError(
+                f"input_shape {input_shape!r}: height and width must be divisible by "
+                f"2**len(filters) = {step} when kind='conv'"
+            )
     return input_shape, int(latent_dim), kind, hidden_units, filters
 
 
@@ -56,14 +59,24 @@ def feature_network(input_shape, kind, hidden_units, filters, activation, name, 
     return keras.Model(inputs, h, name=name)
 
 
-def encoder(input_shape, out_units, kind="dense", hidden_units=(64,), filters=(16, 32),
-            activation="relu", condition_dim=0, name="encoder"):
+def encoder(
+    input_shape,
+    out_units,
+    kind="dense",
+    hidden_units=(64,),
+    filters=(16, 32),
+    activation="relu",
+    condition_dim=0,
+    name="encoder",
+):
     """Image -> vector of `out_units` linear outputs (a code, or a VAE's mean and log-variance).
 
     With ``condition_dim > 0`` the model takes ``[image, condition]`` and concatenates the
     condition (e.g. a one-hot label) to the image features before the output layer.
     """
-    features = feature_network(input_shape, kind, hidden_units, filters, activation, f"{name}_features")
+    features = feature_network(
+        input_shape, kind, hidden_units, filters, activation, f"{name}_features"
+    )
     inputs, h = features.input, features.output
     if condition_dim:
         condition = keras.Input((condition_dim,), name=f"{name}_condition")
@@ -72,8 +85,16 @@ def encoder(input_shape, out_units, kind="dense", hidden_units=(64,), filters=(1
     return keras.Model(inputs, outputs, name=name)
 
 
-def decoder(input_dim, output_shape, kind="dense", hidden_units=(64,), filters=(16, 32),
-            activation="relu", output_activation=None, name="decoder"):
+def decoder(
+    input_dim,
+    output_shape,
+    kind="dense",
+    hidden_units=(64,),
+    filters=(16, 32),
+    activation="relu",
+    output_activation=None,
+    name="decoder",
+):
     """Vector -> image of `output_shape`: mirrors `encoder` (dense stack or transposed convs)."""
     inputs = keras.Input((input_dim,))
     h = inputs
@@ -86,8 +107,9 @@ def decoder(input_dim, output_shape, kind="dense", hidden_units=(64,), filters=(
         h = layers.Reshape((height // step, width // step, filters[-1]))(h)
         for f in reversed(filters[:-1]):
             h = layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation=activation)(h)
-        h = layers.Conv2DTranspose(channels, 3, strides=2, padding="same",
-                                   activation=output_activation)(h)
+        h = layers.Conv2DTranspose(
+            channels, 3, strides=2, padding="same", activation=output_activation
+        )(h)
     else:
         h = layers.Dense(math.prod(output_shape), activation=output_activation)(h)
         h = layers.Reshape(output_shape)(h)

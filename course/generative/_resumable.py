@@ -6,6 +6,7 @@ diffusion model would draw the same noise again as on its first step, and traini
 `course.load_model` would diverge from the run that was never saved. This base class stores
 every seed-generator state of the model next to its own variables and restores it on load.
 """
+
 import keras
 
 SEED_PREFIX = "seed_generator_state_"
@@ -40,8 +41,10 @@ class ResumableModel(keras.Model):
         saved = {key for key in keys if key.startswith(SEED_PREFIX)}
         states = seed_states(self)
         if saved and len(saved) != len(states):
-            raise ValueError(f"{type(self).__name__} has {len(states)} seed generators but the file "
-                             f"stores {len(saved)} seed-generator states")
+            raise ValueError(
+                f"{type(self).__name__} has {len(states)} seed generators but the file "
+                f"stores {len(saved)} seed-generator states"
+            )
         super().load_own_variables({key: store[key] for key in keys - saved})
         if saved:
             for i, state in enumerate(states):

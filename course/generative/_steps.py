@@ -6,6 +6,7 @@ them, and the steps return exactly the trackers' names. The steps use only the m
 optimizer, so `model.fit` and a custom loop wrapping ``model.train_step`` in a `tf.function`
 both work.
 """
+
 import keras
 import tensorflow as tf
 
@@ -67,4 +68,3 @@ class LossModel(ResumableModel):
     def test_step(self, data):
         x, y = unpack(data)
         return self._record(self.compute_losses(x, y, training=False))
-

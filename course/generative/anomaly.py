@@ -4,6 +4,7 @@ An autoencoder trained on normal data reconstructs normal inputs well and anomal
 per-example reconstruction error is an anomaly score. A threshold at a percentile of the training
 errors turns it into a detector; ROC AUC measures the score independently of any threshold.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,8 +30,10 @@ def split_normal_anomalous(x, y, normal_classes):
     """(x_normal, x_anomalous): examples whose label is in `normal_classes`, and the rest."""
     normal = np.isin(np.asarray(y), list(normal_classes))
     if normal.all() or not normal.any():
-        raise ValueError(f"normal_classes={tuple(normal_classes)!r} must select some but not all "
-                         f"examples (labels present: {sorted(set(np.asarray(y).tolist()))})")
+        raise ValueError(
+            f"normal_classes={tuple(normal_classes)!r} must select some but not all "
+            f"examples (labels present: {sorted(set(np.asarray(y).tolist()))})"
+        )
     return x[normal], x[~normal]
 
 
@@ -46,8 +49,10 @@ class AnomalyReport:
     anomaly_errors: np.ndarray
 
     def __str__(self):
-        return (f"ROC AUC {self.auc:.3f} | threshold {self.threshold:.4f} | anomalies flagged "
-                f"{self.detection_rate:.1%} | normal flagged {self.false_alarm_rate:.1%}")
+        return (
+            f"ROC AUC {self.auc:.3f} | threshold {self.threshold:.4f} | anomalies flagged "
+            f"{self.detection_rate:.1%} | normal flagged {self.false_alarm_rate:.1%}"
+        )
 
 
 def evaluate_detector(model, x_normal_train, x_normal_test, x_anomaly, percentile=95.0):
@@ -63,5 +68,11 @@ def evaluate_detector(model, x_normal_train, x_normal_test, x_anomaly, percentil
     anomalous = reconstruction_errors(model, x_anomaly)
     labels = np.r_[np.zeros(len(normal)), np.ones(len(anomalous))]
     auc = float(roc_auc_score(labels, np.r_[normal, anomalous]))
-    return AnomalyReport(threshold, auc, float(np.mean(anomalous > threshold)),
-                         float(np.mean(normal > threshold)), normal, anomalous)
+    return AnomalyReport(
+        threshold,
+        auc,
+        float(np.mean(anomalous > threshold)),
+        float(np.mean(normal > threshold)),
+        normal,
+        anomalous,
+    )

@@ -5,6 +5,7 @@ of section 5.3); the variants add a corruption of the input or a penalty on the 
 ``hidden_units=()``, ``output_activation=None`` and a linear code, `Autoencoder` is a linear
 autoencoder, which at best matches PCA (see `course.generative.pca_comparison`).
 """
+
 import keras
 import tensorflow as tf
 from keras import ops
@@ -30,18 +31,30 @@ class Autoencoder(LossModel):
 
     loss_names = ("loss", "reconstruction_loss")
 
-    def __init__(self, input_shape, latent_dim, kind="dense", hidden_units=(64,), filters=(16, 32),
-                 activation="relu", code_activation=None, output_activation="sigmoid", **kwargs):
+    def __init__(
+        self,
+        input_shape,
+        latent_dim,
+        kind="dense",
+        hidden_units=(64,),
+        filters=(16, 32),
+        activation="relu",
+        code_activation=None,
+        output_activation="sigmoid",
+        **kwargs,
+    ):
         shape, latent_dim, kind, hidden_units, filters = _coders.check_common(
-            input_shape, latent_dim, kind, hidden_units, filters)
+            input_shape, latent_dim, kind, hidden_units, filters
+        )
         super().__init__(**kwargs)
         self.image_shape, self.latent_dim, self.kind = shape, latent_dim, kind
         self.hidden_units, self.filters, self.activation = hidden_units, filters, activation
         self.code_activation, self.output_activation = code_activation, output_activation
         self.encoder = _coders.encoder(shape, latent_dim, kind, hidden_units, filters, activation)
         self.code_layer = keras.layers.Activation(code_activation or "linear", name="code")
-        self.decoder = _coders.decoder(latent_dim, shape, kind, hidden_units, filters, activation,
-                                       output_activation)
+        self.decoder = _coders.decoder(
+            latent_dim, shape, kind, hidden_units, filters, activation, output_activation
+        )
 
     def encode(self, x, training=False):
         """The code of each image, shape (batch, latent_dim)."""
@@ -73,10 +86,16 @@ class Autoencoder(LossModel):
 
     def get_config(self):
         config = super().get_config()
-        config.update(input_shape=self.image_shape, latent_dim=self.latent_dim, kind=self.kind,
-                      hidden_units=self.hidden_units, filters=self.filters,
-                      activation=self.activation, code_activation=self.code_activation,
-                      output_activation=self.output_activation)
+        config.update(
+            input_shape=self.image_shape,
+            latent_dim=self.latent_dim,
+            kind=self.kind,
+            hidden_units=self.hidden_units,
+            filters=self.filters,
+            activation=self.activation,
+            code_activation=self.code_activation,
+            output_activation=self.output_activation,
+        )
         return config
 
 
@@ -88,8 +107,9 @@ class DenoisingAutoencoder(Autoencoder):
     `call` does not add noise: pass it a noisy image to denoise it.
     """
 
-    def __init__(self, input_shape, latent_dim, noise_stddev=0.3, clip=(0.0, 1.0), seed=None,
-                 **kwargs):
+    def __init__(
+        self, input_shape, latent_dim, noise_stddev=0.3, clip=(0.0, 1.0), seed=None, **kwargs
+    ):
         check_number("noise_stddev", noise_stddev, 0)
         if clip is not None:
             if len(clip) != 2:
@@ -147,8 +167,9 @@ class ContractiveAutoencoder(Autoencoder):
 
     loss_names = ("loss", "reconstruction_loss", "penalty")
 
-    def __init__(self, input_shape, latent_dim, contractive_weight=1e-3, code_activation="sigmoid",
-                 **kwargs):
+    def __init__(
+        self, input_shape, latent_dim, contractive_weight=1e-3, code_activation="sigmoid", **kwargs
+    ):
         check_number("contractive_weight", contractive_weight, 0)
         super().__init__(input_shape, latent_dim, code_activation=code_activation, **kwargs)
         self.contractive_weight = float(contractive_weight)

@@ -15,6 +15,7 @@ by ``scripts/train_reference_classifier.py`` and stored in ``data/``):
   penultimate features of real and generated images ("FID on digits");
 - `SampleGridCallback`: saves a grid of samples every few epochs during training.
 """
+
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +67,8 @@ def _models(path=None):
     if not path.exists():
         raise FileNotFoundError(
             f"reference classifier not found at {path}; rebuild it with "
-            f"`python {TRAIN_SCRIPT}` from the repository root")
+            f"`python {TRAIN_SCRIPT}` from the repository root"
+        )
     return _load(str(path.resolve()))
 
 
@@ -86,14 +88,18 @@ def check_images(images, name="images"):
     if x.ndim == 3:
         x = x[..., None]
     if x.ndim != 4 or x.shape[-1] != 1 or len(x) == 0:
-        raise ValueError(f"{name} must be a non-empty batch of shape (N, H, W) or (N, H, W, 1), "
-                         f"got shape {x.shape}")
+        raise ValueError(
+            f"{name} must be a non-empty batch of shape (N, H, W) or (N, H, W, 1), "
+            f"got shape {x.shape}"
+        )
     if not np.all(np.isfinite(x)):
         raise ValueError(f"{name} contains NaN or Inf")
     low, high = float(x.min()), float(x.max())
     if low < -_RANGE_TOLERANCE or high > 1 + _RANGE_TOLERANCE:
-        raise ValueError(f"{name} must be in [0, 1] (map [-1, 1] generator output with (x + 1) / 2), "
-                         f"got values in [{low:.3f}, {high:.3f}]")
+        raise ValueError(
+            f"{name} must be in [0, 1] (map [-1, 1] generator output with (x + 1) / 2), "
+            f"got values in [{low:.3f}, {high:.3f}]"
+        )
     return np.clip(x, 0.0, 1.0)
 
 
@@ -113,7 +119,7 @@ def _forward(images, path=None, batch_size=512):
     x = prepare_images(images)
     feats, logits = [], []
     for start in range(0, len(x), batch_size):
-        f, o = extractor(x[start:start + batch_size], training=False)
+        f, o = extractor(x[start : start + batch_size], training=False)
         feats.append(np.asarray(f, dtype="float64"))
         logits.append(np.asarray(o, dtype="float64"))
     return np.concatenate(feats), np.concatenate(logits)
@@ -133,8 +139,10 @@ def conditional_accuracy(images, requested_labels, path=None):
     """Share of generated images that the reference classifier assigns to the requested class."""
     labels = np.asarray(requested_labels).reshape(-1)
     if len(labels) != len(images):
-        raise ValueError(f"requested_labels must have one label per image: got {len(labels)} labels "
-                         f"for {len(images)} images")
+        raise ValueError(
+            f"requested_labels must have one label per image: got {len(labels)} labels "
+            f"for {len(images)} images"
+        )
     return float(np.mean(classify(images, path) == labels))
 
 
@@ -159,8 +167,10 @@ class Coverage:
         return 1.0 - self.normalized_entropy
 
     def __str__(self):
-        return (f"{self.classes_covered}/{len(self.histogram)} classes covered, "
-                f"entropy {self.entropy:.3f} nats (normalized {self.normalized_entropy:.3f})")
+        return (
+            f"{self.classes_covered}/{len(self.histogram)} classes covered, "
+            f"entropy {self.entropy:.3f} nats (normalized {self.normalized_entropy:.3f})"
+        )
 
 
 def coverage_from_labels(predicted, num_classes=NUM_CLASSES, min_share=0.02):
@@ -173,7 +183,9 @@ def coverage_from_labels(predicted, num_classes=NUM_CLASSES, min_share=0.02):
     counts = np.bincount(predicted, minlength=num_classes)[:num_classes]
     hist = counts / counts.sum()
     nonzero = hist[hist > 0]
-    entropy = float(-(nonzero * np.log(nonzero)).sum()) + 0.0  # + 0.0 turns -0.0 (one class) into 0.0
+    entropy = (
+        float(-(nonzero * np.log(nonzero)).sum()) + 0.0
+    )  # + 0.0 turns -0.0 (one class) into 0.0
     covered = int(np.sum(hist >= max(min_share, 1e-12)))
     return Coverage(hist, covered, entropy, float(entropy / np.log(num_classes)), min_share)
 
@@ -192,10 +204,15 @@ def frechet_distance_from_stats(mu1, sigma1, mu2, sigma2):
     features).
     """
     mu1, mu2 = np.atleast_1d(mu1).astype("float64"), np.atleast_1d(mu2).astype("float64")
-    sigma1, sigma2 = np.atleast_2d(sigma1).astype("float64"), np.atleast_2d(sigma2).astype("float64")
+    sigma1, sigma2 = (
+        np.atleast_2d(sigma1).astype("float64"),
+        np.atleast_2d(sigma2).astype("float64"),
+    )
     if mu1.shape != mu2.shape or sigma1.shape != sigma2.shape or sigma1.shape != mu1.shape * 2:
-        raise ValueError(f"mismatched statistics: means {mu1.shape} and {mu2.shape}, "
-                         f"covariances {sigma1.shape} and {sigma2.shape}")
+        raise ValueError(
+            f"mismatched statistics: means {mu1.shape} and {mu2.shape}, "
+            f"covariances {sigma1.shape} and {sigma2.shape}"
+        )
     values, vectors = np.linalg.eigh(sigma1)
     root1 = (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
     middle = root1 @ sigma2 @ root1
@@ -214,7 +231,7 @@ def gaussian_stats(features):
 
 
 def frechet_distance(real, fake, path=None):
-    """"FID on digits": Frechet distance between reference-classifier features of two image sets.
+    """ "FID on digits": Frechet distance between reference-classifier features of two image sets.
 
     Both sets follow the module's image convention; use a few hundred images per set or more
     (the 64x64 covariance is noisy below that). Identical sets give ~0.
@@ -227,8 +244,11 @@ def frechet_distance(real, fake, path=None):
 def sample_quality(images, requested_labels=None, real=None, path=None):
     """All metrics at once as a dict: coverage, entropy, and if given, conditional accuracy and FID."""
     cov = class_coverage(images, path=path)
-    report = {"classes_covered": cov.classes_covered, "entropy": cov.entropy,
-              "normalized_entropy": cov.normalized_entropy}
+    report = {
+        "classes_covered": cov.classes_covered,
+        "entropy": cov.entropy,
+        "normalized_entropy": cov.normalized_entropy,
+    }
     if requested_labels is not None:
         report["conditional_accuracy"] = conditional_accuracy(images, requested_labels, path)
     if real is not None:
@@ -262,14 +282,17 @@ class SampleGridCallback(keras.callbacks.Callback):
     evolving. `paths` lists the files written.
     """
 
-    def __init__(self, directory, every=1, num_samples=16, labels=None, seed=0, sample_fn=None,
-                 ncols=8):
+    def __init__(
+        self, directory, every=1, num_samples=16, labels=None, seed=0, sample_fn=None, ncols=8
+    ):
         super().__init__()
         check_number("every", every, 1, integer=True)
         check_number("num_samples", num_samples, 1, integer=True)
         self.labels = None if labels is None else np.asarray(labels).reshape(-1)
         if self.labels is not None and len(self.labels) != num_samples:
-            raise ValueError(f"labels must hold num_samples={num_samples} entries, got {len(self.labels)}")
+            raise ValueError(
+                f"labels must hold num_samples={num_samples} entries, got {len(self.labels)}"
+            )
         self.directory = Path(directory)
         self.every, self.num_samples, self.seed, self.ncols = every, num_samples, seed, ncols
         self.sample_fn = sample_fn

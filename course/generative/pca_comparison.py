@@ -4,6 +4,7 @@ PCA is the best linear code for squared error (Eckart-Young), so a linear autoen
 MSE can at best match it on the training data; a nonlinear autoencoder can do better because it
 may bend its code onto the data's manifold.
 """
+
 import numpy as np
 
 from course import config
@@ -32,8 +33,9 @@ AUTOENCODERS = {
 }
 
 
-def autoencoder_reconstruction_mse(split, code_size, variant="linear AE", epochs=None,
-                                   learning_rate=1e-2, batch_size=32, seed=0):
+def autoencoder_reconstruction_mse(
+    split, code_size, variant="linear AE", epochs=None, learning_rate=1e-2, batch_size=32, seed=0
+):
     """Train an `Autoencoder` of the named `variant` (see `AUTOENCODERS`) on ``split.x_train``;
     returns (train MSE, test MSE)."""
     import keras
@@ -45,10 +47,17 @@ def autoencoder_reconstruction_mse(split, code_size, variant="linear AE", epochs
     keras.utils.set_random_seed(seed)
     model = Autoencoder(split.input_shape, code_size, **AUTOENCODERS[variant])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate))
-    model.fit(split.x_train, epochs=epochs or config.epochs(100, 40), batch_size=batch_size,
-              verbose=0, shuffle=True)
-    return tuple(model.evaluate(x, verbose=0, return_dict=True)["reconstruction_loss"]
-                 for x in (split.x_train, split.x_test))
+    model.fit(
+        split.x_train,
+        epochs=epochs or config.epochs(100, 40),
+        batch_size=batch_size,
+        verbose=0,
+        shuffle=True,
+    )
+    return tuple(
+        model.evaluate(x, verbose=0, return_dict=True)["reconstruction_loss"]
+        for x in (split.x_train, split.x_test)
+    )
 
 
 def compare(split, code_sizes=(2, 4, 8, 16), variants=tuple(AUTOENCODERS), epochs=None, seed=0):
@@ -58,8 +67,11 @@ def compare(split, code_sizes=(2, 4, 8, 16), variants=tuple(AUTOENCODERS), epoch
     """
     rows = []
     for k in code_sizes:
-        row = {"code size": k, "PCA": pca_reconstruction_mse(split.x_train, split.x_test, k),
-               "PCA (train)": pca_reconstruction_mse(split.x_train, split.x_train, k)}
+        row = {
+            "code size": k,
+            "PCA": pca_reconstruction_mse(split.x_train, split.x_test, k),
+            "PCA (train)": pca_reconstruction_mse(split.x_train, split.x_train, k),
+        }
         for variant in variants:
             train, test = autoencoder_reconstruction_mse(split, k, variant, epochs, seed=seed)
             row[variant], row[f"{variant} (train)"] = test, train

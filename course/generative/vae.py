@@ -8,6 +8,7 @@ with the KL term weighted by `beta`:
     loss = E_q[-log p(x|z)] + beta * KL(q(z|x) || N(0, I)),   ELBO = -(reconstruction + KL).
 All losses are per example (summed over pixels and latent units), in nats.
 """
+
 import keras
 import numpy as np
 import tensorflow_probability as tfp
@@ -50,21 +51,50 @@ class VAE(LossModel):
     loss_names = ("loss", "reconstruction_loss", "kl_loss", "elbo")
     condition_dim = 0
 
-    def __init__(self, input_shape, latent_dim=2, beta=1.0, kind="dense", hidden_units=(128, 64),
-                 filters=(16, 32), activation="relu", seed=None, **kwargs):
+    def __init__(
+        self,
+        input_shape,
+        latent_dim=2,
+        beta=1.0,
+        kind="dense",
+        hidden_units=(128, 64),
+        filters=(16, 32),
+        activation="relu",
+        seed=None,
+        **kwargs,
+    ):
         shape, latent_dim, kind, hidden_units, filters = _coders.check_common(
-            input_shape, latent_dim, kind, hidden_units, filters)
+            input_shape, latent_dim, kind, hidden_units, filters
+        )
         check_number("beta", beta, 0)
         check_seed(seed)
         super().__init__(**kwargs)
-        self.image_shape, self.latent_dim, self.beta, self.kind = shape, latent_dim, float(beta), kind
-        self.hidden_units, self.filters, self.activation, self.seed = hidden_units, filters, activation, seed
+        self.image_shape, self.latent_dim, self.beta, self.kind = (
+            shape,
+            latent_dim,
+            float(beta),
+            kind,
+        )
+        self.hidden_units, self.filters, self.activation, self.seed = (
+            hidden_units,
+            filters,
+            activation,
+            seed,
+        )
         self.seed_generator = keras.random.SeedGenerator(seed)
         cond = self.condition_dim
-        self.encoder = _coders.encoder(shape, 2 * latent_dim, kind, hidden_units, filters,
-                                       activation, condition_dim=cond)
-        self.decoder = _coders.decoder(latent_dim + cond, shape, kind, hidden_units, filters,
-                                       activation, output_activation=None)
+        self.encoder = _coders.encoder(
+            shape, 2 * latent_dim, kind, hidden_units, filters, activation, condition_dim=cond
+        )
+        self.decoder = _coders.decoder(
+            latent_dim + cond,
+            shape,
+            kind,
+            hidden_units,
+            filters,
+            activation,
+            output_activation=None,
+        )
 
     def condition(self, y):
         """The decoder's and encoder's extra input for labels `y` (none for a plain VAE)."""
@@ -75,7 +105,7 @@ class VAE(LossModel):
         x = ops.convert_to_tensor(x, "float32")
         c = self.condition(y)
         stats = self.encoder(x if c is None else [x, c], training=training)
-        return stats[:, :self.latent_dim], stats[:, self.latent_dim:]
+        return stats[:, : self.latent_dim], stats[:, self.latent_dim :]
 
     def reparameterize(self, mean, log_var):
         """z = mu + sigma * eps with eps ~ N(0, I): a sample of q(z|x) differentiable in mu, sigma."""
@@ -109,8 +139,12 @@ class VAE(LossModel):
         z = self.reparameterize(mean, log_var)
         reconstruction = ops.mean(bernoulli_nll(x, self.decode_logits(z, y, training)))
         kl = ops.mean(gaussian_kl(mean, log_var))
-        return {"loss": reconstruction + self.beta * kl, "reconstruction_loss": reconstruction,
-                "kl_loss": kl, "elbo": -(reconstruction + kl)}
+        return {
+            "loss": reconstruction + self.beta * kl,
+            "reconstruction_loss": reconstruction,
+            "kl_loss": kl,
+            "elbo": -(reconstruction + kl),
+        }
 
     def generate(self, n, labels=None, seed=None):
         """`n` new images: z ~ N(0, I) (the prior), decoded to pixel probabilities in [0, 1].
@@ -152,9 +186,16 @@ class VAE(LossModel):
 
     def get_config(self):
         config = super().get_config()
-        config.update(input_shape=self.image_shape, latent_dim=self.latent_dim, beta=self.beta,
-                      kind=self.kind, hidden_units=self.hidden_units, filters=self.filters,
-                      activation=self.activation, seed=self.seed)
+        config.update(
+            input_shape=self.image_shape,
+            latent_dim=self.latent_dim,
+            beta=self.beta,
+            kind=self.kind,
+            hidden_units=self.hidden_units,
+            filters=self.filters,
+            activation=self.activation,
+            seed=self.seed,
+        )
         return config
 
 
@@ -187,7 +228,9 @@ class ConditionalVAE(VAE):
         """`n` images of class `labels` (an int, or one label per image)."""
         requested = np.broadcast_to(np.asarray(labels if labels is not None else -1), (n,))
         if labels is None or requested.min() < 0 or requested.max() >= self.num_classes:
-            raise ValueError(f"labels must be classes in [0, {self.num_classes - 1}], got {labels!r}")
+            raise ValueError(
+                f"labels must be classes in [0, {self.num_classes - 1}], got {labels!r}"
+            )
         return super().generate(n, requested, seed)
 
     def get_config(self):

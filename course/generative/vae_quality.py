@@ -1,6 +1,7 @@
 """Quality figures of the autoencoder family on held-out data: reconstruction MSE, ELBO, and for
 a conditional model the share of its samples that the reference digits classifier assigns to
 the requested class (`course.generative.metrics.conditional_accuracy`)."""
+
 import numpy as np
 
 from course.validation import check_number

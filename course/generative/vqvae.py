@@ -9,6 +9,7 @@ and codebook usage and perplexity (exp of the entropy of code frequencies) show 
 the model really uses. The codebook is an `add_weight` variable: a raw `tf.Variable` would not be
 tracked, so it would get no gradient and silently stop training.
 """
+
 import keras
 from keras import layers, ops
 
@@ -34,15 +35,20 @@ class VectorQuantizer(keras.layers.Layer):
     def build(self, input_shape):
         limit = 1.0 / self.num_embeddings
         self.codebook = self.add_weight(
-            shape=(self.num_embeddings, self.embedding_dim), name="codebook",
-            initializer=keras.initializers.RandomUniform(-limit, limit), trainable=True)
+            shape=(self.num_embeddings, self.embedding_dim),
+            name="codebook",
+            initializer=keras.initializers.RandomUniform(-limit, limit),
+            trainable=True,
+        )
 
     def nearest(self, inputs):
         """Index of the nearest codebook row (squared Euclidean distance) for every vector."""
         flat = ops.reshape(inputs, (-1, self.embedding_dim))
-        distances = (ops.sum(ops.square(flat), axis=1, keepdims=True)
-                     - 2.0 * ops.matmul(flat, ops.transpose(self.codebook))
-                     + ops.sum(ops.square(self.codebook), axis=1)[None, :])
+        distances = (
+            ops.sum(ops.square(flat), axis=1, keepdims=True)
+            - 2.0 * ops.matmul(flat, ops.transpose(self.codebook))
+            + ops.sum(ops.square(self.codebook), axis=1)[None, :]
+        )
         return ops.reshape(ops.argmin(distances, axis=1), ops.shape(inputs)[:-1])
 
     def lookup(self, indices):
@@ -54,8 +60,10 @@ class VectorQuantizer(keras.layers.Layer):
         return self.lookup(indices), indices
 
     def compute_output_spec(self, inputs):
-        return (keras.KerasTensor(inputs.shape, dtype=self.compute_dtype),
-                keras.KerasTensor(inputs.shape[:-1], dtype="int32"))
+        return (
+            keras.KerasTensor(inputs.shape, dtype=self.compute_dtype),
+            keras.KerasTensor(inputs.shape[:-1], dtype="int32"),
+        )
 
     def get_config(self):
         config = super().get_config()
@@ -85,18 +93,41 @@ class VQVAE(LossModel):
             becomes a 4x4 grid of codes.
     """
 
-    loss_names = ("loss", "reconstruction_loss", "codebook_loss", "commitment_loss",
-                  "perplexity", "codebook_usage")
+    loss_names = (
+        "loss",
+        "reconstruction_loss",
+        "codebook_loss",
+        "commitment_loss",
+        "perplexity",
+        "codebook_usage",
+    )
 
-    def __init__(self, input_shape, latent_dim, num_embeddings, commitment_cost=0.25,
-                 filters=(32,), activation="relu", **kwargs):
+    def __init__(
+        self,
+        input_shape,
+        latent_dim,
+        num_embeddings,
+        commitment_cost=0.25,
+        filters=(32,),
+        activation="relu",
+        **kwargs,
+    ):
         shape, latent_dim, _, _, filters = _coders.check_common(
-            input_shape, latent_dim, "conv", (), filters)
+            input_shape, latent_dim, "conv", (), filters
+        )
         check_number("num_embeddings", num_embeddings, 2, integer=True)
         check_number("commitment_cost", commitment_cost, 0)
         super().__init__(**kwargs)
-        self.image_shape, self.latent_dim, self.num_embeddings = shape, latent_dim, int(num_embeddings)
-        self.commitment_cost, self.filters, self.activation = float(commitment_cost), filters, activation
+        self.image_shape, self.latent_dim, self.num_embeddings = (
+            shape,
+            latent_dim,
+            int(num_embeddings),
+        )
+        self.commitment_cost, self.filters, self.activation = (
+            float(commitment_cost),
+            filters,
+            activation,
+        )
         self.encoder = self._encoder()
         grid = tuple(self.encoder.output.shape[1:3])
         self.quantizer = VectorQuantizer(self.num_embeddings, latent_dim, name="quantizer")
@@ -104,8 +135,15 @@ class VQVAE(LossModel):
         self.decoder = self._decoder(grid)
 
     def _encoder(self):
-        features = _coders.feature_network(self.image_shape, "conv", (), self.filters,
-                                           self.activation, "encoder_features", flatten=False)
+        features = _coders.feature_network(
+            self.image_shape,
+            "conv",
+            (),
+            self.filters,
+            self.activation,
+            "encoder_features",
+            flatten=False,
+        )
         code = layers.Conv2D(self.latent_dim, 1, name="pre_quantization")(features.output)
         return keras.Model(features.input, code, name="encoder")
 
@@ -113,7 +151,9 @@ class VQVAE(LossModel):
         inputs = keras.Input((*grid, self.latent_dim))
         h = inputs
         for f in reversed(self.filters):
-            h = layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation=self.activation)(h)
+            h = layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation=self.activation)(
+                h
+            )
         outputs = layers.Conv2D(self.image_shape[-1], 3, padding="same", activation="sigmoid")(h)
         return keras.Model(inputs, outputs, name="decoder")
 
@@ -146,13 +186,23 @@ class VQVAE(LossModel):
         codebook = ops.mean(ops.square(ops.stop_gradient(z_e) - z_q))
         commitment = ops.mean(ops.square(z_e - ops.stop_gradient(z_q)))
         perplexity, usage = code_statistics(indices, self.num_embeddings)
-        return {"loss": reconstruction + codebook + self.commitment_cost * commitment,
-                "reconstruction_loss": reconstruction, "codebook_loss": codebook,
-                "commitment_loss": commitment, "perplexity": perplexity, "codebook_usage": usage}
+        return {
+            "loss": reconstruction + codebook + self.commitment_cost * commitment,
+            "reconstruction_loss": reconstruction,
+            "codebook_loss": codebook,
+            "commitment_loss": commitment,
+            "perplexity": perplexity,
+            "codebook_usage": usage,
+        }
 
     def get_config(self):
         config = super().get_config()
-        config.update(input_shape=self.image_shape, latent_dim=self.latent_dim,
-                      num_embeddings=self.num_embeddings, commitment_cost=self.commitment_cost,
-                      filters=self.filters, activation=self.activation)
+        config.update(
+            input_shape=self.image_shape,
+            latent_dim=self.latent_dim,
+            num_embeddings=self.num_embeddings,
+            commitment_cost=self.commitment_cost,
+            filters=self.filters,
+            activation=self.activation,
+        )
         return config

@@ -7,13 +7,15 @@ generators in the grader's process, sends only their inputs to the sandboxed sub
 the plain results it gets back against the expected values it kept. Base dependencies only:
 students run their checks anywhere, Colab included.
 """
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 
 import numpy as np
 
 from course.homework.plain import from_plain
-from course.homework.probes import PROBES, probe
+from course.homework.probes import PROBES
 
 QUESTIONS = {}
 JUDGES = {}
@@ -29,7 +31,7 @@ class Case:
     what: str
     atol: float = 1e-5
     rtol: float = 1e-5
-    judge: Optional[Callable] = None
+    judge: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Question:
     scratch: bool = False
     probe: str = "call"
     blocked: tuple = field(default=())
-    visible: Optional[Callable] = None
+    visible: Callable | None = None
 
 
 def question(qid, points, scratch=False, probe="call", blocked=(), visible=None):
@@ -75,33 +77,45 @@ def _show(value, limit=6):
     array = np.asarray(value, dtype=object if isinstance(value, (str, tuple)) else None)
     if array.dtype.kind in "fc":
         array = np.round(array.astype("float64"), 6)
-    text = np.array2string(array, threshold=limit, edgeitems=2) if array.ndim else repr(array.item())
+    text = (
+        np.array2string(array, threshold=limit, edgeitems=2) if array.ndim else repr(array.item())
+    )
     return text if len(text) < 400 else text[:400] + " ..."
 
 
 def compare(got, case):
     """Raise AssertionError showing expected against got when `got` does not match the case."""
     expected = case.expected
-    if isinstance(expected, str) or (isinstance(expected, (tuple, list)) and expected and isinstance(expected[0], str)):
+    if isinstance(expected, str) or (
+        isinstance(expected, (tuple, list)) and expected and isinstance(expected[0], str)
+    ):
         if got != expected:
             raise AssertionError(f"{case.what}: expected {expected!r}, got {got!r}")
         return
     if isinstance(expected, (tuple, list)):  # a tuple comes back from plain data as a list
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            raise AssertionError(f"{case.what}: expected a tuple of {len(expected)} values, got {_show(got)}")
+            raise AssertionError(
+                f"{case.what}: expected a tuple of {len(expected)} values, got {_show(got)}"
+            )
         for i, (g, e) in enumerate(zip(got, expected)):
             compare(g, Case(case.args, e, f"{case.what}, item {i}", case.atol, case.rtol))
         return
     try:
         got_array = np.asarray(got, dtype="float64")
     except (TypeError, ValueError):
-        raise AssertionError(f"{case.what}: expected numbers {_show(expected)}, got {got!r}") from None
+        raise AssertionError(
+            f"{case.what}: expected numbers {_show(expected)}, got {got!r}"
+        ) from None
     expected = np.asarray(expected, dtype="float64")
     if got_array.shape != expected.shape:
-        raise AssertionError(f"{case.what}: expected shape {expected.shape}, got shape {got_array.shape}\n"
-                             f"  expected {_show(expected)}\n  got      {_show(got_array)}")
+        raise AssertionError(
+            f"{case.what}: expected shape {expected.shape}, got shape {got_array.shape}\n"
+            f"  expected {_show(expected)}\n  got      {_show(got_array)}"
+        )
     if not np.allclose(got_array, expected, atol=case.atol, rtol=case.rtol, equal_nan=False):
-        raise AssertionError(f"{case.what}:\n  expected {_show(expected)}\n  got      {_show(got_array)}")
+        raise AssertionError(
+            f"{case.what}:\n  expected {_show(expected)}\n  got      {_show(got_array)}"
+        )
 
 
 def judge(qid, cases, results):
@@ -110,7 +124,9 @@ def judge(qid, cases, results):
     if not isinstance(results, list) or len(results) != len(cases):
         raise AssertionError(f"{qid}: expected {len(cases)} results, got {str(results)[:200]}")
     for case, result in zip(cases, results):
-        if not isinstance(result, dict) or not ({"value"} <= set(result) or {"error"} <= set(result)):
+        if not isinstance(result, dict) or not (
+            {"value"} <= set(result) or {"error"} <= set(result)
+        ):
             raise AssertionError(f"{case.what}: no result (got {str(result)[:200]})")
         if "error" in result:
             error = str(result["error"])
@@ -121,5 +137,9 @@ def judge(qid, cases, results):
             (case.judge or compare)(from_plain(result["value"]), case)
         except AssertionError:
             raise
-        except Exception as err:  # a result of the wrong shape or type is a wrong answer, not a crash
-            raise AssertionError(f"{case.what}: unusable result ({type(err).__name__}: {err})") from None
+        except (
+            Exception
+        ) as err:  # a result of the wrong shape or type is a wrong answer, not a crash
+            raise AssertionError(
+                f"{case.what}: unusable result ({type(err).__name__}: {err})"
+            ) from None

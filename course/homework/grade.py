@@ -7,6 +7,7 @@ student's gradebook row and feedback (`course.homework.gradebook`). A submission
 graded (invalid JSON, a crash, a limit) scores zero where it failed, with a note saying why; the
 batch goes on.
 """
+
 import json
 import shutil
 import signal
@@ -36,7 +37,10 @@ def _read_submission(folder, notebook_name):
     try:
         return nbformat.reads(data.decode("utf-8"), as_version=4), data
     except Exception as err:  # any unreadable file is the student's problem, not the batch's
-        return None, f"{notebook_name} is not a valid notebook file ({type(err).__name__}: {str(err).splitlines()[0][:200]})"
+        return (
+            None,
+            f"{notebook_name} is not a valid notebook file ({type(err).__name__}: {str(err).splitlines()[0][:200]})",
+        )
 
 
 def _released(root, source_dir, assignment):
@@ -47,8 +51,17 @@ def _released(root, source_dir, assignment):
     return nbformat.read(next((Path(root) / "release" / assignment).glob("*.ipynb")), as_version=4)
 
 
-def grade(assignment, submissions_dir, gradebook, feedback_dir, source_dir=SOURCE_DIR, timeout=60, limits=None,
-          unsafe=False, progress=True):
+def grade(
+    assignment,
+    submissions_dir,
+    gradebook,
+    feedback_dir,
+    source_dir=SOURCE_DIR,
+    timeout=60,
+    limits=None,
+    unsafe=False,
+    progress=True,
+):
     """Grade every `submissions_dir/<student>/<assignment>.ipynb`; write the CSV and feedback files.
 
     `timeout` is the per-cell limit in seconds, `limits` a `sandbox.Limits` (defaults: 2 GB, 10 min
@@ -58,7 +71,9 @@ def grade(assignment, submissions_dir, gradebook, feedback_dir, source_dir=SOURC
     """
     limits = sandbox.Limits() if limits is None else limits
     if not isinstance(limits, sandbox.Limits):
-        raise TypeError(f"limits must be a course.homework.sandbox.Limits, got {type(limits).__name__}")
+        raise TypeError(
+            f"limits must be a course.homework.sandbox.Limits, got {type(limits).__name__}"
+        )
     if not unsafe:
         sandbox.bwrap()
     try:
@@ -67,7 +82,9 @@ def grade(assignment, submissions_dir, gradebook, feedback_dir, source_dir=SOURC
         raise sandbox.SandboxUnavailable(str(err)) from None
     students = sorted(p.name for p in Path(submissions_dir).iterdir() if p.is_dir())
     if not students:
-        raise ValueError(f"submissions_dir {submissions_dir} holds no student folders (one per student id)")
+        raise ValueError(
+            f"submissions_dir {submissions_dir} holds no student folders (one per student id)"
+        )
     results = []
     with tempfile.TemporaryDirectory(prefix="course-grade-") as root:
         released = _released(Path(root) / "course", source_dir, assignment)
@@ -75,19 +92,35 @@ def grade(assignment, submissions_dir, gradebook, feedback_dir, source_dir=SOURC
         graded = graded_cells(released)
         missing = sorted({g.qid for g in graded} - set(hidden))
         if missing:
-            raise ValueError(f"{source_dir}/{assignment}/grading.py has no hidden cases for {missing}")
+            raise ValueError(
+                f"{source_dir}/{assignment}/grading.py has no hidden cases for {missing}"
+            )
         maximum = {g.gid: g.points for g in graded}
         book = Gradebook(gradebook, maximum, UNSAFE if unsafe else "bubblewrap")
-        for student in tqdm(students, desc=f"grading {assignment}", unit="submission", disable=not progress):
-            result = _grade_one(student, Path(submissions_dir) / student, f"{assignment}.ipynb", released,
-                                hidden, maximum, root, timeout, limits, unsafe)
+        for student in tqdm(
+            students, desc=f"grading {assignment}", unit="submission", disable=not progress
+        ):
+            result = _grade_one(
+                student,
+                Path(submissions_dir) / student,
+                f"{assignment}.ipynb",
+                released,
+                hidden,
+                maximum,
+                root,
+                timeout,
+                limits,
+                unsafe,
+            )
             book.add(result)
             write_feedback(Path(feedback_dir) / f"{student}.html", result, maximum)
             results.append(result)
     return results
 
 
-def _grade_one(student, folder, notebook_name, released, hidden, maximum, root, timeout, limits, unsafe):
+def _grade_one(
+    student, folder, notebook_name, released, hidden, maximum, root, timeout, limits, unsafe
+):
     """Grade one submission; never raises for a bad submission."""
     zero = dict.fromkeys(maximum, 0.0)
     submitted, data = _read_submission(folder, notebook_name)
@@ -118,12 +151,19 @@ def _grade_one(student, folder, notebook_name, released, hidden, maximum, root, 
                 points[step["gid"]] = maximum[step["gid"]]
             else:
                 notes.append(f"{step['gid']}: 0 points: {problem}")
-            cells.append((f'check("{step["qid"]}", {step["name"]})', "",
-                          f"{points[step['gid']]:g} / {maximum[step['gid']]:g} points"))
+            cells.append(
+                (
+                    f'check("{step["qid"]}", {step["name"]})',
+                    "",
+                    f"{points[step['gid']]:g} / {maximum[step['gid']]:g} points",
+                )
+            )
         else:
             if problem is not None and step["gid"]:
                 notes.append(f"{step['gid']}: your code failed: {problem}")
-            cells.append((step["source"], str((record or {}).get("text") or "")[-2000:], problem or ""))
+            cells.append(
+                (step["source"], str((record or {}).get("text") or "")[-2000:], problem or "")
+            )
     return Result(student, points, notes, cells)
 
 
@@ -137,7 +177,11 @@ def _records(lines, n_steps):
             record = json.loads(line)
         except ValueError:
             continue
-        if isinstance(record, dict) and isinstance(record.get("step"), int) and 0 <= record["step"] < n_steps:
+        if (
+            isinstance(record, dict)
+            and isinstance(record.get("step"), int)
+            and 0 <= record["step"] < n_steps
+        ):
             records.setdefault(record["step"], record)
     return records
 
@@ -147,8 +191,9 @@ def _problem(record, outcome, limits, timeout):
     if record is None:
         if outcome.wall_limit:
             return f"not run: the wall-clock limit ({limits.wall_seconds} s) ended the submission"
-        return (f"not run: the submission's sandbox ended early (exit code {outcome.returncode})"
-                + (f"\n{outcome.stderr.strip()[-600:]}" if outcome.stderr.strip() else ""))
+        return f"not run: the submission's sandbox ended early (exit code {outcome.returncode})" + (
+            f"\n{outcome.stderr.strip()[-600:]}" if outcome.stderr.strip() else ""
+        )
     status = record.get("status")
     if status == "ok":
         return None
@@ -174,7 +219,11 @@ def _death(code, limits):
 
 def _limit_hint(error, limits):
     """`error`, naming the limit it hit when it is a memory or process-count refusal."""
-    if error.startswith("MemoryError") or "_ArrayMemoryError" in error or "Unable to allocate" in error:
+    if (
+        error.startswith("MemoryError")
+        or "_ArrayMemoryError" in error
+        or "Unable to allocate" in error
+    ):
         return f"{error} (memory limit {limits.memory_mb} MB)"
     if "Resource temporarily unavailable" in error or error.startswith("BlockingIOError"):
         return f"{error} (process limit {limits.processes})"

@@ -5,6 +5,7 @@ file renamed over the old one): the gradebook is rewritten with every finished r
 submission finishes, so a crash mid-batch loses no finished row. Feedback shows the student's own
 cells and what they printed, the points and the notes; never a hidden test.
 """
+
 import csv
 import html
 import io
@@ -44,13 +45,25 @@ class Gradebook:
     the submission was isolated, and the first line of each note."""
 
     def __init__(self, path, maximum, isolation):
-        self.path, self.maximum, self.isolation, self.rows = Path(path), dict(maximum), isolation, []
+        self.path, self.maximum, self.isolation, self.rows = (
+            Path(path),
+            dict(maximum),
+            isolation,
+            [],
+        )
 
     def add(self, result):
         """Record a finished submission and rewrite the file with every row so far."""
-        self.rows.append([result.student, *(f"{result.points[q]:g}" for q in self.maximum), f"{result.total:g}",
-                          f"{sum(self.maximum.values()):g}", self.isolation,
-                          " | ".join(n.splitlines()[0] for n in result.notes)])
+        self.rows.append(
+            [
+                result.student,
+                *(f"{result.points[q]:g}" for q in self.maximum),
+                f"{result.total:g}",
+                f"{sum(self.maximum.values()):g}",
+                self.isolation,
+                " | ".join(n.splitlines()[0] for n in result.notes),
+            ]
+        )
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["student_id", *self.maximum, "total", "max_total", "sandbox", "notes"])
@@ -61,14 +74,22 @@ class Gradebook:
 def write_feedback(path, result, maximum):
     """The student's feedback page: points per question, notes, then each cell that ran."""
     esc = html.escape
-    rows = "".join(f"<tr><td>{esc(q)}</td><td>{result.points[q]:g} / {m:g}</td></tr>" for q, m in maximum.items())
+    rows = "".join(
+        f"<tr><td>{esc(q)}</td><td>{result.points[q]:g} / {m:g}</td></tr>"
+        for q, m in maximum.items()
+    )
     notes = "".join(f"<li><pre>{esc(n)}</pre></li>" for n in result.notes) or "<li>no problems</li>"
-    cells = "".join(f"<div class='cell'><pre class='source'>{esc(source)}</pre>"
-                    + (f"<pre class='output'>{esc(text)}</pre>" if text else "")
-                    + (f"<p class='verdict'>{esc(verdict)}</p>" if verdict else "") + "</div>"
-                    for source, text, verdict in result.cells)
-    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{esc(result.student)}</title></head><body>"
-            f"<section id='course-summary'><h2>{esc(result.student)}: {result.total:g} / {sum(maximum.values()):g}"
-            f" points</h2><table>{rows}</table><ul>{notes}</ul></section><section id='cells'>{cells}</section>"
-            "</body></html>")
+    cells = "".join(
+        f"<div class='cell'><pre class='source'>{esc(source)}</pre>"
+        + (f"<pre class='output'>{esc(text)}</pre>" if text else "")
+        + (f"<p class='verdict'>{esc(verdict)}</p>" if verdict else "")
+        + "</div>"
+        for source, text, verdict in result.cells
+    )
+    page = (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{esc(result.student)}</title></head><body>"
+        f"<section id='course-summary'><h2>{esc(result.student)}: {result.total:g} / {sum(maximum.values()):g}"
+        f" points</h2><table>{rows}</table><ul>{notes}</ul></section><section id='cells'>{cells}</section>"
+        "</body></html>"
+    )
     _atomic_write(path, page)

@@ -4,6 +4,7 @@ Two layers: the answer's code (and the helper functions it calls) is scanned for
 resolve to course, Keras, TensorFlow or TFP objects; then it runs with imports of those modules
 refused. Either way the message says which object was used and why it is not allowed.
 """
+
 import builtins
 import importlib
 import types
@@ -57,14 +58,18 @@ def call_from_scratch(qid, fn, args, extra=()):
     blocked = BLOCKED + tuple(extra)
     used = find_shortcut(fn, blocked)
     if used:
-        raise AssertionError(f"{qid} asks for your own implementation, but the answer uses {used}. "
-                             f"Write it with NumPy (or plain Python); {', '.join(blocked)} are not allowed here.")
+        raise AssertionError(
+            f"{qid} asks for your own implementation, but the answer uses {used}. "
+            f"Write it with NumPy (or plain Python); {', '.join(blocked)} are not allowed here."
+        )
     real_import, real_import_module = builtins.__import__, importlib.import_module
 
     def refuse(name, *rest, **kw):
         if any(name == b or name.startswith(b + ".") for b in blocked):
-            raise AssertionError(f"{qid} asks for your own implementation: importing {name} is not allowed "
-                                 "in this answer.")
+            raise AssertionError(
+                f"{qid} asks for your own implementation: importing {name} is not allowed "
+                "in this answer."
+            )
         return real_import(name, *rest, **kw)
 
     def refuse_module(name, *rest, **kw):

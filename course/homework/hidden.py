@@ -5,6 +5,7 @@ defines `HIDDEN = {qid: cases(rng, hidden=True)}` for every question of the assi
 makes a question's hidden cases from a fresh seed; only their inputs go to the sandbox, and
 `verdict` judges the plain results that come back.
 """
+
 import importlib.util
 import secrets
 from pathlib import Path
@@ -19,8 +20,10 @@ def load_hidden(source_dir, assignment):
     """The `HIDDEN` dict of `source_dir/assignment/grading.py` (the instructor's own code)."""
     path = Path(source_dir) / assignment / "grading.py"
     if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing: it defines HIDDEN = {{qid: cases(rng, hidden)}}, the hidden "
-                                "cases of every question of the assignment")
+        raise FileNotFoundError(
+            f"{path} is missing: it defines HIDDEN = {{qid: cases(rng, hidden)}}, the hidden "
+            "cases of every question of the assignment"
+        )
     spec = importlib.util.spec_from_file_location(f"course_grading_{assignment}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -34,7 +37,9 @@ def load_hidden(source_dir, assignment):
 def draw(qid, hidden, seed=None):
     """(seed, hidden cases of `qid`) from the generators `hidden` and `seed` (fresh by default)."""
     if qid not in hidden:
-        raise KeyError(f"no hidden cases for {qid!r}: the assignment's grading.py must define HIDDEN[{qid!r}]")
+        raise KeyError(
+            f"no hidden cases for {qid!r}: the assignment's grading.py must define HIDDEN[{qid!r}]"
+        )
     seed = secrets.randbits(32) if seed is None else seed
     return seed, list(hidden[qid](np.random.default_rng(seed), hidden=True))
 

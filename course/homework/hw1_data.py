@@ -4,6 +4,7 @@ The wheel holds what a student's check needs: each question's points and rules, 
 (stored data, `course.homework.visible`) and the builders of objects sent as inputs. The hidden
 cases and their references live with the instructor's sources (`grading.py`).
 """
+
 import numpy as np
 
 from course.homework import specs
@@ -16,8 +17,12 @@ question("data.hflip", points=1, scratch=True)
 question("data.center_crop", points=2, scratch=True)
 question("data.mixup", points=2, scratch=True)
 question("data.tta_average", points=2, scratch=True)
-question("data.digits_classifier", points=4, probe="model",
-         visible=lambda rng: held_out("digits", 0.95, rng, hidden=False))
+question(
+    "data.digits_classifier",
+    points=4,
+    probe="model",
+    visible=lambda rng: held_out("digits", 0.95, rng, hidden=False),
+)
 
 
 @specs.builder("tta_model")
@@ -33,8 +38,12 @@ def tta_model(weights):
     return predict
 
 
-TRANSFORMS = {"identity": lambda x: x, "flip_width": lambda x: x[:, :, ::-1],
-              "roll_height": lambda x: np.roll(x, 1, axis=1), "flip_height": lambda x: x[:, ::-1]}
+TRANSFORMS = {
+    "identity": lambda x: x,
+    "flip_width": lambda x: x[:, :, ::-1],
+    "roll_height": lambda x: np.roll(x, 1, axis=1),
+    "flip_height": lambda x: x[:, ::-1],
+}
 
 
 @specs.builder("tta_transform")

@@ -4,6 +4,7 @@ The wheel holds what a student's check needs: each question's points and rules a
 cases (stored data, `course.homework.visible`). The hidden cases and their references (SciPy's
 closed forms, finite differences) live with the instructor's sources (`grading.py`).
 """
+
 from course.homework.engine import question
 
 SCIPY = ("scipy",)  # scipy.special has expit, softmax and log_softmax: the references, not answers

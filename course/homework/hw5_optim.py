@@ -4,6 +4,7 @@ The wheel holds what a student's check needs: each question's points and rules a
 cases (stored data, `course.homework.visible`). The hidden cases and their references (Keras'
 optimizers and schedules, TensorFlow's clipping ops) live with the instructor's sources.
 """
+
 from course.homework.engine import question
 
 question("opt.sgd_momentum", points=2, scratch=True)

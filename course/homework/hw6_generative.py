@@ -5,6 +5,7 @@ The wheel holds what a student's check needs: each question's points and rules, 
 cases and their references (TFP's KL divergence, closed-form gradients, DDPM identities) live with
 the instructor's sources (`grading.py`).
 """
+
 from course.homework import specs
 from course.homework.engine import question
 

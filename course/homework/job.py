@@ -5,6 +5,7 @@ submission, matched by nbgrader grade id; cells the student added run where they
 graded check cell becomes a probe of the answer it names, with hidden inputs drawn by the grader,
 so editing or deleting a check cell changes nothing (and is noted).
 """
+
 import re
 from dataclasses import dataclass
 
@@ -33,8 +34,14 @@ def graded_cells(released):
         if cell.cell_type == "code" and info.get("grade"):
             match = CHECK.search(cell.source)
             if match is None:
-                raise ValueError(f"graded cell {info['grade_id']!r} does not call check(\"QID\", answer): {cell.source!r}")
-            found.append(Graded(info["grade_id"], match.group(1), match.group(2), float(info.get("points", 0))))
+                raise ValueError(
+                    f'graded cell {info["grade_id"]!r} does not call check("QID", answer): {cell.source!r}'
+                )
+            found.append(
+                Graded(
+                    info["grade_id"], match.group(1), match.group(2), float(info.get("points", 0))
+                )
+            )
     return found
 
 
@@ -49,7 +56,9 @@ def steps(released, submitted):
         gid = _info(cell).get("grade_id")
         if gid in known:
             anchor = gid
-            if gid in answer_ids:  # the release decides which cells are answers, not the submission's metadata
+            if (
+                gid in answer_ids
+            ):  # the release decides which cells are answers, not the submission's metadata
                 answers[gid] = cell.source
         elif cell.cell_type == "code":
             added.setdefault(anchor, []).append(cell.source)
@@ -62,9 +71,13 @@ def steps(released, submitted):
             g = graded[gid]
             run.append({"gid": gid, "qid": g.qid, "name": g.name})
             if gid not in submitted_sources:
-                notes.append(f"{gid}: the check cell was missing from the submission; graded as in the release")
+                notes.append(
+                    f"{gid}: the check cell was missing from the submission; graded as in the release"
+                )
             elif submitted_sources[gid] != cell.source:
-                notes.append(f"{gid}: the check cell was edited in the submission; graded as in the release")
+                notes.append(
+                    f"{gid}: the check cell was edited in the submission; graded as in the release"
+                )
         elif cell.cell_type == "code":
             run.append({"gid": gid, "source": answers.get(gid, cell.source)})
         run += [{"gid": None, "source": s} for s in added.get(gid, [])]

@@ -4,6 +4,7 @@ The sandbox runner executes `run(qid, answer, step)` in the submission's kernel 
 cell; the plain results go back as a display output with a private MIME type, which the runner
 forwards to the grader. The job file holds inputs only, never an expected value.
 """
+
 import json
 import traceback
 

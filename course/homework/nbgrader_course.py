@@ -6,6 +6,7 @@ temporary folder from the sources, so the sources may live anywhere (``--source`
 left behind. Student code never runs here (grading runs it in a sandbox). Imports nbgrader, so
 only instructors (the `instructor` extra) load this module.
 """
+
 import functools
 import shutil
 import sqlite3

@@ -4,6 +4,7 @@ Nothing that runs code crosses the boundary (no pickle): numbers, strings, boole
 with string keys and numeric/boolean arrays only. Tuples become lists; a value of any other type
 is refused with a TypeError naming it, and `decode` refuses malformed input with a ValueError.
 """
+
 import base64
 import json
 
@@ -29,10 +30,15 @@ def to_plain(value):
         value = value.numpy()
     array = np.asarray(value) if isinstance(value, (np.ndarray, np.generic)) else None
     if array is None or array.dtype.kind not in _KINDS:
-        raise TypeError(f"not plain data (numbers, strings, lists or numeric arrays): {type(value).__name__}")
+        raise TypeError(
+            f"not plain data (numbers, strings, lists or numeric arrays): {type(value).__name__}"
+        )
     array = array.copy(order="C")  # np.ascontiguousarray would turn a 0-d array into 1-d
-    return {ARRAY: base64.b64encode(array.tobytes()).decode("ascii"), "dtype": array.dtype.str,
-            "shape": list(array.shape)}
+    return {
+        ARRAY: base64.b64encode(array.tobytes()).decode("ascii"),
+        "dtype": array.dtype.str,
+        "shape": list(array.shape),
+    }
 
 
 def from_plain(value):
@@ -54,7 +60,9 @@ def _array(tagged):
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(f"malformed array in plain data: {err}") from None
     if dtype.kind not in _KINDS or len(data) != dtype.itemsize * int(np.prod(shape, dtype="int64")):
-        raise ValueError(f"malformed array in plain data: dtype {dtype}, shape {shape}, {len(data)} bytes")
+        raise ValueError(
+            f"malformed array in plain data: dtype {dtype}, shape {shape}, {len(data)} bytes"
+        )
     array = np.frombuffer(data, dtype=dtype).reshape(shape)
     return array[()] if array.ndim == 0 else array.copy()
 

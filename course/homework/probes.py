@@ -5,6 +5,7 @@ sandbox, where the grader sent only the inputs): a probe calls the answer on eac
 and returns one plain result per case, `{"value": ...}` or `{"error": "Name: message"}`. Expected
 values never reach a probe; the judging happens where the expected values are.
 """
+
 from course.homework import plain, specs
 from course.homework.guard import call_from_scratch
 
@@ -64,10 +65,15 @@ def _model(question, answer, args):
 
     [images] = args
     layers = list(_all_layers(answer))
-    return {"predictions": np.asarray(answer.predict(np.asarray(images), verbose=0), dtype="float32"),
-            "layers": [type(layer).__name__ for layer in layers],
-            "moving_means": {layer.name: np.asarray(layer.moving_mean, dtype="float64")
-                             for layer in layers if hasattr(layer, "moving_mean")}}
+    return {
+        "predictions": np.asarray(answer.predict(np.asarray(images), verbose=0), dtype="float32"),
+        "layers": [type(layer).__name__ for layer in layers],
+        "moving_means": {
+            layer.name: np.asarray(layer.moving_mean, dtype="float64")
+            for layer in layers
+            if hasattr(layer, "moving_mean")
+        },
+    }
 
 
 def _error(err):
@@ -82,9 +88,14 @@ def probe(question, answer, cases_args):
     results = []
     for args in cases_args:
         try:
-            results.append({"value": plain.to_plain(PROBES[question.probe](question, answer, args))})
+            results.append(
+                {"value": plain.to_plain(PROBES[question.probe](question, answer, args))}
+            )
         except NotImplementedError:
             results.append({"error": "NotImplementedError: not implemented yet"})
-        except (Exception, SystemExit) as err:  # the student's failure is a result, not the grader's crash
+        except (
+            Exception,
+            SystemExit,
+        ) as err:  # the student's failure is a result, not the grader's crash
             results.append({"error": _error(err)})
     return results

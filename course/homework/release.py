@@ -4,6 +4,7 @@ nbgrader's generate_assignment removes the solution regions and the hidden test 
 checksums the other cells and clears outputs; we then tag the cells that raise until answered
 (`raises-exception`), so nbval runs the student copies end to end.
 """
+
 import tempfile
 from pathlib import Path
 
@@ -18,14 +19,18 @@ RAISES_TAG = "raises-exception"
 
 def assignments(source_dir=SOURCE_DIR):
     """The assignment ids in `source_dir`: folders holding a notebook."""
-    return sorted(p.name for p in Path(source_dir).iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+    return sorted(
+        p.name for p in Path(source_dir).iterdir() if p.is_dir() and any(p.glob("*.ipynb"))
+    )
 
 
 def tag_raising_cells(nb):
     """Tag answer cells (stubs raise) and check cells (they fail on stubs) for nbval."""
     for cell in nb.cells:
         info = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and (info.get("grade") or "raise NotImplementedError" in cell.source):
+        if cell.cell_type == "code" and (
+            info.get("grade") or "raise NotImplementedError" in cell.source
+        ):
             tags = cell.metadata.setdefault("tags", [])
             if RAISES_TAG not in tags:
                 tags.append(RAISES_TAG)

@@ -6,6 +6,7 @@ per step as soon as the step ends (status, the error's last lines, the probe's p
 whatever happens later (a crash, a limit, a deleted folder) cannot take back an earlier answer.
 Everything here runs with the student's code and is untrusted: the grader judges the lines.
 """
+
 import json
 import re
 import subprocess
@@ -23,8 +24,10 @@ TAIL_LINES = 8
 
 def _probe_source(step, index, job_path):
     """The cell that probes the answer named in `step` on the inputs of step `index`."""
-    return (f"__import__('course.homework.kernel_probe', fromlist=['run']).run("
-            f"{step['qid']!r}, {step['name']}, {index}, {job_path!r})")
+    return (
+        f"__import__('course.homework.kernel_probe', fromlist=['run']).run("
+        f"{step['qid']!r}, {step['name']}, {index}, {job_path!r})"
+    )
 
 
 def _error(outputs):
@@ -34,20 +37,33 @@ def _error(outputs):
         return None
     error = errors[-1]
     trace = ANSI.sub("", "\n".join(error.get("traceback", []))).strip().splitlines()
-    return " ".join(f"{error.get('ename')}: {error.get('evalue')}".split())[:500], "\n".join(trace[-TAIL_LINES:])
+    return " ".join(f"{error.get('ename')}: {error.get('evalue')}".split())[:500], "\n".join(
+        trace[-TAIL_LINES:]
+    )
 
 
 def _probe_results(outputs):
     """The plain results the probe displayed (the last such output), or None."""
-    found = [o["data"][MIME] for o in outputs if o.get("output_type") == "display_data" and MIME in o.get("data", {})]
+    found = [
+        o["data"][MIME]
+        for o in outputs
+        if o.get("output_type") == "display_data" and MIME in o.get("data", {})
+    ]
     return found[-1] if found else None
 
 
 def _text(outputs, limit=2000):
     """The printed text of a cell (stdout and plain results; stderr is left out), trimmed."""
-    parts = [o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stdout"]
-    parts += [o.get("data", {}).get("text/plain", "") for o in outputs
-              if o.get("output_type") in ("execute_result", "display_data")]
+    parts = [
+        o.get("text", "")
+        for o in outputs
+        if o.get("output_type") == "stream" and o.get("name") == "stdout"
+    ]
+    parts += [
+        o.get("data", {}).get("text/plain", "")
+        for o in outputs
+        if o.get("output_type") in ("execute_result", "display_data")
+    ]
     text = "".join(p if isinstance(p, str) else "".join(p) for p in parts)
     return text[-limit:]
 
@@ -86,11 +102,19 @@ def main(argv=None):
         job = json.load(f)
     steps = job["steps"]
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(_probe_source(s, i, job_path) if "qid" in s else s["source"])
-                for i, s in enumerate(steps)]
-    client = NotebookClient(nb, timeout=job["timeout"], kernel_name="python3", allow_errors=True,
-                            interrupt_on_timeout=True, record_timing=False,
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    nb.cells = [
+        nbformat.v4.new_code_cell(_probe_source(s, i, job_path) if "qid" in s else s["source"])
+        for i, s in enumerate(steps)
+    ]
+    client = NotebookClient(
+        nb,
+        timeout=job["timeout"],
+        kernel_name="python3",
+        allow_errors=True,
+        interrupt_on_timeout=True,
+        record_timing=False,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
     dead, exit_code = False, None
     with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
         for index, (step, cell) in enumerate(zip(steps, nb.cells)):

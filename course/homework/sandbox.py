@@ -9,6 +9,7 @@ and counts that submission's processes alone. Limits are rlimits (no
 cgroups needed): data segment (memory), CPU seconds per process, processes per user; a wall-clock
 cap ends a sandbox that stops answering.
 """
+
 import os
 import resource
 import secrets
@@ -27,9 +28,11 @@ from course.validation import check_number
 # needed): RLIMIT_NPROC counts a user's processes machine-wide, so one shared id (nobody) made
 # concurrent gradings share, and exhaust, a single process limit.
 SANDBOX_UIDS = range(3_000_000, 4_000_000)
-INSTALL_HINT = ("bubblewrap (`bwrap`) is needed to grade untrusted submissions safely; install it with "
-                "`sudo apt-get install bubblewrap` (Debian/Ubuntu; `dnf install bubblewrap` on Fedora), or pass "
-                "--unsafe-no-sandbox to grade without isolation (the gradebook records it). Colab cannot grade safely.")
+INSTALL_HINT = (
+    "bubblewrap (`bwrap`) is needed to grade untrusted submissions safely; install it with "
+    "`sudo apt-get install bubblewrap` (Debian/Ubuntu; `dnf install bubblewrap` on Fedora), or pass "
+    "--unsafe-no-sandbox to grade without isolation (the gradebook records it). Colab cannot grade safely."
+)
 MAX_OUTPUT = 256 * 2**20  # bytes of results read from one sandbox; a flood beyond this is cut off
 
 
@@ -68,15 +71,21 @@ def bwrap():
 def _package_dirs():
     """(folders to bind read-only, PYTHONPATH entry): the Python installation and the course package
     (its folder alone: an editable install's repository, with its instructor sources, stays hidden)."""
-    import site
     import importlib.resources
+    import site
 
     import course
 
     package = Path(course.__file__).resolve().parent
     artifacts = Path(str(importlib.resources.files("course.artifacts"))).resolve()
-    paths = {Path(sys.base_prefix), Path(sys.prefix), package, artifacts,
-             *(Path(p) for p in site.getsitepackages()), Path(sys.executable).resolve().parent}
+    paths = {
+        Path(sys.base_prefix),
+        Path(sys.prefix),
+        package,
+        artifacts,
+        *(Path(p) for p in site.getsitepackages()),
+        Path(sys.executable).resolve().parent,
+    }
     return sorted(str(p.resolve()) for p in paths if p.exists()), str(package.parent)
 
 
@@ -94,10 +103,18 @@ def _system_binds():
 
 def environment(pythonpath):
     """The sandbox's environment: nothing inherited except fast mode; home and caches in /tmp."""
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": "/tmp", "PYTHONPATH": pythonpath,
-           "MPLCONFIGDIR": "/tmp/matplotlib", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter", "IPYTHONDIR": "/tmp/ipython",
-           "JUPYTER_PLATFORM_DIRS": "1", "PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3",
-           "LANG": "C.UTF-8"}
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": "/tmp",
+        "PYTHONPATH": pythonpath,
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "JUPYTER_RUNTIME_DIR": "/tmp/jupyter",
+        "IPYTHONDIR": "/tmp/ipython",
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "LANG": "C.UTF-8",
+    }
     if "COURSE_FAST" in os.environ:
         env["COURSE_FAST"] = os.environ["COURSE_FAST"]
     return env
@@ -112,24 +129,66 @@ def command(job_dir, argv, limits):
     """The bwrap command line that runs `argv` over `job_dir`: job.json and the files of work/
     read-only, the work folder and /tmp writable in memory (`limits.disk_mb` each)."""
     binds, _ = _package_dirs()
-    root = os.geteuid() == 0  # root keeps the real user ids, so that it can drop to its own id inside
-    args = [bwrap(), "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-            *([] if root else ["--unshare-user"]), "--die-with-parent", "--new-session", *_system_binds()]
+    root = (
+        os.geteuid() == 0
+    )  # root keeps the real user ids, so that it can drop to its own id inside
+    args = [
+        bwrap(),
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        *([] if root else ["--unshare-user"]),
+        "--die-with-parent",
+        "--new-session",
+        *_system_binds(),
+    ]
     size = str(limits.disk_mb * 2**20)
     # /tmp first: a package or venv that lives under /tmp (a CI checkout) is bound on top of it
-    args += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
+    args += [
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--perms",
+        "1777",
+        "--size",
+        size,
+        "--tmpfs",
+        "/tmp",
+    ]
     args += _parents([*binds, "/job/work"])
     for path in binds:
         args += ["--ro-bind", path, path]
-    args += ["--ro-bind", str(Path(job_dir) / "job.json"), "/job/job.json",
-             "--perms", "1777", "--size", size, "--tmpfs", "/job/work"]
+    args += [
+        "--ro-bind",
+        str(Path(job_dir) / "job.json"),
+        "/job/job.json",
+        "--perms",
+        "1777",
+        "--size",
+        size,
+        "--tmpfs",
+        "/job/work",
+    ]
     for path in sorted((Path(job_dir) / "work").iterdir()):
         args += ["--ro-bind", str(path), f"/job/work/{path.name}"]
     args += ["--chdir", "/job/work"]
     if root:  # drop to an unprivileged id inside: root ignores the process limit
         uid = sandbox_uid()
-        args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", shutil.which("setpriv") or "/usr/bin/setpriv",
-                 f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]
+        args += [
+            "--cap-add",
+            "CAP_SETUID",
+            "--cap-add",
+            "CAP_SETGID",
+            shutil.which("setpriv") or "/usr/bin/setpriv",
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+        ]
     return args + list(argv)
 
 
@@ -137,8 +196,16 @@ def _parents(paths):
     """bwrap arguments creating the folders above each mount point as world-readable (bwrap would
     make them private to root, which hides the mounts from the sandbox user); /tmp is the
     sandbox's own tmpfs, already there."""
-    parents = sorted({str(parent) for path in paths for parent in Path(path).parents
-                      if str(parent) not in ("/", "/tmp")} - set(paths), key=lambda p: p.count("/"))
+    parents = sorted(
+        {
+            str(parent)
+            for path in paths
+            for parent in Path(path).parents
+            if str(parent) not in ("/", "/tmp")
+        }
+        - set(paths),
+        key=lambda p: p.count("/"),
+    )
     inside_bind = [p for p in parents if any(p.startswith(b + "/") for b in paths)]
     return [arg for p in parents if p not in inside_bind for arg in ("--perms", "0755", "--dir", p)]
 
@@ -184,9 +251,16 @@ def run(job_dir, limits, sandboxed=True):
         argv = [*runner, str(Path(job_dir) / "job.json")]
     cwd = "/" if sandboxed else str(Path(job_dir) / "work")
     with tempfile.TemporaryFile() as stderr:
-        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, cwd=cwd,
-                                   env=environment(pythonpath), start_new_session=True,
-                                   preexec_fn=lambda: _set_limits(limits))
+        process = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            stdin=subprocess.DEVNULL,
+            cwd=cwd,
+            env=environment(pythonpath),
+            start_new_session=True,
+            preexec_fn=lambda: _set_limits(limits),
+        )
         lines = []
         reader = threading.Thread(target=_read_lines, args=(process.stdout, lines), daemon=True)
         reader.start()

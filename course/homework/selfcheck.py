@@ -6,6 +6,7 @@ or, for modelling tasks and values graded in private, made by the question itsel
 No hidden-case generator or reference implementation ships; the probe and the judging are the
 ones grading uses, run here in the student's own process.
 """
+
 import functools
 import json
 
@@ -31,8 +32,14 @@ def to_record(case):
     name = getattr(case.judge, "judge_name", None)
     if case.judge is not None and name is None:
         raise ValueError(f"{case.what}: a stored case's judge must be registered with judge_named")
-    return {"args": to_plain(list(case.args)), "expected": to_plain(case.expected), "what": case.what,
-            "atol": case.atol, "rtol": case.rtol, "judge": name}
+    return {
+        "args": to_plain(list(case.args)),
+        "expected": to_plain(case.expected),
+        "what": case.what,
+        "atol": case.atol,
+        "rtol": case.rtol,
+        "judge": name,
+    }
 
 
 def visible_cases(qid):
@@ -44,8 +51,17 @@ def visible_cases(qid):
         import numpy as np
 
         return list(q.visible(np.random.default_rng(0)))
-    return [Case(tuple(from_plain(r["args"])), from_plain(r["expected"]), r["what"], r["atol"], r["rtol"],
-                 JUDGES[r["judge"]] if r["judge"] else None) for r in _stored()[qid]]
+    return [
+        Case(
+            tuple(from_plain(r["args"])),
+            from_plain(r["expected"]),
+            r["what"],
+            r["atol"],
+            r["rtol"],
+            JUDGES[r["judge"]] if r["judge"] else None,
+        )
+        for r in _stored()[qid]
+    ]
 
 
 def check(qid, answer):
@@ -58,5 +74,7 @@ def check(qid, answer):
         raise AssertionError(f"{qid}: not implemented yet (0/{q.points} points)") from None
     except AssertionError as err:
         raise AssertionError(f"{qid}: visible tests fail (0/{q.points} points)\n{err}") from None
-    print(f"{qid}: visible tests pass; worth {q.points} point{'s' * (q.points != 1)} "
-          "if the hidden tests also pass at grading")
+    print(
+        f"{qid}: visible tests pass; worth {q.points} point{'s' * (q.points != 1)} "
+        "if the hidden tests also pass at grading"
+    )

@@ -5,6 +5,7 @@ registered here and its numeric parameters: `spec("tta_model", weights=w)`. The 
 object in its own process to compute the expected value; the sandbox builds its own copy from the
 same plain data to call the student's answer with it. Builders are public: they hold no answer.
 """
+
 BUILDERS = {}
 KEY = "__spec__"
 

@@ -5,6 +5,7 @@ grading the grader draws the test split in its own process, shuffles it and adds
 noise (so a lookup of the public test images finds nothing), sends the images to the sandbox and
 keeps the labels: the sandbox returns predictions and the accuracy is computed here.
 """
+
 import numpy as np
 
 from course.homework.engine import Case
@@ -45,10 +46,14 @@ def accuracy_at_least(threshold, name):
     def judge(got, case):
         predictions, labels = np.asarray(got["predictions"]), np.asarray(case.expected)
         if predictions.ndim != 2 or predictions.shape[0] != len(labels):
-            raise AssertionError(f"the model must output one score per class for each of the {len(labels)} "
-                                 f"images (shape ({len(labels)}, classes)); it output shape {predictions.shape}")
+            raise AssertionError(
+                f"the model must output one score per class for each of the {len(labels)} "
+                f"images (shape ({len(labels)}, classes)); it output shape {predictions.shape}"
+            )
         accuracy = float(np.mean(predictions.argmax(axis=1) == labels))
-        assert accuracy >= threshold, f"{name} accuracy {accuracy:.3f} is below the required {threshold:.2f}"
+        assert accuracy >= threshold, (
+            f"{name} accuracy {accuracy:.3f} is below the required {threshold:.2f}"
+        )
 
     return judge
 
@@ -60,7 +65,11 @@ def held_out(task, threshold, rng, hidden, judge=None):
     if hidden:
         order = rng.permutation(len(split.x_test))
         noise = rng.normal(0.0, NOISE, size=split.x_test.shape)
-        x, y, name = np.clip(split.x_test[order] + noise, 0, 1).astype("float32"), split.y_test[order], "test"
+        x, y, name = (
+            np.clip(split.x_test[order] + noise, 0, 1).astype("float32"),
+            split.y_test[order],
+            "test",
+        )
     else:
         x, y, name = split.x_val, split.y_val, "validation"
     accuracy = accuracy_at_least(threshold, name)

@@ -4,6 +4,7 @@
 batch renormalization and synchronized statistics), `LayerNorm`, `GroupNorm`,
 and `dropout_survival_probability` for the dropout numericals in the notes.
 """
+
 from course.layers.batchnorm import BatchNorm
 from course.layers.dropout import Dropout, dropout_survival_probability
 from course.layers.groupnorm import GroupNorm

@@ -3,6 +3,7 @@
 Every normaliser computes x_hat = (x - mu) / sqrt(var + eps) and then y = gamma * x_hat + beta.
 The square root matters: "Summary DAY 2" divides by (var + eps), which does not give unit variance.
 """
+
 import keras
 from keras import ops
 
@@ -17,20 +18,33 @@ class NormalizationBase(keras.layers.Layer):
     computes in float32 too and casts only the output to the float16 compute dtype.
     """
 
-    def __init__(self, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
-                 gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
-                 beta_constraint=None, gamma_constraint=None, **kwargs):
+    def __init__(
+        self,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
+        **kwargs,
+    ):
         epsilon = float(check_number("epsilon", epsilon, 0, low_open=True))
         check_choice("center", center, (False, True))
         check_choice("scale", scale, (False, True))
-        resolved = {name: resolve(name, value, getter) for name, value, getter in (
-            ("beta_initializer", beta_initializer, keras.initializers.get),
-            ("gamma_initializer", gamma_initializer, keras.initializers.get),
-            ("beta_regularizer", beta_regularizer, keras.regularizers.get),
-            ("gamma_regularizer", gamma_regularizer, keras.regularizers.get),
-            ("beta_constraint", beta_constraint, keras.constraints.get),
-            ("gamma_constraint", gamma_constraint, keras.constraints.get),
-        )}
+        resolved = {
+            name: resolve(name, value, getter)
+            for name, value, getter in (
+                ("beta_initializer", beta_initializer, keras.initializers.get),
+                ("gamma_initializer", gamma_initializer, keras.initializers.get),
+                ("beta_regularizer", beta_regularizer, keras.regularizers.get),
+                ("gamma_regularizer", gamma_regularizer, keras.regularizers.get),
+                ("beta_constraint", beta_constraint, keras.constraints.get),
+                ("gamma_constraint", gamma_constraint, keras.constraints.get),
+            )
+        }
         super().__init__(**kwargs)
         self.epsilon = epsilon
         self.center = bool(center)
@@ -48,19 +62,41 @@ class NormalizationBase(keras.layers.Layer):
 
     def add_float32_weight(self, name, shape, initializer, trainable=False, **options):
         """A weight in the variable dtype (float32 under mixed precision), never autocast."""
-        return self.add_weight(name=name, shape=shape, initializer=initializer,
-                               trainable=trainable, autocast=False, **options)
+        return self.add_weight(
+            name=name,
+            shape=shape,
+            initializer=initializer,
+            trainable=trainable,
+            autocast=False,
+            **options,
+        )
 
     def build_affine(self, shape):
         """Create gamma and beta of `shape` (when `scale`/`center` ask for them)."""
-        self.gamma = self.add_float32_weight(
-            "gamma", shape, self.gamma_initializer, trainable=True,
-            regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
-        ) if self.scale else None
-        self.beta = self.add_float32_weight(
-            "beta", shape, self.beta_initializer, trainable=True,
-            regularizer=self.beta_regularizer, constraint=self.beta_constraint,
-        ) if self.center else None
+        self.gamma = (
+            self.add_float32_weight(
+                "gamma",
+                shape,
+                self.gamma_initializer,
+                trainable=True,
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+            )
+            if self.scale
+            else None
+        )
+        self.beta = (
+            self.add_float32_weight(
+                "beta",
+                shape,
+                self.beta_initializer,
+                trainable=True,
+                regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
+            )
+            if self.center
+            else None
+        )
 
     def normalize(self, x, mean, variance, param_shape):
         """(x - mean) / sqrt(variance + eps), then gamma and beta reshaped to `param_shape`."""
@@ -84,7 +120,9 @@ class NormalizationBase(keras.layers.Layer):
     def get_config(self):
         config = super().get_config()
         config.update(
-            epsilon=self.epsilon, center=self.center, scale=self.scale,
+            epsilon=self.epsilon,
+            center=self.center,
+            scale=self.scale,
             beta_initializer=keras.initializers.serialize(self.beta_initializer),
             gamma_initializer=keras.initializers.serialize(self.gamma_initializer),
             beta_regularizer=keras.regularizers.serialize(self.beta_regularizer),
@@ -100,8 +138,10 @@ def resolve(name, value, getter):
     try:
         return getter(value)
     except (ValueError, TypeError) as error:
-        raise ValueError(f"{name} must be a Keras identifier (such as 'zeros' or 'l2'), a "
-                         f"config dict or an object; {error}") from None
+        raise ValueError(
+            f"{name} must be a Keras identifier (such as 'zeros' or 'l2'), a "
+            f"config dict or an object; {error}"
+        ) from None
 
 
 def broadcast_shape(ndim, axes, sizes):

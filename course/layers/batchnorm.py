@@ -9,6 +9,7 @@ Batch renormalization (Ioffe 2017) closes that train/inference gap: training out
 towards running statistics, x_hat * r + d with r = sigma_batch / sigma_run and
 d = (mu_batch - mu_run) / sigma_run (clipped, no gradient), so it no longer depends on the batch.
 """
+
 import keras
 from keras import ops
 
@@ -23,32 +24,46 @@ def check_renorm_clipping(renorm, renorm_clipping):
     if renorm_clipping is None:
         return {} if renorm else None
     if not renorm:
-        raise ValueError(f"renorm_clipping is used only with renorm=True, got renorm_clipping="
-                         f"{renorm_clipping!r} with renorm=False")
+        raise ValueError(
+            f"renorm_clipping is used only with renorm=True, got renorm_clipping="
+            f"{renorm_clipping!r} with renorm=False"
+        )
     if not isinstance(renorm_clipping, dict):
-        raise TypeError("renorm_clipping must be a dict with keys from 'rmax', 'rmin', 'dmax', "
-                        f"got {renorm_clipping!r} ({type(renorm_clipping).__name__})")
+        raise TypeError(
+            "renorm_clipping must be a dict with keys from 'rmax', 'rmin', 'dmax', "
+            f"got {renorm_clipping!r} ({type(renorm_clipping).__name__})"
+        )
     unknown = sorted(set(renorm_clipping) - set(CLIPPING_KEYS))
     if unknown:
-        raise ValueError(f"renorm_clipping: Received invalid keys {unknown}; accepted keys: "
-                         f"'rmax', 'rmin', 'dmax'")
+        raise ValueError(
+            f"renorm_clipping: Received invalid keys {unknown}; accepted keys: "
+            f"'rmax', 'rmin', 'dmax'"
+        )
     for key, value in renorm_clipping.items():  # inf is a valid rmax/dmax: no limit
         check_number(f"renorm_clipping['{key}']", value, finite=key == "rmin")
     clipping = {key: float(value) for key, value in renorm_clipping.items()}
     if clipping.get("rmin", 0.0) < 0:
-        raise ValueError(f"renorm_clipping: rmin should be non-negative, got rmin={clipping['rmin']}")
+        raise ValueError(
+            f"renorm_clipping: rmin should be non-negative, got rmin={clipping['rmin']}"
+        )
     if clipping.get("rmax", float("inf")) < clipping.get("rmin", 0.0):
-        raise ValueError("renorm_clipping: rmax should be >= rmin, got "
-                         f"rmax={clipping['rmax']}, rmin={clipping.get('rmin', 0.0)}")
+        raise ValueError(
+            "renorm_clipping: rmax should be >= rmin, got "
+            f"rmax={clipping['rmax']}, rmin={clipping.get('rmin', 0.0)}"
+        )
     if clipping.get("dmax", 0.0) < 0:
-        raise ValueError(f"renorm_clipping: dmax should be non-negative, got dmax={clipping['dmax']}")
+        raise ValueError(
+            f"renorm_clipping: dmax should be non-negative, got dmax={clipping['dmax']}"
+        )
     return clipping
 
 
 def sqrt_of(initializer):
     """An initializer giving the square root of `initializer` (a stddev from a variance)."""
+
     def initialize(shape, dtype=None):
         return ops.sqrt(initializer(shape, dtype=dtype))
+
     return initialize
 
 
@@ -85,10 +100,21 @@ class BatchNorm(NormalizationBase):
             statistics. The mask is passed on unchanged.
     """
 
-    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
-                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
-                 renorm=False, renorm_clipping=None, renorm_momentum=0.99, synchronized=False,
-                 **kwargs):
+    def __init__(
+        self,
+        axis=-1,
+        momentum=0.99,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        moving_mean_initializer="zeros",
+        moving_variance_initializer="ones",
+        renorm=False,
+        renorm_clipping=None,
+        renorm_momentum=0.99,
+        synchronized=False,
+        **kwargs,
+    ):
         check_number("axis", axis, integer=True)
         momentum = float(check_number("momentum", momentum, 0, 1))
         renorm_momentum = float(check_number("renorm_momentum", renorm_momentum, 0, 1))
@@ -96,12 +122,15 @@ class BatchNorm(NormalizationBase):
         renorm_clipping = check_renorm_clipping(renorm, renorm_clipping)
         check_choice("synchronized", synchronized, (False, True))
         if synchronized and keras.backend.backend() != "tensorflow":
-            raise ValueError("synchronized=True needs the TensorFlow backend, got "
-                             f"{keras.backend.backend()!r}")
-        mean_initializer = resolve("moving_mean_initializer", moving_mean_initializer,
-                                   keras.initializers.get)
-        variance_initializer = resolve("moving_variance_initializer", moving_variance_initializer,
-                                       keras.initializers.get)
+            raise ValueError(
+                f"synchronized=True needs the TensorFlow backend, got {keras.backend.backend()!r}"
+            )
+        mean_initializer = resolve(
+            "moving_mean_initializer", moving_mean_initializer, keras.initializers.get
+        )
+        variance_initializer = resolve(
+            "moving_variance_initializer", moving_variance_initializer, keras.initializers.get
+        )
         super().__init__(epsilon=epsilon, center=center, scale=scale, **kwargs)
         self.axis = int(axis)
         self.momentum = momentum
@@ -115,19 +144,26 @@ class BatchNorm(NormalizationBase):
     def build(self, input_shape):
         ndim = len(input_shape)
         if ndim < 2:  # one axis left: each value would be its own batch mean, and normalise to 0
-            raise ValueError(f"inputs must have rank >= 2 (batch, ..., features), got shape {tuple(input_shape)}")
+            raise ValueError(
+                f"inputs must have rank >= 2 (batch, ..., features), got shape {tuple(input_shape)}"
+            )
         axis, channels = self.channel_axis(input_shape)
         self._reduction_axes = [i for i in range(ndim) if i != axis]
         self._param_shape = broadcast_shape(ndim, [axis], [channels])
         shape = (channels,)
         self.build_affine(shape)
-        self.moving_mean = self.add_float32_weight("moving_mean", shape, self.moving_mean_initializer)
+        self.moving_mean = self.add_float32_weight(
+            "moving_mean", shape, self.moving_mean_initializer
+        )
         self.moving_variance = self.add_float32_weight(
-            "moving_variance", shape, self.moving_variance_initializer)
+            "moving_variance", shape, self.moving_variance_initializer
+        )
         if self.renorm:
             stddev_initializer = sqrt_of(self.moving_variance_initializer)
             self.moving_stddev = self.add_float32_weight("moving_stddev", shape, stddev_initializer)
-            self.renorm_mean = self.add_float32_weight("renorm_mean", shape, self.moving_mean_initializer)
+            self.renorm_mean = self.add_float32_weight(
+                "renorm_mean", shape, self.moving_mean_initializer
+            )
             self.renorm_stddev = self.add_float32_weight("renorm_stddev", shape, stddev_initializer)
 
     def batch_moments(self, x, mask):
@@ -135,8 +171,10 @@ class BatchNorm(NormalizationBase):
         if mask is None:
             return ops.moments(x, axes=self._reduction_axes, synchronized=self.synchronized)
         if len(mask.shape) != len(x.shape) - 1:
-            raise ValueError(f"mask must have the shape of the inputs without their last axis, "
-                             f"got mask.shape={mask.shape} for inputs.shape={x.shape}")
+            raise ValueError(
+                f"mask must have the shape of the inputs without their last axis, "
+                f"got mask.shape={mask.shape} for inputs.shape={x.shape}"
+            )
         keep = ops.broadcast_to(ops.expand_dims(ops.cast(mask, "bool"), -1), ops.shape(x))
         # A fully masked feature gets mean 0 and variance 0 instead of 0 / 0.
         count = ops.maximum(ops.sum(ops.cast(keep, x.dtype), axis=self._reduction_axes), 1.0)
@@ -147,10 +185,18 @@ class BatchNorm(NormalizationBase):
     def call(self, inputs, training=False, mask=None):
         x = upcast(inputs)
         if not (training and self.trainable):
-            mean, variance = ops.cast(self.moving_mean, x.dtype), ops.cast(self.moving_variance, x.dtype)
-            return self.to_compute_dtype(self.normalize(
-                x, ops.reshape(mean, self._param_shape), ops.reshape(variance, self._param_shape),
-                self._param_shape))
+            mean, variance = (
+                ops.cast(self.moving_mean, x.dtype),
+                ops.cast(self.moving_variance, x.dtype),
+            )
+            return self.to_compute_dtype(
+                self.normalize(
+                    x,
+                    ops.reshape(mean, self._param_shape),
+                    ops.reshape(variance, self._param_shape),
+                    self._param_shape,
+                )
+            )
         mean, variance = self.batch_moments(x, mask)
         stddev = ops.sqrt(variance + self.epsilon)
         x_hat = (x - ops.reshape(mean, self._param_shape)) / ops.reshape(stddev, self._param_shape)
@@ -161,7 +207,8 @@ class BatchNorm(NormalizationBase):
         else:
             self.moving_mean.assign(self.moving_average(self.moving_mean, mean, self.momentum))
             self.moving_variance.assign(
-                self.moving_average(self.moving_variance, variance, self.momentum))
+                self.moving_average(self.moving_variance, variance, self.momentum)
+            )
         return self.to_compute_dtype(self.affine(x_hat, self._param_shape))
 
     @staticmethod
@@ -173,7 +220,7 @@ class BatchNorm(NormalizationBase):
         """r = sigma_batch / sigma_run and d = (mu_batch - mu_run) / sigma_run, clipped and
         treated as constants by the gradient (the paper's stop_gradient)."""
         # Keras floors sigma_run at sqrt(epsilon) so the first steps cannot divide by ~0.
-        running = ops.maximum(ops.cast(self.renorm_stddev, stddev.dtype), self.epsilon ** 0.5)
+        running = ops.maximum(ops.cast(self.renorm_stddev, stddev.dtype), self.epsilon**0.5)
         r = stddev / running
         d = (mean - ops.cast(self.renorm_mean, mean.dtype)) / running
         clip = self.renorm_clipping
@@ -187,7 +234,8 @@ class BatchNorm(NormalizationBase):
         (momentum); moving_variance follows from moving_stddev, floored at 0 against rounding."""
         self.renorm_mean.assign(self.moving_average(self.renorm_mean, mean, self.renorm_momentum))
         self.renorm_stddev.assign(
-            self.moving_average(self.renorm_stddev, stddev, self.renorm_momentum))
+            self.moving_average(self.renorm_stddev, stddev, self.renorm_momentum)
+        )
         self.moving_mean.assign(self.moving_average(self.moving_mean, mean, self.momentum))
         moving_stddev = self.moving_average(self.moving_stddev, stddev, self.momentum)
         self.moving_stddev.assign(moving_stddev)
@@ -196,10 +244,15 @@ class BatchNorm(NormalizationBase):
     def get_config(self):
         config = super().get_config()
         config.update(
-            axis=self.axis, momentum=self.momentum,
+            axis=self.axis,
+            momentum=self.momentum,
             moving_mean_initializer=keras.initializers.serialize(self.moving_mean_initializer),
-            moving_variance_initializer=keras.initializers.serialize(self.moving_variance_initializer),
-            renorm=self.renorm, renorm_clipping=self.renorm_clipping,
-            renorm_momentum=self.renorm_momentum, synchronized=self.synchronized,
+            moving_variance_initializer=keras.initializers.serialize(
+                self.moving_variance_initializer
+            ),
+            renorm=self.renorm,
+            renorm_clipping=self.renorm_clipping,
+            renorm_momentum=self.renorm_momentum,
+            synchronized=self.synchronized,
         )
         return config

@@ -7,6 +7,7 @@ With drop probability p and keep probability q = 1 - p:
   (by q, not by p as "Summary DAY 2" says).
 Either way the expected training output equals the inference output.
 """
+
 import math
 
 import keras
@@ -21,8 +22,10 @@ def check_noise_shape(noise_shape):
     if noise_shape is None:
         return None
     if isinstance(noise_shape, (str, bytes)) or not hasattr(noise_shape, "__iter__"):
-        raise TypeError("noise_shape must be None or a tuple/list of positive ints or None, "
-                        f"got {noise_shape!r} ({type(noise_shape).__name__})")
+        raise TypeError(
+            "noise_shape must be None or a tuple/list of positive ints or None, "
+            f"got {noise_shape!r} ({type(noise_shape).__name__})"
+        )
     shape = tuple(noise_shape)
     for i, dim in enumerate(shape):
         if dim is not None:
@@ -80,8 +83,10 @@ class Dropout(keras.layers.Layer):
         if self.noise_shape is None:
             return shape
         if len(self.noise_shape) != len(shape):
-            raise ValueError(f"noise_shape={self.noise_shape} must have one entry per input axis, "
-                             f"got inputs of rank {len(shape)}")
+            raise ValueError(
+                f"noise_shape={self.noise_shape} must have one entry per input axis, "
+                f"got inputs of rank {len(shape)}"
+            )
         return tuple(shape[i] if dim is None else dim for i, dim in enumerate(self.noise_shape))
 
     def call(self, inputs, training=False):
@@ -99,9 +104,11 @@ class Dropout(keras.layers.Layer):
         """q in the dtype of `inputs`, which must be floating point to be scaled by it."""
         if not keras.backend.is_float_dtype(inputs.dtype):
             dtype = keras.backend.standardize_dtype(inputs.dtype)
-            raise TypeError(f"Dropout inputs must be a float tensor (float16, bfloat16, float32 "
-                            f"or float64) to drop or scale units, got dtype {dtype}; "
-                            f"cast them first, e.g. keras.ops.cast(inputs, 'float32')")
+            raise TypeError(
+                f"Dropout inputs must be a float tensor (float16, bfloat16, float32 "
+                f"or float64) to drop or scale units, got dtype {dtype}; "
+                f"cast them first, e.g. keras.ops.cast(inputs, 'float32')"
+            )
         return ops.cast(self.keep_prob, inputs.dtype)
 
     def compute_output_shape(self, input_shape):
@@ -109,8 +116,13 @@ class Dropout(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(rate=self.rate, noise_shape=self.noise_shape, seed=self.seed,
-                      inverted=self.inverted, mc=self.mc)
+        config.update(
+            rate=self.rate,
+            noise_shape=self.noise_shape,
+            seed=self.seed,
+            inverted=self.inverted,
+            mc=self.mc,
+        )
         return config
 
 

@@ -3,6 +3,7 @@
 Between LayerNorm (one group) and InstanceNorm (one channel per group); independent of the batch
 size, which suits GANs and diffusion U-Nets trained with small batches.
 """
+
 import keras
 from keras import ops
 
@@ -41,8 +42,10 @@ class GroupNorm(NormalizationBase):
         axis, channels = self.channel_axis(input_shape)
         groups = channels if self.groups == -1 else self.groups
         if channels % groups:
-            raise ValueError(f"groups={self.groups} must divide the number of channels "
-                             f"({channels}) on axis {self.axis}")
+            raise ValueError(
+                f"groups={self.groups} must divide the number of channels "
+                f"({channels}) on axis {self.axis}"
+            )
         self._channel_axis, self._groups, self._channels = axis, groups, channels
         self._param_shape = broadcast_shape(ndim, [axis], [channels])
         self.build_affine((channels,))
@@ -51,7 +54,12 @@ class GroupNorm(NormalizationBase):
         x = upcast(inputs)
         shape = ops.shape(x)
         axis = self._channel_axis
-        grouped_shape = (*shape[:axis], self._groups, self._channels // self._groups, *shape[axis + 1:])
+        grouped_shape = (
+            *shape[:axis],
+            self._groups,
+            self._channels // self._groups,
+            *shape[axis + 1 :],
+        )
         grouped = ops.reshape(x, grouped_shape)
         # Statistics over every axis but the batch axis and the group axis.
         reduce = [i for i in range(1, len(grouped_shape)) if i != axis]

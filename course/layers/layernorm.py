@@ -3,6 +3,7 @@
 Unlike BatchNorm it behaves the same in training and inference and does not depend on the
 batch size, which is why transformers and small-batch models use it.
 """
+
 import keras
 from keras import ops
 
@@ -40,7 +41,9 @@ class LayerNorm(NormalizationBase):
         axes = self.axis if isinstance(self.axis, list) else [self.axis]
         self._axes = sorted(check_axis("axis", a, ndim) for a in axes)
         if len(set(self._axes)) != len(self._axes):
-            raise ValueError(f"axis={self.axis} names the same axis twice for an input of rank {ndim}")
+            raise ValueError(
+                f"axis={self.axis} names the same axis twice for an input of rank {ndim}"
+            )
         sizes = [input_shape[a] for a in self._axes]
         if any(s is None for s in sizes):
             raise ValueError(f"axis={self.axis} of the input shape {input_shape} must be known")

@@ -3,6 +3,7 @@
 With little data one validation split is a noisy estimate; k folds give k estimates whose
 mean is steadier and whose spread says how much a single split could have misled you.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,8 +29,9 @@ class KFoldResult:
         return f"{len(self.folds)}-fold: " + ", ".join(parts)
 
 
-def kfold_evaluate(build_model, x, y, k=5, epochs=10, batch_size=32, stratify=True, seed=0,
-                   **fit_kwargs):
+def kfold_evaluate(
+    build_model, x, y, k=5, epochs=10, batch_size=32, stratify=True, seed=0, **fit_kwargs
+):
     """Train a fresh `build_model()` on k-1 folds and evaluate it on the held-out fold, k times.
 
     `build_model` must return a compiled model (a new one each call). Folds are shuffled with

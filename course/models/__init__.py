@@ -5,6 +5,7 @@ dense head), `residual_mlp` with its `ResidualBlock`, and `compile_classifier` f
 Adam + sparse cross-entropy set-up. One builder per model kind: an experiment changes an
 argument, never a copy of the model.
 """
+
 from course._lazy import lazy_exports
 
 _EXPORTS = {

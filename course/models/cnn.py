@@ -3,6 +3,7 @@
 Small enough to train on the 8x8 digits or 32x32 shapes in seconds on a CPU, so augmentation
 and robustness experiments can retrain it per variant.
 """
+
 from collections.abc import Sequence
 
 from course.validation import check_choice, check_number
@@ -10,8 +11,17 @@ from course.validation import check_choice, check_number
 POOLING = ("max", "average", None)
 
 
-def small_cnn(input_shape, num_classes, filters=(32, 64), kernel_size=3, activation="relu",
-              pooling="max", dropout=0.0, output_activation="softmax", name=None):
+def small_cnn(
+    input_shape,
+    num_classes,
+    filters=(32, 64),
+    kernel_size=3,
+    activation="relu",
+    pooling="max",
+    dropout=0.0,
+    output_activation="softmax",
+    name=None,
+):
     """An uncompiled `keras.Sequential`: per entry of `filters` a same-padded Conv2D, pooled
     (2x2) between blocks, then Flatten, optional dropout and a Dense head.
 
@@ -45,7 +55,9 @@ def small_cnn(input_shape, num_classes, filters=(32, 64), kernel_size=3, activat
     for i, channels in enumerate(filters):
         if i and pool is not None:
             layers.append(pool())
-        layers.append(keras.layers.Conv2D(channels, kernel_size, padding="same", activation=activation))
+        layers.append(
+            keras.layers.Conv2D(channels, kernel_size, padding="same", activation=activation)
+        )
     layers.append(keras.layers.Flatten())
     if dropout:
         layers.append(Dropout(dropout))

@@ -1,5 +1,6 @@
 """`compile_classifier`: the one compile call the course's small classifiers share; `build_optimizer`,
 which the course's compile calls use so that the first training step creates no optimizer variables."""
+
 from course.validation import check_number
 
 
@@ -11,9 +12,11 @@ def compile_classifier(model, learning_rate=1e-3, from_logits=False, metrics=("a
     import keras
 
     check_number("learning_rate", learning_rate, 0, low_open=True)
-    model.compile(keras.optimizers.Adam(learning_rate),
-                  keras.losses.SparseCategoricalCrossentropy(from_logits=bool(from_logits)),
-                  metrics=list(metrics))
+    model.compile(
+        keras.optimizers.Adam(learning_rate),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=bool(from_logits)),
+        metrics=list(metrics),
+    )
     if model.built:
         build_optimizer(model.optimizer, model.trainable_variables)
     return model

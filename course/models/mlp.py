@@ -5,6 +5,7 @@ Every MLP experiment of the course (remedies for overfitting, normalisation at s
 sizes, XOR, one-vs-rest heads, ensembles, semi-supervised learning) is this builder with other
 arguments, so a comparison changes exactly the argument it studies.
 """
+
 from collections.abc import Sequence
 
 from course.validation import check_choice, check_number
@@ -43,17 +44,20 @@ def _activation(name, value):
     try:
         keras.activations.get(value)
     except (ValueError, TypeError) as err:
-        raise ValueError(f"{name} must be None, a Keras activation name or a callable, "
-                         f"got {value!r}") from err
+        raise ValueError(
+            f"{name} must be None, a Keras activation name or a callable, got {value!r}"
+        ) from err
     return value
 
 
 def _initializers(kernel_initializer, n_dense):
     if isinstance(kernel_initializer, (list, tuple)):
         if len(kernel_initializer) != n_dense:
-            raise ValueError(f"kernel_initializer as a sequence needs one initializer per Dense "
-                             f"layer ({n_dense}: the hidden layers, then the head), "
-                             f"got {len(kernel_initializer)}")
+            raise ValueError(
+                f"kernel_initializer as a sequence needs one initializer per Dense "
+                f"layer ({n_dense}: the hidden layers, then the head), "
+                f"got {len(kernel_initializer)}"
+            )
         return list(kernel_initializer)
     return [kernel_initializer] * n_dense
 
@@ -65,9 +69,20 @@ def _norm_factory(norm):
     return lambda: norm_layer(norm)
 
 
-def mlp(input_shape, num_classes, hidden=(64,), activation="relu", output_activation="softmax",
-        dropout=0.0, norm=None, use_bias=None, kernel_regularizer=None,
-        kernel_initializer="glorot_uniform", preprocessing=(), name=None):
+def mlp(
+    input_shape,
+    num_classes,
+    hidden=(64,),
+    activation="relu",
+    output_activation="softmax",
+    dropout=0.0,
+    norm=None,
+    use_bias=None,
+    kernel_regularizer=None,
+    kernel_initializer="glorot_uniform",
+    preprocessing=(),
+    name=None,
+):
     """An uncompiled `keras.Sequential` MLP classifier (or regressor, with `num_classes` outputs).
 
     Without `norm` and `preprocessing` the model is Dense layers only (each with its activation),
@@ -109,15 +124,22 @@ def mlp(input_shape, num_classes, hidden=(64,), activation="relu", output_activa
         layers.append(keras.layers.Flatten())
     for width, init in zip(widths, inits):
         # Without a normaliser the activation sits inside Dense: a Sequential of Dense layers only.
-        layers.append(keras.layers.Dense(width, activation=None if make_norm else activation,
-                                         use_bias=bias, kernel_initializer=init,
-                                         kernel_regularizer=kernel_regularizer))
+        layers.append(
+            keras.layers.Dense(
+                width,
+                activation=None if make_norm else activation,
+                use_bias=bias,
+                kernel_initializer=init,
+                kernel_regularizer=kernel_regularizer,
+            )
+        )
         if make_norm is not None:
             layers.append(make_norm())
             if activation is not None:
                 layers.append(keras.layers.Activation(activation))
         if dropout:
             layers.append(Dropout(dropout))
-    layers.append(keras.layers.Dense(num_classes, activation=output_activation,
-                                     kernel_initializer=inits[-1]))
+    layers.append(
+        keras.layers.Dense(num_classes, activation=output_activation, kernel_initializer=inits[-1])
+    )
     return keras.Sequential(layers, name=name)

@@ -6,6 +6,7 @@ ResNets): its output is zero-mean at initialisation, so with a bounded phi the s
 grows only additively with depth. `skip=False` gives the same layer without the skip, so both
 networks have identical parameters and initial weights.
 """
+
 import keras
 from keras import ops
 
@@ -21,8 +22,14 @@ class ResidualBlock(keras.layers.Layer):
     `course.nn.activations` (e.g. "sigmoid", "tanh", "relu"); ``skip=False`` drops the "h +".
     """
 
-    def __init__(self, activation="tanh", skip=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", **kwargs):
+    def __init__(
+        self,
+        activation="tanh",
+        skip=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        **kwargs,
+    ):
         check_choice("activation", activation, tuple(act.ACTIVATIONS))
         super().__init__(**kwargs)
         self.activation = activation
@@ -34,8 +41,9 @@ class ResidualBlock(keras.layers.Layer):
         width = input_shape[-1]
         if width is None:
             raise ValueError(f"the last axis of the input shape {input_shape} must be known")
-        self.kernel = self.add_weight(name="kernel", shape=(width, width),
-                                      initializer=self.kernel_initializer)
+        self.kernel = self.add_weight(
+            name="kernel", shape=(width, width), initializer=self.kernel_initializer
+        )
         self.bias = self.add_weight(name="bias", shape=(width,), initializer=self.bias_initializer)
 
     def call(self, inputs):
@@ -47,14 +55,18 @@ class ResidualBlock(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(activation=self.activation, skip=self.skip,
-                      kernel_initializer=keras.initializers.serialize(self.kernel_initializer),
-                      bias_initializer=keras.initializers.serialize(self.bias_initializer))
+        config.update(
+            activation=self.activation,
+            skip=self.skip,
+            kernel_initializer=keras.initializers.serialize(self.kernel_initializer),
+            bias_initializer=keras.initializers.serialize(self.bias_initializer),
+        )
         return config
 
 
-def residual_mlp(input_shape, num_classes, depth=20, width=32, residual=True, activation="sigmoid",
-                 seed=0):
+def residual_mlp(
+    input_shape, num_classes, depth=20, width=32, residual=True, activation="sigmoid", seed=0
+):
     """Flatten -> Dense(width) -> `depth` blocks with or without skips -> Dense(softmax).
 
     Both variants have the same parameters and initial weights for a given seed; only the skip
@@ -64,11 +76,22 @@ def residual_mlp(input_shape, num_classes, depth=20, width=32, residual=True, ac
     check_number("width", width, 1, integer=True)
     check_choice("activation", activation, tuple(act.ACTIVATIONS))
     init = keras.initializers.GlorotUniform
-    return keras.Sequential([
-        keras.Input(input_shape if isinstance(input_shape, tuple) else (input_shape,)),
-        keras.layers.Flatten(),
-        keras.layers.Dense(width, kernel_initializer=init(seed + 10_000), name="project"),
-        *[ResidualBlock(activation, skip=residual, kernel_initializer=init(seed + i),
-                        name=f"hidden_{i}") for i in range(depth)],
-        keras.layers.Dense(num_classes, activation="softmax", kernel_initializer=init(seed + 20_000),
-                           name="head")])
+    return keras.Sequential(
+        [
+            keras.Input(input_shape if isinstance(input_shape, tuple) else (input_shape,)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(width, kernel_initializer=init(seed + 10_000), name="project"),
+            *[
+                ResidualBlock(
+                    activation, skip=residual, kernel_initializer=init(seed + i), name=f"hidden_{i}"
+                )
+                for i in range(depth)
+            ],
+            keras.layers.Dense(
+                num_classes,
+                activation="softmax",
+                kernel_initializer=init(seed + 20_000),
+                name="head",
+            ),
+        ]
+    )

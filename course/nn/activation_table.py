@@ -5,6 +5,7 @@ open or closed ends and infinities detected), the largest slope (the sigmoid's 0
 slope in the tails (saturation), the mean output for standard-normal inputs (zero-centred or
 not), and the worst disagreement between the analytic derivative and autodiff.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,8 +25,17 @@ FORMULAS = {
     "softplus": ("log(1+e^x)", "s(x)"),
     "softmax": ("e^x_i/sum_j e^x_j", "full Jacobian s_i(d_ij-s_j)"),
 }
-DEFAULT_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "gelu", "swish", "softplus",
-                 "softmax")
+DEFAULT_NAMES = (
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "prelu",
+    "gelu",
+    "swish",
+    "softplus",
+    "softmax",
+)
 PRELU_ALPHA = 0.25  # the slope used to tabulate PReLU (Keras' PReLU starts from 0)
 
 
@@ -110,19 +120,37 @@ def measure(name, extent=40.0, step=1e-3, inner=5.0):
     low, low_closed = _bound(f, x, inner, "low")
     high, high_closed = _bound(f, x, inner, "high")
     i = int(np.argmax(np.abs(d)))
-    tails = tuple(float(v) for v in ops.convert_to_numpy(_scalar_derivative(name)(np.array([-10.0, 10.0]))))
+    tails = tuple(
+        float(v) for v in ops.convert_to_numpy(_scalar_derivative(name)(np.array([-10.0, 10.0])))
+    )
     normal = np.random.default_rng(0).standard_normal(100_000)
     mean_output = float(np.mean(ops.convert_to_numpy(_scalar_view(name)(normal))))
-    kinkless = x[np.abs(x) > step]  # autodiff and the analytic form may pick different values at a kink
+    kinkless = x[
+        np.abs(x) > step
+    ]  # autodiff and the analytic form may pick different values at a kink
     note = ""
     if name == "softmax":
         logits = np.random.default_rng(0).normal(0, 5, size=(1000, 6))
         total = ops.convert_to_numpy(ops.sum(act.softmax(logits), axis=-1))
-        note = f"outputs sum to 1 (max deviation {np.max(np.abs(total - 1)):.0e}); range of one output"
+        note = (
+            f"outputs sum to 1 (max deviation {np.max(np.abs(total - 1)):.0e}); range of one output"
+        )
     formula, slope = FORMULAS[name]
-    return ActivationRow(name, formula, slope, low, high, low_closed, high_closed,
-                         float(abs(d[i])), float(x[i]), tails, mean_output,
-                         autodiff_error(name, kinkless[::50]), note)
+    return ActivationRow(
+        name,
+        formula,
+        slope,
+        low,
+        high,
+        low_closed,
+        high_closed,
+        float(abs(d[i])),
+        float(x[i]),
+        tails,
+        mean_output,
+        autodiff_error(name, kinkless[::50]),
+        note,
+    )
 
 
 def comparison_table(names=DEFAULT_NAMES):
@@ -132,12 +160,16 @@ def comparison_table(names=DEFAULT_NAMES):
 
 def format_table(rows):
     """The rows as a markdown table (slopes rounded to 4 significant digits)."""
-    header = ("| function | formula | range | derivative | max abs slope (at x) | slope at x=-10, 10 "
-              "| mean output, x~N(0,1) | autodiff error |")
+    header = (
+        "| function | formula | range | derivative | max abs slope (at x) | slope at x=-10, 10 "
+        "| mean output, x~N(0,1) | autodiff error |"
+    )
     lines = [header, "|" + " --- |" * 8]
     for r in rows:
         tails = ", ".join(f"{t:.2g}" for t in r.tail_slopes)
-        lines.append(f"| {r.name} | {r.formula} | {r.range} | {r.derivative} | "
-                     f"{r.max_slope:.4g} (x={r.argmax_slope:.3g}) | {tails} | "
-                     f"{round(r.mean_output, 2) + 0.0:.2f} | {r.autodiff_error:.1e} |")
+        lines.append(
+            f"| {r.name} | {r.formula} | {r.range} | {r.derivative} | "
+            f"{r.max_slope:.4g} (x={r.argmax_slope:.3g}) | {tails} | "
+            f"{round(r.mean_output, 2) + 0.0:.2f} | {r.autodiff_error:.1e} |"
+        )
     return "\n".join(lines)

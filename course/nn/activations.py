@@ -3,6 +3,7 @@
 Every function maps an array or tensor to a tensor through `keras.ops`, so `tf.GradientTape`
 can check `derivative(name)` against autodiff and `keras.activations` can check the values.
 """
+
 import math
 
 from keras import ops
@@ -114,7 +115,9 @@ def _d_gelu(x, approximate=False):
     x = _float(x)
     if approximate:
         t = ops.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x**3))
-        return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t**2) * SQRT_2_OVER_PI * (1.0 + 3 * GELU_CUBIC * x**2)
+        return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t**2) * SQRT_2_OVER_PI * (
+            1.0 + 3 * GELU_CUBIC * x**2
+        )
     cdf = 0.5 * (1.0 + ops.erf(x / math.sqrt(2.0)))
     pdf = ops.exp(-0.5 * x**2) / math.sqrt(2.0 * math.pi)
     return cdf + x * pdf
@@ -138,14 +141,28 @@ def _d_softmax(x):
 
 
 ACTIVATIONS = {
-    "linear": linear, "sigmoid": sigmoid, "tanh": tanh, "relu": relu,
-    "leaky_relu": leaky_relu, "prelu": prelu, "gelu": gelu, "swish": swish,
-    "softplus": softplus, "softmax": softmax,
+    "linear": linear,
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "relu": relu,
+    "leaky_relu": leaky_relu,
+    "prelu": prelu,
+    "gelu": gelu,
+    "swish": swish,
+    "softplus": softplus,
+    "softmax": softmax,
 }
 _DERIVATIVES = {
-    "linear": _d_linear, "sigmoid": _d_sigmoid, "tanh": _d_tanh, "relu": _d_relu,
-    "leaky_relu": _d_leaky_relu, "prelu": _d_prelu, "gelu": _d_gelu, "swish": _d_swish,
-    "softplus": _d_softplus, "softmax": _d_softmax,
+    "linear": _d_linear,
+    "sigmoid": _d_sigmoid,
+    "tanh": _d_tanh,
+    "relu": _d_relu,
+    "leaky_relu": _d_leaky_relu,
+    "prelu": _d_prelu,
+    "gelu": _d_gelu,
+    "swish": _d_swish,
+    "softplus": _d_softplus,
+    "softmax": _d_softmax,
 }
 
 

@@ -4,6 +4,7 @@ Network: z1 = x W1 + b1, h = phi(z1), z2 = h W2 + b2, p = softmax(z2), loss = me
 Each layer needs only its local derivative and the gradient flowing in from above (section 11.2):
 dL/dp -> (softmax Jacobian) -> dL/dz2 -> (W2) -> dL/dh -> (phi') -> dL/dz1 -> (x) -> dL/dW1.
 """
+
 import numpy as np
 
 from course.nn import activations as act
@@ -17,8 +18,12 @@ def init_two_layer(n_in, n_hidden, n_out, seed=0, scale=0.5):
     for name, size in (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out)):
         check_number(name, size, 1, integer=True)
     rng = np.random.default_rng(seed)
-    return {"W1": rng.normal(0, scale, (n_in, n_hidden)), "b1": rng.normal(0, 0.1, n_hidden),
-            "W2": rng.normal(0, scale, (n_hidden, n_out)), "b2": rng.normal(0, 0.1, n_out)}
+    return {
+        "W1": rng.normal(0, scale, (n_in, n_hidden)),
+        "b1": rng.normal(0, 0.1, n_hidden),
+        "W2": rng.normal(0, scale, (n_hidden, n_out)),
+        "b2": rng.normal(0, 0.1, n_out),
+    }
 
 
 def forward(x, params, activation="tanh"):
@@ -44,13 +49,19 @@ def chain_rule_gradients(x, y, params, activation="tanh"):
     x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
     cache = forward(x, params, activation)
     n = len(x)
-    d_p = -y / cache["p"] / n                                     # dL/dp for the mean CE
+    d_p = -y / cache["p"] / n  # dL/dp for the mean CE
     jacobian = np.asarray(act.derivative("softmax")(cache["z2"]))  # (N, K, K), dp_i/dz_j
-    d_z2 = np.einsum("ni,nij->nj", d_p, jacobian)                  # upstream times local
+    d_z2 = np.einsum("ni,nij->nj", d_p, jacobian)  # upstream times local
     d_h = d_z2 @ params["W2"].T
     d_z1 = d_h * np.asarray(act.derivative(activation)(cache["z1"]))
-    return {"W1": x.T @ d_z1, "b1": d_z1.sum(axis=0), "W2": cache["h"].T @ d_z2,
-            "b2": d_z2.sum(axis=0), "dz2_shortcut": (cache["p"] - y) / n, "dz2": d_z2}
+    return {
+        "W1": x.T @ d_z1,
+        "b1": d_z1.sum(axis=0),
+        "W2": cache["h"].T @ d_z2,
+        "b2": d_z2.sum(axis=0),
+        "dz2_shortcut": (cache["p"] - y) / n,
+        "dz2": d_z2,
+    }
 
 
 def tape_gradients(x, y, params, activation="tanh"):
@@ -76,7 +87,7 @@ def linear_chain_gradient(weights, x):
     import tensorflow as tf
 
     weights = [float(w) for w in weights]
-    by_hand = [float(np.prod(weights[:k] + weights[k + 1:])) * x for k in range(len(weights))]
+    by_hand = [float(np.prod(weights[:k] + weights[k + 1 :])) * x for k in range(len(weights))]
     variables = [tf.Variable(w, dtype=tf.float64) for w in weights]
     with tf.GradientTape() as tape:
         y = tf.constant(x, tf.float64)

@@ -8,6 +8,7 @@
   layer, so it still decays through depth (`variance_sweep` shows it); He
   (Var = 2 / fan_in) compensates ReLU zeroing half its inputs.
 """
+
 import keras
 import numpy as np
 
@@ -21,10 +22,12 @@ def initializer(name, seed=0, normal_std=0.01):
     """The Keras initializer for `name`: zeros, normal (N(0, normal_std^2)), glorot or he."""
     check_choice("name", name, INITS)
     check_number("normal_std", normal_std, 0, low_open=True)
-    return {"zeros": lambda: keras.initializers.Zeros(),
-            "normal": lambda: keras.initializers.RandomNormal(stddev=normal_std, seed=seed),
-            "glorot": lambda: keras.initializers.GlorotNormal(seed=seed),
-            "he": lambda: keras.initializers.HeNormal(seed=seed)}[name]()
+    return {
+        "zeros": lambda: keras.initializers.Zeros(),
+        "normal": lambda: keras.initializers.RandomNormal(stddev=normal_std, seed=seed),
+        "glorot": lambda: keras.initializers.GlorotNormal(seed=seed),
+        "he": lambda: keras.initializers.HeNormal(seed=seed),
+    }[name]()
 
 
 def init_std(name, fan_in, fan_out, normal_std=0.01):
@@ -32,12 +35,17 @@ def init_std(name, fan_in, fan_out, normal_std=0.01):
     check_choice("name", name, INITS)
     check_number("fan_in", fan_in, 1, integer=True)
     check_number("fan_out", fan_out, 1, integer=True)
-    return {"zeros": 0.0, "normal": normal_std, "glorot": np.sqrt(2.0 / (fan_in + fan_out)),
-            "he": np.sqrt(2.0 / fan_in)}[name]
+    return {
+        "zeros": 0.0,
+        "normal": normal_std,
+        "glorot": np.sqrt(2.0 / (fan_in + fan_out)),
+        "he": np.sqrt(2.0 / fan_in),
+    }[name]
 
 
-def activation_variance(init, activation="tanh", depth=50, width=256, batch=512, seed=0,
-                        normal_std=0.01):
+def activation_variance(
+    init, activation="tanh", depth=50, width=256, batch=512, seed=0, normal_std=0.01
+):
     """Variance of each layer's activations in a `depth`-layer square MLP (no biases).
 
     Inputs are standard normal; layer l computes h_l = phi(h_{l-1} W_l) with W_l drawn from a
@@ -65,7 +73,9 @@ def plot_variance_sweep(sweep):
     import matplotlib.pyplot as plt
 
     activations = sorted({a for a, _ in sweep}, key=list(dict.fromkeys(a for a, _ in sweep)).index)
-    fig, axes = plt.subplots(1, len(activations), figsize=(5 * len(activations), 3.8), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(activations), figsize=(5 * len(activations), 3.8), squeeze=False
+    )
     for ax, activation in zip(axes[0], activations):
         for (a, init), variances in sweep.items():
             if a != activation:
@@ -95,8 +105,13 @@ def symmetric_network(n_inputs, hidden, n_classes, value=None, seed=0):
     for name, size in (("n_inputs", n_inputs), ("hidden", hidden), ("n_classes", n_classes)):
         check_number(name, size, 1, integer=True)
     init = keras.initializers.GlorotUniform
-    model = mlp(n_inputs, n_classes, hidden=(hidden,), activation="tanh",
-                kernel_initializer=[init(seed), init(seed + 1)])
+    model = mlp(
+        n_inputs,
+        n_classes,
+        hidden=(hidden,),
+        activation="tanh",
+        kernel_initializer=[init(seed), init(seed + 1)],
+    )
     if value is not None:
         first, head = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
         row = np.random.default_rng(seed).normal(size=(1, n_classes))

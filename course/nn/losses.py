@@ -12,6 +12,7 @@ Focal loss conventions (Lin et al. 2017): FL = -alpha_t (1 - p_t)^gamma log(p_t)
 - `categorical_focal_loss` uses one scalar alpha for every class, as
   `keras.losses.CategoricalFocalCrossentropy` does (no per-class alpha_t).
 """
+
 import keras
 from keras import ops
 
@@ -28,8 +29,9 @@ def _prepare(y_true, y_pred):
     y_true = ops.cast(ops.convert_to_tensor(y_true), y_pred.dtype)
     a, b = tuple(y_true.shape), tuple(y_pred.shape)
     if len(a) != len(b) or any(i is not None and j is not None and i != j for i, j in zip(a, b)):
-        raise ValueError(f"y_true and y_pred must have the same shape; got y_true.shape={a} "
-                         f"and y_pred.shape={b}")
+        raise ValueError(
+            f"y_true and y_pred must have the same shape; got y_true.shape={a} and y_pred.shape={b}"
+        )
     return y_true, y_pred
 
 
@@ -125,8 +127,9 @@ def _check_focal(alpha, gamma, label_smoothing):
     check_number("label_smoothing", label_smoothing, 0, 1, high_open=True)
 
 
-def focal_loss(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
-               aggregate="mean"):
+def focal_loss(
+    y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, aggregate="mean"
+):
     """Binary focal loss -alpha_t (1 - p_t)^gamma log p_t: down-weights easy examples.
 
     gamma = 0 and alpha = None give plain BCE. alpha weights positives (negatives get 1 - alpha);
@@ -144,11 +147,14 @@ def focal_loss(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_s
     return _aggregate(terms, aggregate)
 
 
-def categorical_focal_loss(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
-                           label_smoothing=0.0):
+def categorical_focal_loss(
+    y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0
+):
     """Multi-class focal loss -sum_k alpha (1 - p_k)^gamma t_k log p_k over a softmax head."""
     if alpha is None:
-        raise ValueError("alpha must be a number in [0, 1] for the categorical focal loss, got None")
+        raise ValueError(
+            "alpha must be a number in [0, 1] for the categorical focal loss, got None"
+        )
     _check_focal(alpha, gamma, label_smoothing)
     y_true, y_pred = _prepare(y_true, y_pred)
     if label_smoothing:
@@ -163,7 +169,11 @@ def summed_binary_crossentropy(y_true, y_pred):
 
 
 LOSSES = {
-    "mse": mse, "mae": mae, "binary_crossentropy": binary_crossentropy,
-    "categorical_crossentropy": categorical_crossentropy, "hinge": hinge,
-    "focal_loss": focal_loss, "categorical_focal_loss": categorical_focal_loss,
+    "mse": mse,
+    "mae": mae,
+    "binary_crossentropy": binary_crossentropy,
+    "categorical_crossentropy": categorical_crossentropy,
+    "hinge": hinge,
+    "focal_loss": focal_loss,
+    "categorical_focal_loss": categorical_focal_loss,
 }

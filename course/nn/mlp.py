@@ -5,6 +5,7 @@ phi(W.x + b). The notes write W.x with W of shape (out, in); Keras stores the tr
 kernel of shape (in, out), and computes x @ kernel + bias on a batch of row vectors. `MLP` keeps
 Keras' layout so its weights copy into a `Dense` stack unchanged (`to_keras`, `from_keras`).
 """
+
 import keras
 import numpy as np
 from keras import ops
@@ -13,8 +14,16 @@ from course.nn import activations as act
 from course.validation import check_choice, check_number
 
 # Our activation names that a Keras Dense layer accepts under the same meaning.
-KERAS_NAMES = {"linear": "linear", "sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu",
-               "gelu": "gelu", "swish": "silu", "softplus": "softplus", "softmax": "softmax"}
+KERAS_NAMES = {
+    "linear": "linear",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "relu": "relu",
+    "gelu": "gelu",
+    "swish": "silu",
+    "softplus": "softplus",
+    "softmax": "softmax",
+}
 
 
 def neuron(x, w, b, activation="relu"):
@@ -75,8 +84,13 @@ class MLP:
         from course.models.mlp import mlp
 
         sizes = [self.params[0][0].shape[0]] + [k.shape[1] for k, _ in self.params]
-        model = mlp(sizes[0], sizes[-1], hidden=sizes[1:-1], activation=KERAS_NAMES[self.activation],
-                    output_activation=KERAS_NAMES[self.head])
+        model = mlp(
+            sizes[0],
+            sizes[-1],
+            hidden=sizes[1:-1],
+            activation=KERAS_NAMES[self.activation],
+            output_activation=KERAS_NAMES[self.head],
+        )
         for layer, (kernel, bias) in zip(model.layers, self.params):
             layer.set_weights([kernel, bias])
         return model

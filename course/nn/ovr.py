@@ -4,12 +4,13 @@ Each sigmoid output answers its own "is it fruit k?" question, so the outputs ne
 and several can be on at once (multi-label). A softmax head shares one unit of probability
 between the classes: right for mutually exclusive classes, unable to say "apple and banana".
 """
+
 import keras
 import numpy as np
 
 from course import config
-from course.models.mlp import mlp
 from course.data.fruits import FRUITS
+from course.models.mlp import mlp
 from course.nn.losses import categorical_crossentropy, summed_binary_crossentropy
 from course.train.full_batch import train_full_batch
 from course.validation import check_choice
@@ -22,8 +23,14 @@ def head_model(x_train, head="sigmoid", hidden=32, n_outputs=len(FRUITS), seed=0
     check_choice("head", head, HEADS)
     norm = keras.layers.Normalization()
     norm.adapt(np.asarray(x_train, dtype="float32"))
-    return mlp(x_train.shape[1], n_outputs, hidden=(hidden,), output_activation=head,
-               kernel_initializer=keras.initializers.GlorotUniform(seed=seed), preprocessing=[norm])
+    return mlp(
+        x_train.shape[1],
+        n_outputs,
+        hidden=(hidden,),
+        output_activation=head,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        preprocessing=[norm],
+    )
 
 
 def head_loss(head):
@@ -52,15 +59,20 @@ def single_label_report(model, x, labels):
     """Accuracy (argmax) and how far the outputs' sum strays from 1, for one-label data."""
     p = np.asarray(model(x))
     sums = p.sum(axis=1)
-    return {"accuracy": float(np.mean(p.argmax(axis=1) == labels)),
-            "sum_min": float(sums.min()), "sum_max": float(sums.max()),
-            "sum_mean": float(sums.mean())}
+    return {
+        "accuracy": float(np.mean(p.argmax(axis=1) == labels)),
+        "sum_min": float(sums.min()),
+        "sum_max": float(sums.max()),
+        "sum_mean": float(sums.mean()),
+    }
 
 
 def multi_label_report(model, x, y_multi, threshold=0.5):
     """Exact-match rate, per-label accuracy and recall of present fruits at `threshold`."""
     predicted = np.asarray(model(x)) > threshold
     truth = np.asarray(y_multi) > 0.5
-    return {"exact_match": float(np.mean(np.all(predicted == truth, axis=1))),
-            "label_accuracy": float(np.mean(predicted == truth)),
-            "recall": float(np.sum(predicted & truth) / np.sum(truth))}
+    return {
+        "exact_match": float(np.mean(np.all(predicted == truth, axis=1))),
+        "label_accuracy": float(np.mean(predicted == truth)),
+        "recall": float(np.sum(predicted & truth) / np.sum(truth)),
+    }

@@ -8,6 +8,7 @@ Measured, not asserted: gradients come from `tf.GradientTape`, floors from optim
 - softmax on a single unit: softmax([z]) = 1 for every z, so the loss is constant and the
   gradient is exactly zero (the usual slip when a binary head is copied from a multiclass one).
 """
+
 import warnings
 
 import numpy as np
@@ -30,7 +31,9 @@ def logit_gradients(logits=(-10.0, -5.0, -2.0, 0.0, 2.0, 5.0), target=1.0):
             value = tf.reduce_sum(loss(t, act.sigmoid(z)))
         rows[name] = tape.gradient(value, z).numpy()[:, 0]
     p = np.asarray(act.sigmoid(z))[:, 0]
-    return [tuple(float(v) for v in row) for row in zip(z.numpy()[:, 0], p, rows["bce"], rows["mse"])]
+    return [
+        tuple(float(v) for v in row) for row in zip(z.numpy()[:, 0], p, rows["bce"], rows["mse"])
+    ]
 
 
 def best_multilabel_fit(head, positives=3, n_classes=6, steps=2000, learning_rate=1.0):
@@ -50,7 +53,9 @@ def best_multilabel_fit(head, positives=3, n_classes=6, steps=2000, learning_rat
     def descend():
         for _ in tf.range(steps):
             with tf.GradientTape() as tape:
-                value = tf.reduce_sum(L.binary_crossentropy(target, squash(logits), aggregate="sum"))
+                value = tf.reduce_sum(
+                    L.binary_crossentropy(target, squash(logits), aggregate="sum")
+                )
             logits.assign_sub(learning_rate * tape.gradient(value, logits))
 
     descend()

@@ -7,6 +7,7 @@ Backprop through a skip adds an identity path: dh_{l+1}/dh_l = I + dF/dh_l, so t
 reaches early layers is not only a product of many small Jacobians (each sigmoid layer can
 shrink it by 4x or more: sigma' <= 0.25). `gradient_norms` measures this layer by layer.
 """
+
 import keras
 import numpy as np
 
@@ -15,7 +16,13 @@ from course.models.residual import ResidualBlock, residual_mlp
 from course.nn.losses import categorical_crossentropy
 from course.train.full_batch import train_full_batch
 
-__all__ = ["ResidualBlock", "compare_skips", "gradient_norms", "plot_gradient_norms", "residual_mlp"]
+__all__ = [
+    "ResidualBlock",
+    "compare_skips",
+    "gradient_norms",
+    "plot_gradient_norms",
+    "residual_mlp",
+]
 
 
 def gradient_norms(model, x, y_one_hot):
@@ -29,8 +36,18 @@ def gradient_norms(model, x, y_one_hot):
     return np.array([float(tf.norm(g)) for g in tape.gradient(loss, kernels)])
 
 
-def compare_skips(x_train, y_train, x_val, y_val, depth=20, width=32, activation="sigmoid",
-                  steps=None, learning_rate=3e-3, seed=0):
+def compare_skips(
+    x_train,
+    y_train,
+    x_val,
+    y_val,
+    depth=20,
+    width=32,
+    activation="sigmoid",
+    steps=None,
+    learning_rate=3e-3,
+    seed=0,
+):
     """Gradient norms at initialisation and training curves, with and without skips.
 
     Returns {"plain": {...}, "residual": {...}}, each with "grad_norms" (per hidden layer) and
@@ -44,8 +61,16 @@ def compare_skips(x_train, y_train, x_val, y_val, depth=20, width=32, activation
         keras.utils.set_random_seed(seed)
         model = residual_mlp(x_train.shape[1:], n_classes, depth, width, residual, activation, seed)
         norms = gradient_norms(model, x_train, y_train)
-        history = train_full_batch(model, x_train, y_train, categorical_crossentropy, steps,
-                                   learning_rate, validation=(x_val, y_val), every=10)
+        history = train_full_batch(
+            model,
+            x_train,
+            y_train,
+            categorical_crossentropy,
+            steps,
+            learning_rate,
+            validation=(x_val, y_val),
+            every=10,
+        )
         results[name] = {"grad_norms": norms, "history": history, "model": model}
     return results
 

@@ -6,6 +6,7 @@ normalised feature is +-1, up to epsilon, whatever the input), so an example's o
 its batch mates and differs from the inference output. LayerNorm and GroupNorm use statistics of
 each example alone: no dependence on the batch, identical in training and inference.
 """
+
 import keras
 import numpy as np
 
@@ -25,7 +26,7 @@ def make_norm(kind, groups=4, momentum=0.9):
 
 def _batches(n, batch_size, rng):
     order = rng.permutation(n)
-    return [order[i:i + batch_size] for i in range(0, n - batch_size + 1, batch_size)]
+    return [order[i : i + batch_size] for i in range(0, n - batch_size + 1, batch_size)]
 
 
 def batch_dependence(kind, x, batch_size, trials=20, seed=0):
@@ -58,16 +59,29 @@ def train_inference_gap(kind, x, batch_size, updates=100, seed=0):
     layer = make_norm(kind)
     for _ in range(updates):
         layer(x[rng.choice(len(x), size=batch_size, replace=False)], training=True)
-    gaps = [np.mean(np.abs(np.asarray(layer(x[idx], training=True)) - np.asarray(layer(x[idx], training=False))))
-            for idx in _batches(len(x), batch_size, rng)]
+    gaps = [
+        np.mean(
+            np.abs(
+                np.asarray(layer(x[idx], training=True)) - np.asarray(layer(x[idx], training=False))
+            )
+        )
+        for idx in _batches(len(x), batch_size, rng)
+    ]
     return float(np.mean(gaps))
 
 
 def small_batch_table(x, batch_sizes=(2, 64), kinds=KINDS, seed=0):
     """Rows {kind, batch_size, batch_dependence, train_inference_gap} for every combination."""
-    return [{"kind": kind, "batch_size": b, "batch_dependence": batch_dependence(kind, x, b, seed=seed),
-             "train_inference_gap": train_inference_gap(kind, x, b, seed=seed)}
-            for kind in kinds for b in batch_sizes]
+    return [
+        {
+            "kind": kind,
+            "batch_size": b,
+            "batch_dependence": batch_dependence(kind, x, b, seed=seed),
+            "train_inference_gap": train_inference_gap(kind, x, b, seed=seed),
+        }
+        for kind in kinds
+        for b in batch_sizes
+    ]
 
 
 def norm_mlp(n_inputs, n_classes, kind, width=64, seed=0):
@@ -79,12 +93,19 @@ def norm_mlp(n_inputs, n_classes, kind, width=64, seed=0):
     for name, size in (("n_inputs", n_inputs), ("n_classes", n_classes), ("width", width)):
         check_number(name, size, 1, integer=True)
     init = keras.initializers.GlorotUniform
-    return mlp(n_inputs, n_classes, hidden=(width, width), norm=lambda: make_norm(kind),
-               use_bias=True, kernel_initializer=[init(seed + i) for i in range(3)])
+    return mlp(
+        n_inputs,
+        n_classes,
+        hidden=(width, width),
+        norm=lambda: make_norm(kind),
+        use_bias=True,
+        kernel_initializer=[init(seed + i) for i in range(3)],
+    )
 
 
-def train_with_norm(kind, x_train, y_train, x_val, y_val, batch_size, steps=None, seed=0,
-                    learning_rate=1e-3):
+def train_with_norm(
+    kind, x_train, y_train, x_val, y_val, batch_size, steps=None, seed=0, learning_rate=1e-3
+):
     """Train `norm_mlp` with mini-batches of `batch_size`; returns validation accuracies.
 
     "inference": the usual evaluation (BatchNorm uses its running averages);
@@ -111,7 +132,13 @@ def train_with_norm(kind, x_train, y_train, x_val, y_val, batch_size, steps=None
         idx = rng.choice(len(x_train), size=batch_size, replace=False)
         step(tf.constant(x_train[idx]), tf.constant(y_train[idx]))
     batches = _batches(len(x_val), batch_size, rng)  # full batches only: the same examples
-    seen = np.concatenate(batches)                   # are scored both ways
+    seen = np.concatenate(batches)  # are scored both ways
     inference = np.argmax(np.asarray(model(x_val[seen], training=False)), axis=1) == y_val[seen]
-    hits = [np.argmax(np.asarray(model(x_val[idx], training=True)), axis=1) == y_val[idx] for idx in batches]
-    return {"inference": float(np.mean(inference)), "batch_stats": float(np.mean(np.concatenate(hits)))}
+    hits = [
+        np.argmax(np.asarray(model(x_val[idx], training=True)), axis=1) == y_val[idx]
+        for idx in batches
+    ]
+    return {
+        "inference": float(np.mean(inference)),
+        "batch_stats": float(np.mean(np.concatenate(hits))),
+    }

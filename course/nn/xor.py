@@ -4,6 +4,7 @@ Without activations y = W3(W2(W1 x + b1) + b2) + b3 = (W3 W2 W1) x + b: a single
 the stack's decision boundary is one line and at most 3 of XOR's 4 points can be right.
 Keras stores kernels transposed (x @ K), so the collapsed kernel is K1 @ K2 @ K3 = (W3 W2 W1)^T.
 """
+
 import keras
 import numpy as np
 
@@ -21,14 +22,25 @@ def linear_stack(depth=3, width=4, seed=0):
     """`depth` Dense layers with no activation between them, then a sigmoid read-out."""
     check_number("depth", depth, 1, integer=True)
     check_number("width", width, 1, integer=True)
-    return mlp(2, 1, hidden=(width,) * (depth - 1), activation=None, output_activation="sigmoid",
-               kernel_initializer=keras.initializers.GlorotUniform(seed=seed))
+    return mlp(
+        2,
+        1,
+        hidden=(width,) * (depth - 1),
+        activation=None,
+        output_activation="sigmoid",
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+    )
 
 
 def relu_network(hidden=8, seed=0):
     """One hidden ReLU layer, then a sigmoid read-out: enough to solve XOR."""
-    return mlp(2, 1, hidden=(hidden,), output_activation="sigmoid",
-               kernel_initializer=[keras.initializers.HeNormal(seed=seed), "glorot_uniform"])
+    return mlp(
+        2,
+        1,
+        hidden=(hidden,),
+        output_activation="sigmoid",
+        kernel_initializer=[keras.initializers.HeNormal(seed=seed), "glorot_uniform"],
+    )
 
 
 def train(model, steps=None, learning_rate=0.05):

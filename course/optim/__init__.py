@@ -4,6 +4,7 @@ trajectory as its Keras built-in; learning-rate schedules; toy 2-D landscapes to
 `SGD` (momentum, Nesterov), `RMSprop`, `Adam` (AMSGrad), `AdamW` (decoupled weight decay);
 `course.optim.schedules` and `course.optim.landscapes`.
 """
+
 from course.optim import landscapes, schedules
 from course.optim.adam import Adam
 from course.optim.adamw import AdamW

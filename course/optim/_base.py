@@ -3,6 +3,7 @@
 Keras' base class decays every variable before calling `update_step`; ours do it inside
 `update_step` (one visible line, `decay`), which is the same arithmetic in the same order.
 """
+
 import numbers
 
 import keras
@@ -18,8 +19,10 @@ def check_learning_rate(learning_rate):
         return float(check_number("learning_rate", learning_rate, 0))
     if callable(learning_rate):  # schedules are callables too
         return learning_rate
-    raise TypeError("learning_rate must be a non-negative float, a LearningRateSchedule or a "
-                    f"callable, got {learning_rate!r} ({type(learning_rate).__name__})")
+    raise TypeError(
+        "learning_rate must be a non-negative float, a LearningRateSchedule or a "
+        f"callable, got {learning_rate!r} ({type(learning_rate).__name__})"
+    )
 
 
 def check_optional_positive(name, value):
@@ -39,17 +42,26 @@ class CourseOptimizer(DecayInUpdateStep, keras.optimizers.Optimizer):
     calling ``self.decay(variable, lr)`` first.
     """
 
-    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, **kwargs):
+    def __init__(
+        self,
+        learning_rate,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        **kwargs,
+    ):
         learning_rate = check_learning_rate(learning_rate)
         if weight_decay is not None:
             weight_decay = float(check_number("weight_decay", weight_decay, 0))
         super().__init__(
-            learning_rate=learning_rate, weight_decay=weight_decay,
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
             clipnorm=check_optional_positive("clipnorm", clipnorm),
             clipvalue=check_optional_positive("clipvalue", clipvalue),
             global_clipnorm=check_optional_positive("global_clipnorm", global_clipnorm),
-            **kwargs)
+            **kwargs,
+        )
 
     def decay(self, variable, learning_rate):
         """Decoupled weight decay (Loshchilov & Hutter): w <- w - lr * weight_decay * w.

@@ -10,6 +10,7 @@ is the paper's eps_hat, guarding sqrt(v) rather than sqrt(v_hat). Either way eps
 guards the denominator: it is never added to the parameter. The notes' sqrt(v_hat + eps) puts
 it inside the root, which is RMSprop's convention, not Adam's.
 """
+
 import keras
 from keras import ops
 
@@ -32,8 +33,9 @@ class Adam(CourseOptimizer):
         grads_and_vars: pairs of gradient and variable; `update_step` moves each variable.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False, **kwargs):
+    def __init__(
+        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs
+    ):
         beta_1, beta_2 = check_beta("beta_1", beta_1), check_beta("beta_2", beta_2)
         epsilon = float(check_number("epsilon", epsilon, 0, low_open=True))
         check_choice("amsgrad", amsgrad, (False, True))
@@ -71,6 +73,7 @@ class Adam(CourseOptimizer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon,
-                      amsgrad=self.amsgrad)
+        config.update(
+            beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon, amsgrad=self.amsgrad
+        )
         return config

@@ -4,6 +4,7 @@ Each step first shrinks the weights, w <- w - lr * weight_decay * w (`CourseOpti
 then takes the Adam step. An L2 penalty in the loss would instead pass through Adam's
 1/sqrt(v) scaling, so weights with large gradients would be barely regularised.
 """
+
 import keras
 
 from course.optim.adam import Adam
@@ -27,10 +28,27 @@ class AdamW(Adam):
             lr * weight_decay * variable, then takes the Adam step.
     """
 
-    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
-                 epsilon=1e-7, amsgrad=False, **kwargs):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        weight_decay=0.004,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        **kwargs,
+    ):
         if weight_decay is None:
-            raise ValueError("Argument `weight_decay` must be a float. Received: weight_decay=None "
-                             "(AdamW needs a float >= 0; use Adam for no weight decay)")
-        super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2,
-                         epsilon=epsilon, amsgrad=amsgrad, weight_decay=weight_decay, **kwargs)
+            raise ValueError(
+                "Argument `weight_decay` must be a float. Received: weight_decay=None "
+                "(AdamW needs a float >= 0; use Adam for no weight decay)"
+            )
+        super().__init__(
+            learning_rate=learning_rate,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            amsgrad=amsgrad,
+            weight_decay=weight_decay,
+            **kwargs,
+        )

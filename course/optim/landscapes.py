@@ -4,8 +4,9 @@ Each `Landscape` is a differentiable function of a point (x, y) written with `ke
 TensorFlow computes its gradient. `run_trajectory` lets any Keras optimizer walk it and returns
 the path; `plot_landscape` draws contours with paths on top.
 """
+
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from keras import ops
@@ -150,12 +151,21 @@ def plot_landscape(landscape, paths=None, ax=None, levels=30, title=None):
     ax = ax or plt.subplots(figsize=(6, 4.5))[1]
     xs, ys, z = landscape.grid()
     norm = colors.LogNorm(vmin=max(z.min(), 1e-3), vmax=z.max()) if landscape.log_contours else None
-    ax.contourf(xs, ys, np.maximum(z, 1e-3) if norm else z, levels=levels, cmap="viridis",
-                norm=norm, alpha=0.85)
+    ax.contourf(
+        xs,
+        ys,
+        np.maximum(z, 1e-3) if norm else z,
+        levels=levels,
+        cmap="viridis",
+        norm=norm,
+        alpha=0.85,
+    )
     ax.plot(*landscape.minimum, marker="*", color="white", markersize=14, markeredgecolor="k")
     for i, (name, path) in enumerate((paths or {}).items()):
         path = np.asarray(path)
-        ax.plot(path[:, 0], path[:, 1], ".-", color=f"C{i + 1}", markersize=3, linewidth=1, label=name)
+        ax.plot(
+            path[:, 0], path[:, 1], ".-", color=f"C{i + 1}", markersize=3, linewidth=1, label=name
+        )
     x0, x1, y0, y1 = landscape.extent
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)

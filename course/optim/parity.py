@@ -1,5 +1,6 @@
 """`regression_trajectory`: the path an optimizer takes on a small non-convex regression, the
 common ground on which a from-scratch optimizer is compared with its Keras built-in."""
+
 import numpy as np
 
 from course.validation import check_number

@@ -5,6 +5,7 @@
     w <- w - step                          (momentum: m <- momentum * m + step; w <- w - m)
 Here the notes and Keras agree: epsilon sits inside the square root.
 """
+
 import keras
 from keras import ops
 
@@ -29,8 +30,9 @@ class RMSprop(CourseOptimizer):
         grads_and_vars: pairs of gradient and variable; `update_step` moves each variable.
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
-                 **kwargs):
+    def __init__(
+        self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs
+    ):
         rho = check_beta("rho", rho)
         momentum = float(check_number("momentum", momentum, 0, 1))
         epsilon = float(check_number("epsilon", epsilon, 0, low_open=True))
@@ -70,6 +72,7 @@ class RMSprop(CourseOptimizer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(rho=self.rho, momentum=self.momentum, epsilon=self.epsilon,
-                      centered=self.centered)
+        config.update(
+            rho=self.rho, momentum=self.momentum, epsilon=self.epsilon, centered=self.centered
+        )
         return config

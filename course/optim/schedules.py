@@ -5,6 +5,7 @@
 `OneCycle` (Smith's 1cycle: a cosine ramp up to a peak, then a long cosine anneal far below
 the start). Each takes the optimizer's step counter and works inside tf.function.
 """
+
 import math
 
 import keras
@@ -48,7 +49,9 @@ class CosineDecay(Schedule):
     """
 
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay"):
-        initial_learning_rate = float(check_number("initial_learning_rate", initial_learning_rate, 0))
+        initial_learning_rate = float(
+            check_number("initial_learning_rate", initial_learning_rate, 0)
+        )
         decay_steps = int(check_number("decay_steps", decay_steps, 1, integer=True))
         alpha = float(check_number("alpha", alpha, 0, 1))
         super().__init__(name)
@@ -64,8 +67,11 @@ class CosineDecay(Schedule):
 
     def get_config(self):
         config = super().get_config()
-        config.update(initial_learning_rate=self.initial_learning_rate,
-                      decay_steps=self.decay_steps, alpha=self.alpha)
+        config.update(
+            initial_learning_rate=self.initial_learning_rate,
+            decay_steps=self.decay_steps,
+            alpha=self.alpha,
+        )
         return config
 
 
@@ -86,12 +92,16 @@ class LinearWarmup(Schedule):
     """
 
     def __init__(self, schedule, warmup_steps, initial_learning_rate=0.0, name="LinearWarmup"):
-        if not (callable(schedule) or isinstance(schedule, (int, float))) or isinstance(schedule, bool):
+        if not (callable(schedule) or isinstance(schedule, (int, float))) or isinstance(
+            schedule, bool
+        ):
             raise TypeError(f"schedule must be a LearningRateSchedule or a float, got {schedule!r}")
         if isinstance(schedule, (int, float)):
             schedule = float(check_number("schedule", schedule, 0))
         warmup_steps = int(check_number("warmup_steps", warmup_steps, 1, integer=True))
-        initial_learning_rate = float(check_number("initial_learning_rate", initial_learning_rate, 0))
+        initial_learning_rate = float(
+            check_number("initial_learning_rate", initial_learning_rate, 0)
+        )
         super().__init__(name)
         self.schedule = schedule
         self.warmup_steps = warmup_steps
@@ -108,7 +118,9 @@ class LinearWarmup(Schedule):
         target = self._after(ops.zeros((), "float32"))
 
         def ramp():
-            return (target - self.initial_learning_rate) * (t / warmup_steps) + self.initial_learning_rate
+            return (target - self.initial_learning_rate) * (
+                t / warmup_steps
+            ) + self.initial_learning_rate
 
         return ops.cond(t < warmup_steps, ramp, lambda: self._after(t - warmup_steps))
 
@@ -117,8 +129,11 @@ class LinearWarmup(Schedule):
         if not isinstance(schedule, float):
             schedule = keras.saving.serialize_keras_object(schedule)
         config = super().get_config()
-        config.update(schedule=schedule, warmup_steps=self.warmup_steps,
-                      initial_learning_rate=self.initial_learning_rate)
+        config.update(
+            schedule=schedule,
+            warmup_steps=self.warmup_steps,
+            initial_learning_rate=self.initial_learning_rate,
+        )
         return config
 
     @classmethod
@@ -148,17 +163,27 @@ class OneCycle(Schedule):
         step: the optimizer's step counter (an int or a scalar tensor).
     """
 
-    def __init__(self, max_learning_rate, total_steps, pct_start=0.3, div_factor=25.0,
-                 final_div_factor=1e4, name="OneCycle"):
-        max_learning_rate = float(check_number("max_learning_rate", max_learning_rate, 0, low_open=True))
+    def __init__(
+        self,
+        max_learning_rate,
+        total_steps,
+        pct_start=0.3,
+        div_factor=25.0,
+        final_div_factor=1e4,
+        name="OneCycle",
+    ):
+        max_learning_rate = float(
+            check_number("max_learning_rate", max_learning_rate, 0, low_open=True)
+        )
         total_steps = int(check_number("total_steps", total_steps, 2, integer=True))
         pct_start = float(check_number("pct_start", pct_start, 0, 1, low_open=True, high_open=True))
         div_factor = float(check_number("div_factor", div_factor, 1))
         final_div_factor = float(check_number("final_div_factor", final_div_factor, 1))
         peak_step = max(pct_start * total_steps - 1.0, 1.0)
         if peak_step >= total_steps - 1:
-            raise ValueError(f"pct_start={pct_start} leaves no annealing phase for "
-                             f"total_steps={total_steps}")
+            raise ValueError(
+                f"pct_start={pct_start} leaves no annealing phase for total_steps={total_steps}"
+            )
         super().__init__(name)
         self.max_learning_rate = max_learning_rate
         self.total_steps = total_steps
@@ -184,9 +209,13 @@ class OneCycle(Schedule):
 
     def get_config(self):
         config = super().get_config()
-        config.update(max_learning_rate=self.max_learning_rate, total_steps=self.total_steps,
-                      pct_start=self.pct_start, div_factor=self.div_factor,
-                      final_div_factor=self.final_div_factor)
+        config.update(
+            max_learning_rate=self.max_learning_rate,
+            total_steps=self.total_steps,
+            pct_start=self.pct_start,
+            div_factor=self.div_factor,
+            final_div_factor=self.final_div_factor,
+        )
         return config
 
 

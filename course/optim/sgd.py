@@ -5,6 +5,7 @@ Keras keeps a velocity that already contains the minus sign and the learning rat
     w <- w + momentum * v - lr * g  (after updating v)           (Nesterov)
 The notes write v <- gamma * v + eta * g; w <- w - v: the same trajectory with v_notes = -v_keras.
 """
+
 import keras
 from keras import ops
 

@@ -5,10 +5,31 @@ model, dropout, BatchNorm, augmentation) on a deliberately overfitting MLP.
 Dropout and BatchNorm themselves are `course.layers`; decoupled weight decay is
 `course.optim.AdamW`; k-fold cross-validation is `course.model_selection`.
 """
-from course.regularization.penalties import L1L2, l1, l2
-from course.regularization.remedies import (BASELINE, Remedy, RemedyResult, augmenter,
-                                            compare_remedies, default_remedies, results_table,
-                                            small_training_set, train_remedy)
 
-__all__ = ["BASELINE", "L1L2", "Remedy", "RemedyResult", "augmenter", "compare_remedies",
-           "default_remedies", "l1", "l2", "results_table", "small_training_set", "train_remedy"]
+from course.regularization.penalties import L1L2, l1, l2
+from course.regularization.remedies import (
+    BASELINE,
+    Remedy,
+    RemedyResult,
+    augmenter,
+    compare_remedies,
+    default_remedies,
+    results_table,
+    small_training_set,
+    train_remedy,
+)
+
+__all__ = [
+    "BASELINE",
+    "L1L2",
+    "Remedy",
+    "RemedyResult",
+    "augmenter",
+    "compare_remedies",
+    "default_remedies",
+    "l1",
+    "l2",
+    "results_table",
+    "small_training_set",
+    "train_remedy",
+]

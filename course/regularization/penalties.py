@@ -5,6 +5,7 @@ The penalty l1 * sum|w| + l2 * sum w^2 is added to the loss. Its gradient, l1 * 
 a sparse model), L2 in proportion to their size (shrinkage). For plain SGD an L2 penalty of
 l2 equals decoupled weight decay of 2 * l2; for Adam it does not (see `course.optim.AdamW`).
 """
+
 import keras
 from keras import ops
 

@@ -5,8 +5,9 @@ memorises them: training loss goes to ~0 while validation loss turns back up. `c
 weight decay, early stopping, a smaller model, dropout, BatchNorm, augmentation) and reports
 the final training and validation loss (both in inference mode) and their gap.
 """
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 import numpy as np
 
@@ -23,10 +24,12 @@ def augmenter(translate=0.15, rotate=0.05, seed=0):
     check_number("translate", translate, 0, 1)
     check_number("rotate", rotate, 0, 1)
 
-    return keras.Sequential([
-        keras.layers.RandomTranslation(translate, translate, fill_mode="constant", seed=seed),
-        keras.layers.RandomRotation(rotate, fill_mode="constant", seed=seed + 1),
-    ])
+    return keras.Sequential(
+        [
+            keras.layers.RandomTranslation(translate, translate, fill_mode="constant", seed=seed),
+            keras.layers.RandomRotation(rotate, fill_mode="constant", seed=seed + 1),
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,8 @@ class Remedy:
 
     name: str
     description: str
-    model: dict = field(default_factory=dict)      # `course.models.mlp` overrides of BASELINE
-    optimizer: Optional[Callable] = None           # () -> optimizer; Adam(1e-3) by default
+    model: dict = field(default_factory=dict)  # `course.models.mlp` overrides of BASELINE
+    optimizer: Callable | None = None  # () -> optimizer; Adam(1e-3) by default
     early_stopping: bool = False
     augment: bool = False
 
@@ -47,14 +50,26 @@ def default_remedies():
 
     return [
         Remedy("baseline", "big MLP (2 x 512), nothing else"),
-        Remedy("L2 penalty", "1e-3 * sum(w^2) per kernel", model={"kernel_regularizer": L1L2(l2=1e-3)}),
-        Remedy("L1 penalty", "1e-4 * sum|w| per kernel", model={"kernel_regularizer": L1L2(l1=1e-4)}),
-        Remedy("weight decay", "AdamW, weight_decay=0.5 (decoupled)",
-               optimizer=lambda: AdamW(1e-3, weight_decay=0.5)),
-        Remedy("early stopping", "stop when val loss has not improved for 3 epochs, restore best",
-               early_stopping=True),
+        Remedy(
+            "L2 penalty", "1e-3 * sum(w^2) per kernel", model={"kernel_regularizer": L1L2(l2=1e-3)}
+        ),
+        Remedy(
+            "L1 penalty", "1e-4 * sum|w| per kernel", model={"kernel_regularizer": L1L2(l1=1e-4)}
+        ),
+        Remedy(
+            "weight decay",
+            "AdamW, weight_decay=0.5 (decoupled)",
+            optimizer=lambda: AdamW(1e-3, weight_decay=0.5),
+        ),
+        Remedy(
+            "early stopping",
+            "stop when val loss has not improved for 3 epochs, restore best",
+            early_stopping=True,
+        ),
         Remedy("smaller model", "one hidden layer of 32", model={"hidden": (32,)}),
-        Remedy("dropout", "course.layers.Dropout(0.5) after each hidden layer", model={"dropout": 0.5}),
+        Remedy(
+            "dropout", "course.layers.Dropout(0.5) after each hidden layer", model={"dropout": 0.5}
+        ),
         Remedy("batchnorm", "course.layers.BatchNorm before each ReLU", model={"norm": "batch"}),
         Remedy("augmentation", "random shifts (+/-15%) and rotations (+/-18 deg)", augment=True),
     ]
@@ -84,8 +99,9 @@ def small_training_set(split, n_train=150, seed=0):
     return split.x_train[keep], split.y_train[keep]
 
 
-def train_remedy(remedy, x, y, x_val, y_val, num_classes, epochs=30, passes=5, batch_size=32,
-                 seed=0, patience=3):
+def train_remedy(
+    remedy, x, y, x_val, y_val, num_classes, epochs=30, passes=5, batch_size=32, seed=0, patience=3
+):
     """Train one remedy's model from the same seed and return its `RemedyResult`.
 
     Each logged epoch is `passes` passes over the (small) training set, so a long run costs
@@ -101,23 +117,47 @@ def train_remedy(remedy, x, y, x_val, y_val, num_classes, epochs=30, passes=5, b
     keras.utils.set_random_seed(seed)
     model = mlp(x.shape[1:], num_classes, **{**BASELINE, **remedy.model})
     optimizer = remedy.optimizer() if remedy.optimizer else Adam(1e-3)
-    model.compile(optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"], steps_per_execution=8, jit_compile=False)
+    model.compile(
+        optimizer,
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+        steps_per_execution=8,
+        jit_compile=False,
+    )
     build_optimizer(optimizer, model.trainable_variables)
-    data = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed)
-            .batch(batch_size).repeat(passes))
+    data = (
+        tf.data.Dataset.from_tensor_slices((x, y))
+        .shuffle(len(x), seed=seed)
+        .batch(batch_size)
+        .repeat(passes)
+    )
     if remedy.augment:
         augment = augmenter(seed=seed)
         # In order: parallel calls would race on the layer's seed state (see course.data.pipeline).
         data = data.map(lambda a, b: (augment(a, training=True), b))
-    callbacks = [keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)] \
-        if remedy.early_stopping else []
-    history = model.fit(data.prefetch(tf.data.AUTOTUNE), epochs=epochs, verbose=0, shuffle=False,
-                        validation_data=(x_val, y_val), callbacks=callbacks)
+    callbacks = (
+        [keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)]
+        if remedy.early_stopping
+        else []
+    )
+    history = model.fit(
+        data.prefetch(tf.data.AUTOTUNE),
+        epochs=epochs,
+        verbose=0,
+        shuffle=False,
+        validation_data=(x_val, y_val),
+        callbacks=callbacks,
+    )
     train = model.evaluate(x, y, verbose=0, return_dict=True)
     val = model.evaluate(x_val, y_val, verbose=0, return_dict=True)
-    return RemedyResult(remedy.name, float(train["loss"]), float(val["loss"]),
-                        float(val["accuracy"]), len(history.history["loss"]), history.history)
+    return RemedyResult(
+        remedy.name,
+        float(train["loss"]),
+        float(val["loss"]),
+        float(val["accuracy"]),
+        len(history.history["loss"]),
+        history.history,
+    )
 
 
 def compare_remedies(split, remedies=None, n_train=150, epochs=30, passes=5, seed=0, verbose=False):
@@ -125,8 +165,19 @@ def compare_remedies(split, remedies=None, n_train=150, epochs=30, passes=5, see
     x, y = small_training_set(split, n_train, seed)
     results = []
     for remedy in remedies or default_remedies():
-        results.append(train_remedy(remedy, x, y, split.x_val, split.y_val, split.num_classes,
-                                    epochs=epochs, passes=passes, seed=seed))
+        results.append(
+            train_remedy(
+                remedy,
+                x,
+                y,
+                split.x_val,
+                split.y_val,
+                split.num_classes,
+                epochs=epochs,
+                passes=passes,
+                seed=seed,
+            )
+        )
         if verbose:
             print(f"trained {remedy.name}: {results[-1].epochs} epochs")
     return results
@@ -134,8 +185,12 @@ def compare_remedies(split, remedies=None, n_train=150, epochs=30, passes=5, see
 
 def results_table(results):
     """A fixed-width text table: final train/val loss, their gap, val accuracy and epochs run."""
-    lines = [f"{'remedy':<16}{'train loss':>11}{'val loss':>10}{'gap':>8}{'val acc':>9}{'epochs':>8}"]
+    lines = [
+        f"{'remedy':<16}{'train loss':>11}{'val loss':>10}{'gap':>8}{'val acc':>9}{'epochs':>8}"
+    ]
     for r in results:
-        lines.append(f"{r.name:<16}{r.train_loss:>11.3f}{r.val_loss:>10.3f}{r.gap:>8.3f}"
-                     f"{r.val_accuracy:>9.3f}{r.epochs:>8d}")
+        lines.append(
+            f"{r.name:<16}{r.train_loss:>11.3f}{r.val_loss:>10.3f}{r.gap:>8.3f}"
+            f"{r.val_accuracy:>9.3f}{r.epochs:>8d}"
+        )
     return "\n".join(lines)

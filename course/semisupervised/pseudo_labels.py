@@ -6,6 +6,7 @@ with the model's confident predictions (probability >= `threshold`), retrain on 
 labels, and how often the pseudo-labels were right (known here because the pool is labelled
 data with the labels hidden).
 """
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +24,7 @@ def labelled_subset(y, n_labelled, seed=0):
     per_class = [rng.permutation(np.flatnonzero(y == c)) for c in classes]
     chosen, depth = [], 0
     while len(chosen) < n_labelled:
-        chosen += [idx[depth] for idx in per_class if depth < len(idx)][:n_labelled - len(chosen)]
+        chosen += [idx[depth] for idx in per_class if depth < len(idx)][: n_labelled - len(chosen)]
         depth += 1
     return np.sort(np.array(chosen))
 
@@ -55,16 +56,22 @@ class PseudoLabelResult:
         return self.final_accuracy - self.baseline_accuracy
 
     def __str__(self):
-        lines = [f"{self.n_labelled} labels, supervised only: test accuracy {self.baseline_accuracy:.3f}"]
-        for i, (acc, added, prec) in enumerate(zip(self.round_accuracies, self.pseudo_labels_added,
-                                                   self.pseudo_label_precision), start=1):
-            lines.append(f"round {i}: +{added} pseudo-labels ({prec:.1%} correct) -> "
-                         f"test accuracy {acc:.3f}")
+        lines = [
+            f"{self.n_labelled} labels, supervised only: test accuracy {self.baseline_accuracy:.3f}"
+        ]
+        for i, (acc, added, prec) in enumerate(
+            zip(self.round_accuracies, self.pseudo_labels_added, self.pseudo_label_precision),
+            start=1,
+        ):
+            lines.append(
+                f"round {i}: +{added} pseudo-labels ({prec:.1%} correct) -> test accuracy {acc:.3f}"
+            )
         return "\n".join(lines)
 
 
-def pseudo_labelling(split, n_labelled=50, threshold=0.9, rounds=3, epochs=None, seed=0,
-                     classifier=make_classifier):
+def pseudo_labelling(
+    split, n_labelled=50, threshold=0.9, rounds=3, epochs=None, seed=0, classifier=make_classifier
+):
     """Pseudo-labelling on ``split``'s training set with only `n_labelled` labels kept.
 
     Each round retrains a fresh `classifier(input_shape, num_classes)` on the labelled examples
@@ -86,12 +93,20 @@ def pseudo_labelling(split, n_labelled=50, threshold=0.9, rounds=3, epochs=None,
         # Few labels make few batches per epoch; repeat small sets so every round sees
         # a similar number of gradient steps.
         repeats = max(1, 512 // len(x))
-        model.fit(np.repeat(x, repeats, axis=0), np.repeat(y, repeats, axis=0), epochs=epochs,
-                  batch_size=64, verbose=0, shuffle=True)
+        model.fit(
+            np.repeat(x, repeats, axis=0),
+            np.repeat(y, repeats, axis=0),
+            epochs=epochs,
+            batch_size=64,
+            verbose=0,
+            shuffle=True,
+        )
         return model
 
     def accuracy(model):
-        return float(model.evaluate(split.x_test, split.y_test, verbose=0, return_dict=True)["accuracy"])
+        return float(
+            model.evaluate(split.x_test, split.y_test, verbose=0, return_dict=True)["accuracy"]
+        )
 
     model = train(x_lab, y_lab)
     result = PseudoLabelResult(int(n_labelled), accuracy(model))
@@ -102,6 +117,7 @@ def pseudo_labelling(split, n_labelled=50, threshold=0.9, rounds=3, epochs=None,
         model = train(np.concatenate([x_lab, x_pool[confident]]), np.concatenate([y_lab, pseudo]))
         result.round_accuracies.append(accuracy(model))
         result.pseudo_labels_added.append(int(confident.sum()))
-        result.pseudo_label_precision.append(float(np.mean(pseudo == y_pool_hidden[confident]))
-                                             if confident.any() else float("nan"))
+        result.pseudo_label_precision.append(
+            float(np.mean(pseudo == y_pool_hidden[confident])) if confident.any() else float("nan")
+        )
     return result

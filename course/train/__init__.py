@@ -8,6 +8,7 @@ overrides ``train_step``/``test_step`` (Keras-3 style: returns ``{name: value}``
 through them. ``trainer.trace_count`` counts graph traces (1 per loop for a whole run).
 ``train_full_batch`` is the small full-batch loop of the section's toy experiments.
 """
+
 from course.train.callbacks import EarlyStopping, ProgressBar, TensorBoard
 from course.train.checkpointing import Checkpointer
 from course.train.distribution import get_strategy
@@ -15,5 +16,14 @@ from course.train.full_batch import train_full_batch
 from course.train.health import nonfinite_message
 from course.train.trainer import Trainer, fit
 
-__all__ = ["Checkpointer", "EarlyStopping", "ProgressBar", "TensorBoard", "Trainer", "fit", "get_strategy",
-           "nonfinite_message", "train_full_batch"]
+__all__ = [
+    "Checkpointer",
+    "EarlyStopping",
+    "ProgressBar",
+    "TensorBoard",
+    "Trainer",
+    "fit",
+    "get_strategy",
+    "nonfinite_message",
+    "train_full_batch",
+]

@@ -4,6 +4,7 @@ They are `keras.callbacks.Callback`s, so Keras' own callbacks work too.
 The trainer calls the usual hooks; ``on_train_batch_end`` runs once per execution (every
 `steps_per_execution` steps), with ``logs`` holding the running epoch means.
 """
+
 import keras
 import numpy as np
 
@@ -39,7 +40,9 @@ class EarlyStopping(keras.callbacks.Callback):
     """Stop when `monitor` has not improved by `min_delta` for `patience` epochs; optionally
     put back the weights of the best epoch at the end."""
 
-    def __init__(self, monitor="val_loss", patience=3, min_delta=0.0, mode="auto", restore_best_weights=True):
+    def __init__(
+        self, monitor="val_loss", patience=3, min_delta=0.0, mode="auto", restore_best_weights=True
+    ):
         super().__init__()
         check_number("patience", patience, 0, integer=True)
         check_number("min_delta", min_delta, 0)
@@ -58,12 +61,18 @@ class EarlyStopping(keras.callbacks.Callback):
     def _improved(self, value):
         if self.best is None:
             return True
-        return value > self.best + self.min_delta if self.maximize else value < self.best - self.min_delta
+        return (
+            value > self.best + self.min_delta
+            if self.maximize
+            else value < self.best - self.min_delta
+        )
 
     def on_epoch_end(self, epoch, logs=None):
         if self.monitor not in (logs or {}):
-            raise ValueError(f"EarlyStopping monitor={self.monitor!r} is not among the logged values "
-                             f"{sorted(logs or {})}; pass validation_data to monitor 'val_...'")
+            raise ValueError(
+                f"EarlyStopping monitor={self.monitor!r} is not among the logged values "
+                f"{sorted(logs or {})}; pass validation_data to monitor 'val_...'"
+            )
         value = float(logs[self.monitor])
         if self._improved(value):
             self.best, self.best_epoch, self.wait = value, epoch, 0
@@ -132,7 +141,8 @@ class TensorBoard(keras.callbacks.Callback):
         # tf.summary.write with the "scalars" plugin tag is what tf.summary.scalar writes, without
         # needing the tensorboard package at training time.
         metadata = summary_pb2.SummaryMetadata(
-            plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="scalars"))
+            plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="scalars")
+        )
         with self._writer(name).as_default(step=step):
             for key, value in values.items():
                 tf.summary.write(key, tf.constant(float(value), tf.float32), metadata=metadata)
@@ -145,7 +155,9 @@ class TensorBoard(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = _scalars(logs)
-        self._write("train", {f"epoch_{k}": v for k, v in logs.items() if not k.startswith("val_")}, epoch)
+        self._write(
+            "train", {f"epoch_{k}": v for k, v in logs.items() if not k.startswith("val_")}, epoch
+        )
         val = {f"epoch_{k[4:]}": v for k, v in logs.items() if k.startswith("val_")}
         if val:
             self._write("validation", val, epoch)

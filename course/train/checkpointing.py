@@ -6,6 +6,7 @@ Keras' object graph does not save), the optimizers, the metric accumulators and 
 in the run. The data position is restored by replaying the input pipeline of a freshly built
 dataset up to that step, so a seeded, reshuffling `tf.data` pipeline repeats exactly.
 """
+
 import json
 import os
 
@@ -44,11 +45,17 @@ def _optimizer_difference(saved, current):
     for i, (old, new) in enumerate(zip(saved, current)):
         if old["class_name"] != new["class_name"]:
             return f"optimizer {i} is {old['class_name']} in the checkpoint but {new['class_name']} in this run"
-        changed = sorted(k for k in set(old["config"]) | set(new["config"])
-                         if old["config"].get(k) != new["config"].get(k))
+        changed = sorted(
+            k
+            for k in set(old["config"]) | set(new["config"])
+            if old["config"].get(k) != new["config"].get(k)
+        )
         if changed:
-            listed = ", ".join(f"{k}: {_shown(old['config'].get(k))} in the checkpoint, "
-                               f"{_shown(new['config'].get(k))} now" for k in changed)
+            listed = ", ".join(
+                f"{k}: {_shown(old['config'].get(k))} in the checkpoint, "
+                f"{_shown(new['config'].get(k))} now"
+                for k in changed
+            )
             return f"optimizer {i} ({new['class_name']}) has other settings ({listed})"
     return None
 
@@ -73,8 +80,10 @@ class TrainingState:
     def __init__(self, trainer):
         self.model = trainer.model
         if not self.model.variables:
-            raise ValueError("the model has no variables yet, so a checkpoint would hold nothing: build it "
-                             "(call it once on a batch) before training with a Checkpointer")
+            raise ValueError(
+                "the model has no variables yet, so a checkpoint would hold nothing: build it "
+                "(call it once on a batch) before training with a Checkpointer"
+            )
         self.steps_per_epoch = tf.Variable(trainer.steps_per_epoch, dtype=tf.int64, trainable=False)
         optimizers = optimizers_of(self.model, trainer.optimizer)
         self.optimizer_description = describe_optimizers(optimizers)
@@ -92,7 +101,9 @@ class TrainingState:
         """Raise ValueError, before anything is restored, if `path` holds another model."""
         reader = tf.train.load_checkpoint(path)
         shapes = reader.get_variable_to_shape_map()
-        saved_description = reader.get_tensor(_DESCRIPTION).decode() if _DESCRIPTION in shapes else "?"
+        saved_description = (
+            reader.get_tensor(_DESCRIPTION).decode() if _DESCRIPTION in shapes else "?"
+        )
         variables = self.model.variables
         saved_count = sum(1 for key in shapes if key.startswith("model_variables/"))
         problem = None
@@ -102,27 +113,34 @@ class TrainingState:
             for i, variable in enumerate(variables):
                 saved = tuple(shapes[_WEIGHTS.format(i)])
                 if saved != tuple(variable.shape):
-                    problem = (f"variable {i} ({variable.path}) has shape {saved} in the checkpoint "
-                               f"but {tuple(variable.shape)} in this model")
+                    problem = (
+                        f"variable {i} ({variable.path}) has shape {saved} in the checkpoint "
+                        f"but {tuple(variable.shape)} in this model"
+                    )
                     break
         if problem:
             raise ValueError(
                 f"cannot resume from checkpoint {path!r}: it was written for a different model ({problem}). "
                 f"Checkpointed model:\n{saved_description}\nThis model:\n{describe(self.model)}\n"
-                "Use another checkpoint directory or the model that wrote it; the checkpoint was left untouched.")
+                "Use another checkpoint directory or the model that wrote it; the checkpoint was left untouched."
+            )
         if _OPTIMIZERS in shapes:
-            difference = _optimizer_difference(reader.get_tensor(_OPTIMIZERS).decode(), self.optimizer_description)
+            difference = _optimizer_difference(
+                reader.get_tensor(_OPTIMIZERS).decode(), self.optimizer_description
+            )
             if difference:
                 raise ValueError(
                     f"cannot resume from checkpoint {path!r}: {difference}. Resuming continues the run that "
                     "wrote the checkpoint, optimizer state included, so the optimizer and its settings must "
                     "match; nothing was restored. Use the same optimizer settings, or start a new run "
-                    "(another directory, or Checkpointer(..., resume=False)).")
+                    "(another directory, or Checkpointer(..., resume=False))."
+                )
         saved_steps = int(reader.get_tensor(_STEPS))
         if saved_steps != int(self.steps_per_epoch.numpy()):
             raise ValueError(
                 f"cannot resume from checkpoint {path!r}: it was written with {saved_steps} steps per epoch, "
-                f"this run has {int(self.steps_per_epoch.numpy())} (batch size or dataset changed)")
+                f"this run has {int(self.steps_per_epoch.numpy())} (batch size or dataset changed)"
+            )
 
     def restore(self, path):
         """Check compatibility, then restore everything from `path`."""
@@ -143,14 +161,21 @@ class Checkpointer(keras.callbacks.Callback):
 
     def __init__(self, directory, save_every=None, max_to_keep=3, resume=True):
         if not isinstance(directory, (str, os.PathLike)):
-            raise TypeError(f"directory must be a directory path (str or os.PathLike), got {directory!r}")
+            raise TypeError(
+                f"directory must be a directory path (str or os.PathLike), got {directory!r}"
+            )
         if not isinstance(resume, bool):
             raise TypeError(f"resume must be True or False, got {resume!r}")
         if save_every is not None:
             check_number("save_every", save_every, 1, integer=True)
         check_number("max_to_keep", max_to_keep, 1, integer=True)
         super().__init__()
-        self.directory, self.save_every, self.max_to_keep, self.resume = os.fspath(directory), save_every, max_to_keep, resume
+        self.directory, self.save_every, self.max_to_keep, self.resume = (
+            os.fspath(directory),
+            save_every,
+            max_to_keep,
+            resume,
+        )
         self.trainer = self.manager = self.state = None
         self.restored_from = None
         self._saved_at = -1
@@ -167,7 +192,10 @@ class Checkpointer(keras.callbacks.Callback):
         self._saved_at = self.trainer.position
         strategy = self.trainer.strategy
         self.manager = tf.train.CheckpointManager(
-            self.state.checkpoint, distribution.worker_dir(strategy, self.directory), self.max_to_keep)
+            self.state.checkpoint,
+            distribution.worker_dir(strategy, self.directory),
+            self.max_to_keep,
+        )
 
     def save(self):
         """Write a checkpoint of the current state, numbered by the step in the run."""

@@ -1,5 +1,6 @@
 """Gradient clipping done by the trainer (not the optimizer), so it sees unscaled, all-replica
 gradients under mixed precision and `tf.distribute` alike."""
+
 import tensorflow as tf
 
 from course.train import distribution

@@ -5,6 +5,7 @@ The same training loop runs under the default strategy (one device), `MirroredSt
 (several GPUs, or logical CPUs in tests), `MultiWorkerMirroredStrategy` (several machines,
 configured by ``TF_CONFIG``) and `TPUStrategy`.
 """
+
 import json
 import os
 
@@ -57,11 +58,16 @@ def strategy_for(model, strategy=None):
         raise TypeError(f"strategy must be a tf.distribute.Strategy or None, got {strategy!r}")
     if is_default(strategy):
         return strategy
-    outside = [v.path for v in model.variables if not strategy.extended.variable_created_in_scope(_tf_var(v))]
+    outside = [
+        v.path
+        for v in model.variables
+        if not strategy.extended.variable_created_in_scope(_tf_var(v))
+    ]
     if outside:
         raise ValueError(
             f"model variables {outside[:3]} were created outside the scope of {type(strategy).__name__}; "
-            "build the model inside `with strategy.scope():` (see course.train.get_strategy())")
+            "build the model inside `with strategy.scope():` (see course.train.get_strategy())"
+        )
     return strategy
 
 
@@ -75,13 +81,23 @@ def distribute(strategy, dataset):
     if is_default(strategy):
         return dataset
     if isinstance(strategy, tf.distribute.TPUStrategy):
-        if any(spec.shape.rank and spec.shape[0] is None for spec in tf.nest.flatten(dataset.element_spec)):
-            raise ValueError("TPUs need static batch shapes: batch the dataset with drop_remainder=True")
-    elif dataset.options().experimental_distribute.auto_shard_policy == tf.data.experimental.AutoShardPolicy.AUTO:
+        if any(
+            spec.shape.rank and spec.shape[0] is None
+            for spec in tf.nest.flatten(dataset.element_spec)
+        ):
+            raise ValueError(
+                "TPUs need static batch shapes: batch the dataset with drop_remainder=True"
+            )
+    elif (
+        dataset.options().experimental_distribute.auto_shard_policy
+        == tf.data.experimental.AutoShardPolicy.AUTO
+    ):
         # In-memory data has no files to shard by: shard by element (each replica a slice of
         # every global batch) instead of letting AUTO try files first and warn.
         options = tf.data.Options()
-        options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+        options.experimental_distribute.auto_shard_policy = (
+            tf.data.experimental.AutoShardPolicy.DATA
+        )
         dataset = dataset.with_options(options)
     return strategy.experimental_distribute_dataset(dataset)
 
@@ -104,8 +120,11 @@ def is_chief(strategy):
     resolver = getattr(strategy, "cluster_resolver", None)
     if resolver is None or not resolver.task_type:
         return True
-    return resolver.task_type == "chief" or (resolver.task_type == "worker" and resolver.task_id == 0
-                                              and "chief" not in resolver.cluster_spec().as_dict())
+    return resolver.task_type == "chief" or (
+        resolver.task_type == "worker"
+        and resolver.task_id == 0
+        and "chief" not in resolver.cluster_spec().as_dict()
+    )
 
 
 def worker_dir(strategy, directory):

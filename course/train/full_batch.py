@@ -3,6 +3,7 @@
 Tiny problems fit in one batch, and one `tf.function` step per update avoids `model.fit`'s
 per-epoch overhead, so the experiments run in seconds in fast mode.
 """
+
 import keras
 import numpy as np
 

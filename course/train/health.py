@@ -6,6 +6,7 @@ Adam, RMSprop and every clipping propagate it), so one check of the weights afte
 catches both, at one reduction per variable. A `LossScaleOptimizer` skips steps with
 non-finite (scaled) gradients by design, and then the weights stay finite, as they should.
 """
+
 import math
 import re
 
@@ -55,10 +56,13 @@ def guard_data(dataset):
 
     def check(index, batch):
         flat = tf.nest.flatten(batch)
-        bad = tf.stack([tf.logical_not(tf.reduce_all(tf.math.is_finite(flat[i]))) for i in floating])
+        bad = tf.stack(
+            [tf.logical_not(tf.reduce_all(tf.math.is_finite(flat[i]))) for i in floating]
+        )
         # Only cheap tensors go into the assertion: its message is formatted only when it fails.
-        with tf.control_dependencies([tf.debugging.Assert(tf.logical_not(tf.reduce_any(bad)),
-                                                          [_DATA_MARK, index, bad])]):
+        with tf.control_dependencies(
+            [tf.debugging.Assert(tf.logical_not(tf.reduce_any(bad)), [_DATA_MARK, index, bad])]
+        ):
             return tf.nest.map_structure(tf.identity, batch)
 
     return dataset.enumerate().map(check)
@@ -67,13 +71,17 @@ def guard_data(dataset):
 def data_error(error, element_spec, name):
     """``(batch_index, where)`` if `error` comes from `guard_data` on a dataset with
     `element_spec` passed as argument `name`, else None."""
-    found = re.search(re.escape(_DATA_MARK) + r"\] \[(\d+)\] \[([^\]]*)\]", str(getattr(error, "message", error)))
+    found = re.search(
+        re.escape(_DATA_MARK) + r"\] \[(\d+)\] \[([^\]]*)\]", str(getattr(error, "message", error))
+    )
     if not found:
         return None
     names = _component_names(element_spec, name)
     floating = [n for n, s in zip(names, tf.nest.flatten(element_spec)) if s.dtype.is_floating]
     flags = found.group(2).split()
-    return int(found.group(1)), " and ".join(n for n, f in zip(floating, flags) if f in ("1", "True", "true"))
+    return int(found.group(1)), " and ".join(
+        n for n, f in zip(floating, flags) if f in ("1", "True", "true")
+    )
 
 
 def _component_names(spec, name):
@@ -96,23 +104,31 @@ def nonfinite_message(step, epoch, loss_history, learning_rate=None, culprit=Non
     finite = [v for v in loss_history if math.isfinite(v)]
     lr = f" (learning rate {learning_rate:.3g})" if learning_rate is not None else ""
     if culprit is not None:
-        return (f"{culprit} became non-finite (NaN/Inf) at step {step} (epoch {epoch + 1}) while the loss "
-                "was still finite: a NaN/Inf in the inputs reaches the weights' gradients (NaN x 0 is NaN) "
-                "even where the forward pass drops it, e.g. in max-pooling (check_data=True names the "
-                f"batch); otherwise the update overflowed: lower the learning rate{lr} or clip gradients.")
+        return (
+            f"{culprit} became non-finite (NaN/Inf) at step {step} (epoch {epoch + 1}) while the loss "
+            "was still finite: a NaN/Inf in the inputs reaches the weights' gradients (NaN x 0 is NaN) "
+            "even where the forward pass drops it, e.g. in max-pooling (check_data=True names the "
+            f"batch); otherwise the update overflowed: lower the learning rate{lr} or clip gradients."
+        )
     where = f"Loss became non-finite (NaN/Inf) at step {step} (epoch {epoch + 1})"
     if len(finite) >= 2 and finite[-1] > 2 * max(finite[0], 1e-12):
-        cause = (f"the loss was diverging ({finite[0]:.4g} -> {finite[-1]:.4g}) before that: the "
-                 f"learning rate is likely too high{lr}, or gradients exploded. Lower the learning "
-                 "rate, clip gradients (clipnorm/global_clipnorm) or add normalization.")
+        cause = (
+            f"the loss was diverging ({finite[0]:.4g} -> {finite[-1]:.4g}) before that: the "
+            f"learning rate is likely too high{lr}, or gradients exploded. Lower the learning "
+            "rate, clip gradients (clipnorm/global_clipnorm) or add normalization."
+        )
     elif not finite:
-        cause = ("it was never finite: check the inputs for NaN/Inf, and the loss for log(0) or "
-                 "0/0 (e.g. probabilities fed to a loss with from_logits=False that reach exactly 0, "
-                 "or a sqrt/log of zero in a custom loss); the learning rate may also be too "
-                 f"high{lr}.")
+        cause = (
+            "it was never finite: check the inputs for NaN/Inf, and the loss for log(0) or "
+            "0/0 (e.g. probabilities fed to a loss with from_logits=False that reach exactly 0, "
+            "or a sqrt/log of zero in a custom loss); the learning rate may also be too "
+            f"high{lr}."
+        )
     else:
-        cause = ("the loss was finite and not growing, so a sudden log of zero or division by "
-                 "zero is the likely cause (a probability reaching 0 in a cross-entropy: use "
-                 "from_logits=True or clip probabilities); otherwise a learning rate too "
-                 f"high{lr} or a bad batch.")
+        cause = (
+            "the loss was finite and not growing, so a sudden log of zero or division by "
+            "zero is the likely cause (a probability reaching 0 in a cross-entropy: use "
+            "from_logits=True or clip probabilities); otherwise a learning rate too "
+            f"high{lr} or a bad batch."
+        )
     return f"{where}; {cause}"

@@ -1,5 +1,6 @@
 """The trainer's data: arrays or datasets turned into batched datasets, counted, and checked
 against the model before the first step (both shapes in the message when they do not fit)."""
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -19,13 +20,19 @@ def as_dataset(data, batch_size, name):
     if isinstance(data, tuple) and data and all(hasattr(a, "shape") for a in data):
         lengths = [a.shape[0] if len(a.shape) else None for a in data]
         if None in lengths or len(set(lengths)) > 1:
-            parts = ", ".join(f"{n} {'(a scalar)' if length is None else length}"
-                              for n, length in zip(("x", "y", "sample_weight"), lengths))
-            raise ValueError(f"{name}: the arrays of the tuple must have the same length (one row per "
-                             f"example), got {parts}")
+            parts = ", ".join(
+                f"{n} {'(a scalar)' if length is None else length}"
+                for n, length in zip(("x", "y", "sample_weight"), lengths)
+            )
+            raise ValueError(
+                f"{name}: the arrays of the tuple must have the same length (one row per "
+                f"example), got {parts}"
+            )
         return tf.data.Dataset.from_tensor_slices(data).batch(batch_size)
-    raise TypeError(f"{name} must be a batched tf.data.Dataset or an (x, y) tuple of arrays, "
-                    f"got {type(data).__name__}")
+    raise TypeError(
+        f"{name} must be a batched tf.data.Dataset or an (x, y) tuple of arrays, "
+        f"got {type(data).__name__}"
+    )
 
 
 def count_batches(dataset, name="data"):
@@ -47,31 +54,45 @@ def check_fits_model(model, element_spec, loss):
     """
     x_spec, y_spec, _ = keras.utils.unpack_x_y_sample_weight(element_spec)
     if y_spec is None:
-        raise ValueError(f"the dataset yields only inputs {x_spec}; the built-in step needs (x, y) "
-                         "pairs (a model without targets must define its own train_step)")
+        raise ValueError(
+            f"the dataset yields only inputs {x_spec}; the built-in step needs (x, y) "
+            "pairs (a model without targets must define its own train_step)"
+        )
     if getattr(model, "inputs", None):
         for tensor, spec in zip(model.inputs, tf.nest.flatten(x_spec)):
             if not tf.TensorShape(tensor.shape[1:]).is_compatible_with(spec.shape[1:]):
-                raise ValueError(f"model/data shape mismatch: the model expects inputs of shape "
-                                 f"{tuple(tensor.shape)}, the dataset yields {tuple(spec.shape)}")
+                raise ValueError(
+                    f"model/data shape mismatch: the model expects inputs of shape "
+                    f"{tuple(tensor.shape)}, the dataset yields {tuple(spec.shape)}"
+                )
     dummy_x = tf.nest.map_structure(_dummy, x_spec)
     try:
         y_pred = model(dummy_x, training=False)
     except Exception as error:  # the model's own message says which layer refused the input
-        raise ValueError(f"model/data shape mismatch: the model cannot take inputs of shape "
-                         f"{_shapes(x_spec)} from the dataset: {error}") from error
+        raise ValueError(
+            f"model/data shape mismatch: the model cannot take inputs of shape "
+            f"{_shapes(x_spec)} from the dataset: {error}"
+        ) from error
     y_pred = tf.nest.map_structure(lambda t: tf.cast(t, tf.float32), y_pred)
     if not isinstance(y_pred, tf.Tensor) or not isinstance(y_spec, tf.TensorSpec):
         return None, None  # several outputs: the loss checks its own structure at the first step
     y_true_shape, y_pred_shape = tuple(y_spec.shape), tuple(y_pred.shape)
-    if not is_sparse(loss) and len(y_true_shape) >= 2 and y_true_shape[-1] not in (None, 1, y_pred_shape[-1]):
-        raise ValueError(f"model/data shape mismatch: the model outputs {(None,) + y_pred_shape[1:]}, "
-                         f"the targets have shape {y_true_shape} (loss {loss.name})")
+    if (
+        not is_sparse(loss)
+        and len(y_true_shape) >= 2
+        and y_true_shape[-1] not in (None, 1, y_pred_shape[-1])
+    ):
+        raise ValueError(
+            f"model/data shape mismatch: the model outputs {(None,) + y_pred_shape[1:]}, "
+            f"the targets have shape {y_true_shape} (loss {loss.name})"
+        )
     try:
         loss(tf.nest.map_structure(_dummy, y_spec), y_pred)
     except Exception as error:
-        raise ValueError(f"model/data shape mismatch: loss {loss.name} cannot compare targets of shape "
-                         f"{y_true_shape} with model outputs of shape {(None,) + y_pred_shape[1:]}: {error}") from error
+        raise ValueError(
+            f"model/data shape mismatch: loss {loss.name} cannot compare targets of shape "
+            f"{y_true_shape} with model outputs of shape {(None,) + y_pred_shape[1:]}: {error}"
+        ) from error
     return y_true_shape, y_pred_shape
 
 

@@ -5,6 +5,7 @@ The loop is a `tf.while_loop` inside one `tf.function` that pulls batches from a
 reports (step count, first bad step, logs, the losses for a diagnosis) comes back from that one
 call; the position in the run is advanced inside the graph.
 """
+
 import tensorflow as tf
 
 from course.train import health
@@ -16,7 +17,9 @@ def _finite_outputs(outputs):
 
 def _headline(outputs):
     """The value a diagnosis follows: the loss, else the first output."""
-    return tf.cast(outputs["loss"] if "loss" in outputs else tf.nest.flatten(outputs)[0], tf.float32)
+    return tf.cast(
+        outputs["loss"] if "loss" in outputs else tf.nest.flatten(outputs)[0], tf.float32
+    )
 
 
 def make_train_loop(strategy, steps, position, jit_compile, on_trace):

@@ -3,6 +3,7 @@
 The step divides the summed per-example loss by the GLOBAL batch size itself, so the loss must
 reach it unreduced (one value per example, and per time step if any).
 """
+
 import keras
 import tensorflow as tf
 
@@ -37,14 +38,18 @@ class PerExampleLoss(keras.losses.Loss):
 def per_example_loss(loss):
     """Turn a loss name, function or `keras.losses.Loss` into an unreduced `Loss`."""
     if loss is None:
-        raise ValueError("loss must be given (a name such as 'sparse_categorical_crossentropy', "
-                         "a function or a keras.losses.Loss) unless the model defines train_step")
+        raise ValueError(
+            "loss must be given (a name such as 'sparse_categorical_crossentropy', "
+            "a function or a keras.losses.Loss) unless the model defines train_step"
+        )
     if isinstance(loss, str):
         try:
             obj = keras.losses.get(loss)
         except ValueError as error:
-            raise ValueError(f"loss must be the name of a Keras loss such as 'sparse_categorical_crossentropy' "
-                             f"or 'mse', a function or a keras.losses.Loss; got {loss!r}") from error
+            raise ValueError(
+                f"loss must be the name of a Keras loss such as 'sparse_categorical_crossentropy' "
+                f"or 'mse', a function or a keras.losses.Loss; got {loss!r}"
+            ) from error
     else:
         obj = loss
     if isinstance(obj, keras.losses.Loss):

@@ -3,6 +3,7 @@
 'accuracy' picks binary, sparse or categorical accuracy from the target and prediction shapes,
 as `model.compile` does.
 """
+
 import keras
 
 
@@ -11,12 +12,16 @@ def check_metrics(metrics):
     if metrics is None:
         return
     if not isinstance(metrics, (list, tuple)):
-        raise TypeError(f"metrics must be None or a list of metric names, functions or keras.metrics.Metric "
-                        f"objects, got {metrics!r}")
+        raise TypeError(
+            f"metrics must be None or a list of metric names, functions or keras.metrics.Metric "
+            f"objects, got {metrics!r}"
+        )
     for metric in metrics:
         if not (isinstance(metric, (str, keras.metrics.Metric)) or callable(metric)):
-            raise TypeError(f"metrics must hold metric names, functions or keras.metrics.Metric objects, "
-                            f"got {metric!r}")
+            raise TypeError(
+                f"metrics must hold metric names, functions or keras.metrics.Metric objects, "
+                f"got {metric!r}"
+            )
 
 
 def resolve_metrics(metrics, y_true_shape, y_pred_shape):
@@ -25,8 +30,10 @@ def resolve_metrics(metrics, y_true_shape, y_pred_shape):
     for metric in metrics or []:
         if isinstance(metric, str) and metric.lower() in ("accuracy", "acc"):
             if y_pred_shape is None:
-                raise ValueError("metrics='accuracy' is ambiguous for a model with several outputs; "
-                                 "pass metric objects instead")
+                raise ValueError(
+                    "metrics='accuracy' is ambiguous for a model with several outputs; "
+                    "pass metric objects instead"
+                )
             if y_pred_shape[-1] == 1:
                 metric = keras.metrics.BinaryAccuracy(name=metric)
             elif len(y_true_shape) < len(y_pred_shape) or y_true_shape[-1] == 1:

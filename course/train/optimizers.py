@@ -2,6 +2,7 @@
 
 `check_optimizer` runs before the trainer changes anything; `make_optimizer` then builds it.
 """
+
 import keras
 
 from course import keras_compat
@@ -14,13 +15,17 @@ def check_optimizer(optimizer):
     if optimizer is None or isinstance(optimizer, keras.optimizers.Optimizer):
         return
     if not isinstance(optimizer, str):
-        raise TypeError(f"optimizer must be None, a name such as 'adam' or a keras.optimizers.Optimizer, "
-                        f"got {optimizer!r} ({type(optimizer).__name__})")
+        raise TypeError(
+            f"optimizer must be None, a name such as 'adam' or a keras.optimizers.Optimizer, "
+            f"got {optimizer!r} ({type(optimizer).__name__})"
+        )
     try:
         keras.optimizers.get(optimizer)
     except ValueError as error:
-        raise ValueError(f"optimizer must be the name of a Keras optimizer such as 'adam', 'sgd' or "
-                         f"'rmsprop', got {optimizer!r}") from error
+        raise ValueError(
+            f"optimizer must be the name of a Keras optimizer such as 'adam', 'sgd' or "
+            f"'rmsprop', got {optimizer!r}"
+        ) from error
 
 
 def make_optimizer(optimizer, learning_rate, strategy, mixed_precision):
@@ -31,8 +36,10 @@ def make_optimizer(optimizer, learning_rate, strategy, mixed_precision):
         optimizer = keras.optimizers.get({"class_name": optimizer or "adam", "config": config})
     elif keras_compat.optimizer_strategy(optimizer) is not strategy:
         if optimizer.built:
-            raise ValueError("optimizer was built outside the strategy scope; create it inside "
-                             "`with strategy.scope():` or pass an unused optimizer")
+            raise ValueError(
+                "optimizer was built outside the strategy scope; create it inside "
+                "`with strategy.scope():` or pass an unused optimizer"
+            )
         optimizer = type(optimizer).from_config(optimizer.get_config())
         if learning_rate is not None:
             optimizer.learning_rate = learning_rate
@@ -44,7 +51,9 @@ def make_optimizer(optimizer, learning_rate, strategy, mixed_precision):
 
 def check_learning_rate(optimizer):
     """Raise ValueError naming ``learning_rate`` if `optimizer`'s fixed rate is not > 0."""
-    optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # a LossScaleOptimizer's own rate is unused
+    optimizer = getattr(
+        optimizer, "inner_optimizer", optimizer
+    )  # a LossScaleOptimizer's own rate is unused
     rate = keras_compat.learning_rate_object(optimizer)
     if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule) or rate is None:
         return

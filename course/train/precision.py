@@ -3,6 +3,7 @@
 Mixed float16 needs tensor cores (compute capability >= 7.0) to be faster; on a CPU it is
 slower, and XLA-compiling a small step on a CPU costs more than it saves.
 """
+
 import keras
 
 from course import keras_compat

@@ -4,6 +4,7 @@ Each ``train_step(batch)``/``test_step(batch)`` returns the step's outputs (a di
 summed per example and divided by the number of examples in the GLOBAL batch, so gradients
 summed across replicas equal the single-device gradient.
 """
+
 import keras
 import tensorflow as tf
 
@@ -18,7 +19,13 @@ class SupervisedSteps:
     reduce_op = tf.distribute.ReduceOp.SUM  # step outputs are per-replica shares of the loss
 
     def __init__(self, model, optimizer, loss, metrics, clip):
-        self.model, self.optimizer, self.loss, self.metrics, self.clip = model, optimizer, loss, metrics, clip
+        self.model, self.optimizer, self.loss, self.metrics, self.clip = (
+            model,
+            optimizer,
+            loss,
+            metrics,
+            clip,
+        )
         self.tracker = LossMean()
 
     def _loss(self, y, y_pred, sample_weight):
@@ -27,7 +34,10 @@ class SupervisedSteps:
         global_count = distribution.global_sum(count)
         loss = tf.reduce_sum(per_example) / tf.maximum(global_count, 1.0)
         if self.model.losses:
-            loss += tf.add_n([tf.cast(r, tf.float32) for r in self.model.losses]) / distribution.num_replicas()
+            loss += (
+                tf.add_n([tf.cast(r, tf.float32) for r in self.model.losses])
+                / distribution.num_replicas()
+            )
         # This replica's share of the step loss; the shares of all replicas sum to it.
         self.tracker.update_state(loss * global_count, count)
         return loss

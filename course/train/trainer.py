@@ -5,6 +5,7 @@ with mixed precision and XLA where they pay off, gradient clipping, callbacks, c
 resume, and NaN/Inf detection. A model that defines its own ``train_step``/``test_step`` (GAN,
 VAE, diffusion) is driven through those instead of the built-in supervised step.
 """
+
 import contextlib
 import os
 import warnings
@@ -17,8 +18,8 @@ from course import config
 from course.train import distribution, health, precision
 from course.train.callbacks import CallbackList, ProgressBar, TensorBoard
 from course.train.inputs import as_dataset, check_fits_model, count_batches
-from course.train.losses import per_example_loss
 from course.train.loops import make_eval_loop, make_train_loop
+from course.train.losses import per_example_loss
 from course.train.metrics import check_metrics, resolve_metrics
 from course.train.optimizers import check_learning_rate, check_optimizer, make_optimizer
 from course.train.steps import ModelSteps, SupervisedSteps, overrides_train_step
@@ -44,14 +45,35 @@ class Trainer:
     compiled state, a given optimizer).
     """
 
-    def __init__(self, model, optimizer=None, loss=None, metrics=None, *, learning_rate=None,
-                 steps_per_execution=16, callbacks=(), clipvalue=None, clipnorm=None, global_clipnorm=None,
-                 mixed_precision=None, jit_compile=None, strategy=None, log_dir=None, verbose=1,
-                 on_nonfinite="stop", check_data=None):
+    def __init__(
+        self,
+        model,
+        optimizer=None,
+        loss=None,
+        metrics=None,
+        *,
+        learning_rate=None,
+        steps_per_execution=16,
+        callbacks=(),
+        clipvalue=None,
+        clipnorm=None,
+        global_clipnorm=None,
+        mixed_precision=None,
+        jit_compile=None,
+        strategy=None,
+        log_dir=None,
+        verbose=1,
+        on_nonfinite="stop",
+        check_data=None,
+    ):
         if not isinstance(model, keras.Model):
             raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
         check_number("steps_per_execution", steps_per_execution, 1, integer=True)
-        for name, value in (("clipvalue", clipvalue), ("clipnorm", clipnorm), ("global_clipnorm", global_clipnorm)):
+        for name, value in (
+            ("clipvalue", clipvalue),
+            ("clipnorm", clipnorm),
+            ("global_clipnorm", global_clipnorm),
+        ):
             if value is not None:
                 check_number(name, value, 0, low_open=True)
         if learning_rate is not None:
@@ -59,9 +81,13 @@ class Trainer:
         check_choice("verbose", verbose, (0, 1, 2))
         check_choice("on_nonfinite", on_nonfinite, ("stop", "raise"))
         if check_data is not None and not isinstance(check_data, bool):
-            raise TypeError(f"check_data must be True, False or None (on in fast mode), got {check_data!r}")
+            raise TypeError(
+                f"check_data must be True, False or None (on in fast mode), got {check_data!r}"
+            )
         if log_dir is not None and not isinstance(log_dir, (str, os.PathLike)):
-            raise TypeError(f"log_dir must be None or a directory path (str or os.PathLike), got {log_dir!r}")
+            raise TypeError(
+                f"log_dir must be None or a directory path (str or os.PathLike), got {log_dir!r}"
+            )
         check_optimizer(optimizer)
         check_metrics(metrics)
         self.callbacks = _check_callbacks(callbacks)
@@ -89,7 +115,9 @@ class Trainer:
                 self.steps = ModelSteps(model)
             else:
                 self.optimizer = new_optimizer
-                self.steps = SupervisedSteps(model, new_optimizer, loss, [], (clipvalue, clipnorm, global_clipnorm))
+                self.steps = SupervisedSteps(
+                    model, new_optimizer, loss, [], (clipvalue, clipnorm, global_clipnorm)
+                )
         self._metric_specs = metrics
         self.position_variable = tf.Variable(0, dtype=tf.int64, trainable=False, name="position")
         self.steps_per_epoch = 0
@@ -115,17 +143,27 @@ class Trainer:
         """Check the data against the model, create metrics and optimizer state, build loops."""
         if not self.custom_step and dataset.element_spec != self._checked_spec:
             with self.strategy.scope():
-                y_true_shape, y_pred_shape = check_fits_model(self.model, dataset.element_spec, self.steps.loss)
+                y_true_shape, y_pred_shape = check_fits_model(
+                    self.model, dataset.element_spec, self.steps.loss
+                )
                 if not self.steps.metrics and self._metric_specs:
-                    self.steps.metrics = resolve_metrics(self._metric_specs, y_true_shape, y_pred_shape)
+                    self.steps.metrics = resolve_metrics(
+                        self._metric_specs, y_true_shape, y_pred_shape
+                    )
                 if not self.optimizer.built:
                     self.optimizer.build(self.model.trainable_variables)
             self._checked_spec = dataset.element_spec
         if self._train_loop is None:
-            self._train_loop = make_train_loop(self.strategy, self.steps, self.position_variable, self.jit_compile,
-                                               lambda: self._count_trace("train"))
-            self._eval_loop = make_eval_loop(self.strategy, self.steps, self.jit_compile,
-                                             lambda: self._count_trace("evaluate"))
+            self._train_loop = make_train_loop(
+                self.strategy,
+                self.steps,
+                self.position_variable,
+                self.jit_compile,
+                lambda: self._count_trace("train"),
+            )
+            self._eval_loop = make_eval_loop(
+                self.strategy, self.steps, self.jit_compile, lambda: self._count_trace("evaluate")
+            )
 
     def _count_trace(self, name):
         self.trace_count[name] += 1
@@ -148,7 +186,15 @@ class Trainer:
         return int(self.position_variable.numpy())
 
     # -- training -------------------------------------------------------------------------
-    def fit(self, data, epochs=1, validation_data=None, steps_per_epoch=None, batch_size=32, verbose=None):
+    def fit(
+        self,
+        data,
+        epochs=1,
+        validation_data=None,
+        steps_per_epoch=None,
+        batch_size=32,
+        verbose=None,
+    ):
         """Train for `epochs` epochs and return a `keras.callbacks.History`.
 
         `data` is a batched `tf.data.Dataset` (or an ``(x, y)`` tuple of arrays, batched by
@@ -159,7 +205,11 @@ class Trainer:
         if steps_per_epoch is not None:
             check_number("steps_per_epoch", steps_per_epoch, 1, integer=True)
         train = as_dataset(data, batch_size, "data")
-        val = None if validation_data is None else as_dataset(validation_data, batch_size, "validation_data")
+        val = (
+            None
+            if validation_data is None
+            else as_dataset(validation_data, batch_size, "validation_data")
+        )
         self.steps_per_epoch = steps_per_epoch or count_batches(train)
         self._prepare(train)
         history = keras.callbacks.History()
@@ -221,7 +271,9 @@ class Trainer:
         """
         dataset = as_dataset(data, batch_size, "data")
         if int(dataset.cardinality()) == 0:
-            raise ValueError("data is empty: the dataset yields no batches, so there is nothing to evaluate")
+            raise ValueError(
+                "data is empty: the dataset yields no batches, so there is nothing to evaluate"
+            )
         self._prepare(dataset)
         self.steps.reset()
         iterator = self._iterator(dataset)
@@ -231,7 +283,9 @@ class Trainer:
                 ran = int(self._eval_loop(iterator, n))
             total += ran
         if total == 0:
-            raise ValueError("data is empty: the dataset yields no batches, so there is nothing to evaluate")
+            raise ValueError(
+                "data is empty: the dataset yields no batches, so there is nothing to evaluate"
+            )
         return _numpy(self.steps.results())
 
 
@@ -240,15 +294,21 @@ def fit(model, data, epochs=1, validation_data=None, **trainer_kwargs):
 
     The returned History has the trainer as ``history.trainer``.
     """
-    return Trainer(model, **trainer_kwargs).fit(data, epochs=epochs, validation_data=validation_data)
+    return Trainer(model, **trainer_kwargs).fit(
+        data, epochs=epochs, validation_data=validation_data
+    )
 
 
 def _check_callbacks(callbacks):
     if not isinstance(callbacks, (list, tuple)):
-        raise TypeError(f"callbacks must be a list of keras.callbacks.Callback instances, got {callbacks!r}")
+        raise TypeError(
+            f"callbacks must be a list of keras.callbacks.Callback instances, got {callbacks!r}"
+        )
     for callback in callbacks:
         if not isinstance(callback, keras.callbacks.Callback):
-            raise TypeError(f"callbacks must be keras.callbacks.Callback instances, got {callback!r}")
+            raise TypeError(
+                f"callbacks must be keras.callbacks.Callback instances, got {callback!r}"
+            )
     return list(callbacks)
 
 
@@ -264,10 +324,14 @@ def _data_errors(dataset, trainer=None, epoch=None):
             raise
         batch, where = found
         during = "" if trainer is None else f" at step {trainer.position + 1} (epoch {epoch + 1})"
-        raise ValueError(f"data: batch {batch} (counting from 0 in each pass over the data) holds NaN/Inf in "
-                         f"{where}{during}; nothing was trained on it. Clean or drop those examples "
-                         "(check_data=False turns this check off)") from error
+        raise ValueError(
+            f"data: batch {batch} (counting from 0 in each pass over the data) holds NaN/Inf in "
+            f"{where}{during}; nothing was trained on it. Clean or drop those examples "
+            "(check_data=False turns this check off)"
+        ) from error
 
 
 def _numpy(logs):
-    return {k: float(np.asarray(v)) if np.ndim(v) == 0 else np.asarray(v) for k, v in dict(logs).items()}
+    return {
+        k: float(np.asarray(v)) if np.ndim(v) == 0 else np.asarray(v) for k, v in dict(logs).items()
+    }

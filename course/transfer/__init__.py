@@ -1,6 +1,7 @@
 """Transfer learning: backbones, functional model builders, freezing rules, features + SVM,
 the notes' strategy table, and the strategies measured side by side (`compare_strategies`).
 The offline tasks (`digits_rgb`, `load_shapes`) live in `course.data`."""
+
 from course.transfer.backbones import BACKBONES, load_backbone, pretrained_digits_backbone
 from course.transfer.builder import build_transfer_model
 from course.transfer.compare import STRATEGIES, bn_drift, compare_strategies
@@ -8,6 +9,19 @@ from course.transfer.features import extract_features, fit_feature_classifier
 from course.transfer.freezing import find_backbone, freeze_batchnorm, unfreeze
 from course.transfer.strategy import Strategy, recommend_strategy
 
-__all__ = ["BACKBONES", "STRATEGIES", "Strategy", "bn_drift", "build_transfer_model", "compare_strategies",
-           "extract_features", "find_backbone", "fit_feature_classifier", "freeze_batchnorm",
-           "load_backbone", "pretrained_digits_backbone", "recommend_strategy", "unfreeze"]
+__all__ = [
+    "BACKBONES",
+    "STRATEGIES",
+    "Strategy",
+    "bn_drift",
+    "build_transfer_model",
+    "compare_strategies",
+    "extract_features",
+    "find_backbone",
+    "fit_feature_classifier",
+    "freeze_batchnorm",
+    "load_backbone",
+    "pretrained_digits_backbone",
+    "recommend_strategy",
+    "unfreeze",
+]

@@ -4,6 +4,7 @@ ImageNet weights need a download (fine on Colab); offline, asking for them fails
 seconds with a message that names `pretrained_digits_backbone()`, which ships in the wheel
 (`course.artifacts`).
 """
+
 import difflib
 import numbers
 import os
@@ -41,20 +42,29 @@ def load_backbone(name, input_shape, weights=None):
     """A headless `keras.applications` model; `weights` is None, "imagenet" or a weights file."""
     if name not in BACKBONES:
         raise ValueError(f"unknown backbone {name!r}; valid names: {', '.join(BACKBONES)}")
-    if not isinstance(input_shape, Sequence) or isinstance(input_shape, str) or \
-            not all(isinstance(n, numbers.Integral) for n in input_shape):
-        raise TypeError(f"input_shape must be a tuple (height, width, 3) of ints, got {input_shape!r}")
+    if (
+        not isinstance(input_shape, Sequence)
+        or isinstance(input_shape, str)
+        or not all(isinstance(n, numbers.Integral) for n in input_shape)
+    ):
+        raise TypeError(
+            f"input_shape must be a tuple (height, width, 3) of ints, got {input_shape!r}"
+        )
     if len(input_shape) != 3 or min(input_shape[:2]) < MIN_SIZE or input_shape[2] != 3:
-        raise ValueError(f"input_shape {tuple(input_shape)} is too small or not RGB for {name}: "
-                         f"need (height, width, 3) with height and width >= {MIN_SIZE}")
+        raise ValueError(
+            f"input_shape {tuple(input_shape)} is too small or not RGB for {name}: "
+            f"need (height, width, 3) with height and width >= {MIN_SIZE}"
+        )
     _check_weights(weights)
     if weights == "imagenet" and not _imagenet_reachable():
         raise ConnectionError(
             f"ImageNet weights for {name} need a download and {WEIGHTS_HOST} is unreachable. "
-            "Offline, use course.transfer.pretrained_digits_backbone() (shipped in data/).")
+            "Offline, use course.transfer.pretrained_digits_backbone() (shipped in data/)."
+        )
     file_weights = weights not in (None, "imagenet")
-    model = BACKBONES[name](include_top=False, input_shape=tuple(input_shape),
-                            weights=None if file_weights else weights)
+    model = BACKBONES[name](
+        include_top=False, input_shape=tuple(input_shape), weights=None if file_weights else weights
+    )
     if file_weights:
         _load_weights_file(model, Path(weights), name)
     return model
@@ -65,12 +75,16 @@ def _check_weights(weights):
     if weights is None or weights == "imagenet":
         return
     if not isinstance(weights, (str, os.PathLike)):
-        raise TypeError(f"weights must be None, 'imagenet' or a weights file path, got {type(weights).__name__}")
+        raise TypeError(
+            f"weights must be None, 'imagenet' or a weights file path, got {type(weights).__name__}"
+        )
     if not Path(weights).is_file():
         close = difflib.get_close_matches(str(weights), ["imagenet"], n=1)
         hint = " (did you mean 'imagenet'?)" if close else ""
-        raise ValueError(f"weights must be None, 'imagenet' or the path of an existing weights file; "
-                         f"got {str(weights)!r}, which is not a file{hint}")
+        raise ValueError(
+            f"weights must be None, 'imagenet' or the path of an existing weights file; "
+            f"got {str(weights)!r}, which is not a file{hint}"
+        )
 
 
 def _load_weights_file(model, path, name):
@@ -86,7 +100,9 @@ def _load_weights_file(model, path, name):
         try:
             model.load_weights(path)
         except ValueError as err:
-            raise ValueError(f"weights file {path} does not fit the {name} architecture: {err}") from err
+            raise ValueError(
+                f"weights file {path} does not fit the {name} architecture: {err}"
+            ) from err
     for held in caught:
         warnings.warn_explicit(held.message, held.category, held.filename, held.lineno)
 
@@ -114,8 +130,9 @@ def pretrained_digits_backbone(path=None):
     """
     path = artifacts.path(DIGITS_BACKBONE_FILE) if path is None else Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing; rebuild it with "
-                                "`python scripts/pretrain_digits_backbone.py`")
+        raise FileNotFoundError(
+            f"{path} is missing; rebuild it with `python scripts/pretrain_digits_backbone.py`"
+        )
     model = digits_backbone_architecture()
     _load_weights_file(model, path, "digits backbone")
     return model

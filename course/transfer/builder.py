@@ -5,6 +5,7 @@ Modes follow the notes' table: "feature_extraction" freezes the backbone and tra
 stay frozen in every mode (see `course.transfer.freezing`), and the backbone is always called
 with `training=False`.
 """
+
 import keras
 
 from course.transfer.backbones import load_backbone
@@ -17,22 +18,37 @@ MODES = ("feature_extraction", "fine_tune", "full")
 def _resolve_backbone(backbone, input_shape, weights):
     if isinstance(backbone, keras.Model):
         if weights is not None:
-            raise ValueError("weights apply to a backbone given by name; load them into your model yourself")
+            raise ValueError(
+                "weights apply to a backbone given by name; load them into your model yourself"
+            )
         return backbone
     if isinstance(backbone, str):
         return load_backbone(backbone, input_shape, weights)
-    raise TypeError(f"backbone must be a keras.applications name or a keras.Model, got {type(backbone).__name__}")
+    raise TypeError(
+        f"backbone must be a keras.applications name or a keras.Model, got {type(backbone).__name__}"
+    )
 
 
 def _default_head(num_classes, dropout):
     units, activation = (1, "sigmoid") if num_classes == 1 else (num_classes, "softmax")
     layers = [keras.layers.Dropout(dropout)] if dropout else []
-    return keras.Sequential([*layers, keras.layers.Dense(units, activation=activation)], name="head")
+    return keras.Sequential(
+        [*layers, keras.layers.Dense(units, activation=activation)], name="head"
+    )
 
 
-def build_transfer_model(backbone, num_classes, input_shape=(96, 96, 3), mode="feature_extraction",
-                         weights=None, head=None, augmentation=None, fine_tune_from=-20,
-                         dropout=0.2, name="transfer_model"):
+def build_transfer_model(
+    backbone,
+    num_classes,
+    input_shape=(96, 96, 3),
+    mode="feature_extraction",
+    weights=None,
+    head=None,
+    augmentation=None,
+    fine_tune_from=-20,
+    dropout=0.2,
+    name="transfer_model",
+):
     """Build the transfer model (not compiled).
 
     backbone: a `keras.applications` name (see `BACKBONES`) or any `keras.Model` producing a

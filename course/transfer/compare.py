@@ -5,16 +5,30 @@ the top block, fine-tuning everything, features + SVM) on the same few labelled 
 task and scores it on the task's test set. `bn_drift` shows that `base(x, training=False)`
 alone does not keep BatchNorm's moving statistics fixed once the base is trainable.
 """
+
 import numpy as np
 
 from course.validation import check_number
 
-STRATEGIES = ("from scratch", "freeze + train head", "fine-tune top block", "fine-tune everything",
-              "features + SVM")
+STRATEGIES = (
+    "from scratch",
+    "freeze + train head",
+    "fine-tune top block",
+    "fine-tune everything",
+    "features + SVM",
+)
 
 
-def compare_strategies(task, n_labelled, epochs, backbone=None, fine_tune_from="conv3", seed=0,
-                       strategies=STRATEGIES, return_histories=False):
+def compare_strategies(
+    task,
+    n_labelled,
+    epochs,
+    backbone=None,
+    fine_tune_from="conv3",
+    seed=0,
+    strategies=STRATEGIES,
+    return_histories=False,
+):
     """Test accuracy of each of `strategies` (default all `STRATEGIES`) trained on the first
     `n_labelled` training examples.
 
@@ -40,27 +54,36 @@ def compare_strategies(task, n_labelled, epochs, backbone=None, fine_tune_from="
         raise ValueError(f"unknown strategies {unknown}; valid names: {', '.join(STRATEGIES)}")
     backbone = backbone or pretrained_digits_backbone
     x, y = task.x_train[:n_labelled], task.y_train[:n_labelled]
-    runs = [("from scratch", lambda: keras.models.clone_model(backbone()), "full"),
-            ("freeze + train head", backbone, "feature_extraction"),
-            ("fine-tune top block", backbone, "fine_tune"),
-            ("fine-tune everything", backbone, "full")]
+    runs = [
+        ("from scratch", lambda: keras.models.clone_model(backbone()), "full"),
+        ("freeze + train head", backbone, "feature_extraction"),
+        ("fine-tune top block", backbone, "fine_tune"),
+        ("fine-tune everything", backbone, "full"),
+    ]
     scores, histories = {}, {}
     for label, make_base, mode in runs:
         if label not in strategies:
             continue
         keras.utils.set_random_seed(seed)
         base = make_base()
-        model = build_transfer_model(base, task.num_classes, mode=mode, fine_tune_from=fine_tune_from)
+        model = build_transfer_model(
+            base, task.num_classes, mode=mode, fine_tune_from=fine_tune_from
+        )
         if label == "from scratch":
             _train_batchnorm(model)
         compile_classifier(model, 1e-2 if mode == "feature_extraction" else 1e-3)
-        histories[label] = model.fit(x, y, epochs=epochs, batch_size=32, verbose=0,
-                                     validation_data=(task.x_val, task.y_val)).history
-        scores[label] = float(model.evaluate(task.x_test, task.y_test, verbose=0, return_dict=True)["accuracy"])
+        histories[label] = model.fit(
+            x, y, epochs=epochs, batch_size=32, verbose=0, validation_data=(task.x_val, task.y_val)
+        ).history
+        scores[label] = float(
+            model.evaluate(task.x_test, task.y_test, verbose=0, return_dict=True)["accuracy"]
+        )
     if "features + SVM" in strategies:
         base = backbone()
         svm = fit_feature_classifier(extract_features(base, x), y, kind="svm", seed=seed)
-        scores["features + SVM"] = float(svm.score(extract_features(base, task.x_test), task.y_test))
+        scores["features + SVM"] = float(
+            svm.score(extract_features(base, task.x_test), task.y_test)
+        )
     return (scores, histories) if return_histories else scores
 
 
@@ -94,7 +117,9 @@ def bn_drift(x, y, freeze_bn, layer="bn1", backbone=None, learning_rate=1e-4):
     reference = np.array(base.get_layer(layer).moving_mean)
     inputs = keras.Input(base.input_shape[1:])
     features = keras.layers.GlobalAveragePooling2D()(base(inputs, training=False))
-    model = keras.Model(inputs, keras.layers.Dense(int(np.max(y)) + 1, activation="softmax")(features))
+    model = keras.Model(
+        inputs, keras.layers.Dense(int(np.max(y)) + 1, activation="softmax")(features)
+    )
     base.trainable = True
     if freeze_bn:
         freeze_batchnorm(base)

@@ -4,6 +4,7 @@ The notes' choice for small datasets from a different distribution: the backbone
 features are generic enough, and a linear/kernel classifier cannot overfit them the way
 fine-tuning a deep network would.
 """
+
 import numpy as np
 
 from course.validation import check_choice, check_number
@@ -30,6 +31,9 @@ def fit_feature_classifier(features, y, kind="svm", C=1.0, seed=0):
 
     check_choice("kind", kind, ("svm", "logreg"))
     check_number("C", C, 0, low_open=True)
-    classifier = SVC(C=C, kernel="rbf", random_state=seed) if kind == "svm" else \
-        LogisticRegression(C=C, max_iter=2000, random_state=seed)
+    classifier = (
+        SVC(C=C, kernel="rbf", random_state=seed)
+        if kind == "svm"
+        else LogisticRegression(C=C, max_iter=2000, random_state=seed)
+    )
     return make_pipeline(StandardScaler(), classifier).fit(features, y)

@@ -5,6 +5,7 @@ frozen once the base is made trainable: each BN layer needs `trainable = False` 
 runs in inference mode, so its moving statistics stay put). Changing `trainable` only takes
 effect after recompiling.
 """
+
 import keras
 
 from course.layers import BatchNorm
@@ -36,8 +37,12 @@ def find_backbone(model):
     (An augmentation pipeline or the head may be nested models too, but they are far smaller.)
     """
     if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model (a transfer model), got {type(model).__name__}")
-    nested = [layer for layer in model.layers if isinstance(layer, keras.Model) and layer.name != "head"]
+        raise TypeError(
+            f"model must be a keras.Model (a transfer model), got {type(model).__name__}"
+        )
+    nested = [
+        layer for layer in model.layers if isinstance(layer, keras.Model) and layer.name != "head"
+    ]
     if not nested:
         raise ValueError(f"model {model.name!r} has no nested backbone model")
     return max(nested, key=lambda layer: layer.count_params())

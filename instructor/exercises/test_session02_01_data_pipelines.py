@@ -1,5 +1,6 @@
 """Solutions to the exercises of notebooks/session02/01_data_pipelines.ipynb, each written as a
 test that asserts the outcome the exercise asks the student to predict or find."""
+
 import math
 
 import keras
@@ -15,14 +16,20 @@ class ArrayBatches(keras.utils.PyDataset):
 
     def __init__(self, x, y, batch_size, shuffle=False, seed=0, augment=None, **kwargs):
         super().__init__(**kwargs)
-        self.x, self.y, self.batch_size, self.shuffle, self.augment = x, y, batch_size, shuffle, augment
+        self.x, self.y, self.batch_size, self.shuffle, self.augment = (
+            x,
+            y,
+            batch_size,
+            shuffle,
+            augment,
+        )
         self.order, self.rng = np.arange(len(x)), np.random.default_rng(seed)
 
     def __len__(self):
         return math.ceil(len(self.x) / self.batch_size)
 
     def __getitem__(self, i):
-        rows = self.order[i * self.batch_size:(i + 1) * self.batch_size]
+        rows = self.order[i * self.batch_size : (i + 1) * self.batch_size]
         x = self.x[rows]
         return (np.asarray(self.augment(x, training=True)) if self.augment else x), self.y[rows]
 
@@ -39,17 +46,23 @@ def digits():
 def test_exercise1_the_last_batch(digits):
     assert digits.sizes[0] == 420
     sizes = [int(b.shape[0]) for b, _ in make_pipeline(digits.x_train, digits.y_train, 32, seed=0)]
-    dropped = [int(b.shape[0]) for b, _ in make_pipeline(digits.x_train, digits.y_train, 32, drop_remainder=True,
-                                                         seed=0)]
+    dropped = [
+        int(b.shape[0])
+        for b, _ in make_pipeline(digits.x_train, digits.y_train, 32, drop_remainder=True, seed=0)
+    ]
     assert (len(sizes), sizes[-1]) == (14, 420 - 13 * 32) == (14, 4)
     assert len(dropped) == 13 and set(dropped) == {32}
 
 
 def test_exercise2_the_shuffle_buffer():
     for seed in range(20):
-        assert list(tf.data.Dataset.range(10).shuffle(1, seed=seed).as_numpy_iterator()) == list(range(10))
-    firsts = {int(next(iter(tf.data.Dataset.range(10).shuffle(2, seed=seed)))) for seed in range(20)}
-    assert firsts == {0, 1}   # only the first two elements are in the buffer at the first draw
+        assert list(tf.data.Dataset.range(10).shuffle(1, seed=seed).as_numpy_iterator()) == list(
+            range(10)
+        )
+    firsts = {
+        int(next(iter(tf.data.Dataset.range(10).shuffle(2, seed=seed)))) for seed in range(20)
+    }
+    assert firsts == {0, 1}  # only the first two elements are in the buffer at the first draw
 
 
 @pytest.mark.parametrize("cached, calls", [(True, 420), (False, 3 * 420)])
@@ -78,7 +91,16 @@ def test_exercise4_augmentation_inside_a_pydataset(digits):
     assert not np.allclose(x1, x2) and np.array_equal(y1, y2)
     assert (x1 - digits.x_train[:64]).std() == pytest.approx(0.1, rel=0.1)
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((8, 8, 1)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
     model.compile("adam", "sparse_categorical_crossentropy")
     history = model.fit(batches, epochs=2, verbose=0)
-    assert len(history.history["loss"]) == 2 and history.history["loss"][1] < history.history["loss"][0]
+    assert (
+        len(history.history["loss"]) == 2
+        and history.history["loss"][1] < history.history["loss"][0]
+    )

@@ -1,5 +1,6 @@
 """Solutions to the exercises of notebooks/session02/02_augmentation_and_tta.ipynb, each written as
 a test that asserts the outcome the exercise asks the student to predict or find."""
+
 import keras
 import numpy as np
 import pytest
@@ -39,11 +40,13 @@ def test_exercise1_a_random_crop_has_one_outcome_per_position(size, crop, outcom
 
 
 def test_exercise2_one_test_image_is_worth_100_over_n_points():
-    assert config.is_fast()   # the root conftest sets COURSE_FAST=1: load_digits keeps 600 digits
+    assert config.is_fast()  # the root conftest sets COURSE_FAST=1: load_digits keeps 600 digits
     fast = data.load_digits(image_size=16).sizes[2]
     full = data.load_digits(image_size=16, max_samples=1797).sizes[2]
-    assert (fast, full) == (90, 270)   # 15 % of 600 and of 1,797
-    assert 100 / fast == pytest.approx(1.11, abs=0.01) and 100 / full == pytest.approx(0.37, abs=0.01)
+    assert (fast, full) == (90, 270)  # 15 % of 600 and of 1,797
+    assert 100 / fast == pytest.approx(1.11, abs=0.01) and 100 / full == pytest.approx(
+        0.37, abs=0.01
+    )
     standard_error = {n: 100 * np.sqrt(0.95 * 0.05 / n) for n in (fast, full)}
     assert standard_error[fast] == pytest.approx(2.3, abs=0.05)
     assert standard_error[full] == pytest.approx(1.33, abs=0.01)
@@ -54,10 +57,13 @@ def test_exercise3_mirrored_digits_break_the_model_identity_copies_change_nothin
         return float(np.mean(baseline.predict(x, verbose=0).argmax(-1) == split.y_test))
 
     clean, mirrored = accuracy(split.x_test), accuracy(split.x_test[:, :, ::-1])
-    assert clean > 0.85 and mirrored < clean - 0.3   # a mirrored digit is mostly not the same digit
-    plain, tta = augment.tta_gain(baseline, split.x_test, split.y_test,
-                                  transforms=[keras.layers.Identity()] * 3)
-    assert tta == plain == pytest.approx(clean)   # four identical copies average to the plain prediction
+    assert clean > 0.85 and mirrored < clean - 0.3  # a mirrored digit is mostly not the same digit
+    plain, tta = augment.tta_gain(
+        baseline, split.x_test, split.y_test, transforms=[keras.layers.Identity()] * 3
+    )
+    assert (
+        tta == plain == pytest.approx(clean)
+    )  # four identical copies average to the plain prediction
 
 
 def test_exercise4_tta_by_hand_with_a_list_matches_the_library(split, baseline):
@@ -68,5 +74,8 @@ def test_exercise4_tta_by_hand_with_a_list_matches_the_library(split, baseline):
     # the shifts are one pixel each way, and they do change the average
     one = np.zeros((1, 16, 16, 1), "float32")
     one[0, 8, 8, 0] = 1.0
-    assert [tuple(np.argwhere(np.asarray(s(one))[0, ..., 0] > 0.5)[0]) for s in shifts] == [(9, 9), (7, 7)]
+    assert [tuple(np.argwhere(np.asarray(s(one))[0, ..., 0] > 0.5)[0]) for s in shifts] == [
+        (9, 9),
+        (7, 7),
+    ]
     assert not np.allclose(ours, baseline.predict(x, verbose=0), atol=1e-3)

@@ -1,5 +1,6 @@
 """Solutions to the exercises of notebooks/session02/06_training_workflow.ipynb, each written as a
 test that asserts the outcome the exercise asks the student to predict or find."""
+
 import math
 
 import keras
@@ -60,8 +61,8 @@ def test_exercise3_the_best_of_k_equal_settings_gains_points_from_selection_alon
     exact = expected_best(0.75, n, k)
     simulated = np.random.default_rng(0).binomial(n, 0.75, size=(200_000, k)).max(axis=1).mean() / n
     assert simulated == pytest.approx(exact, abs=1e-3)
-    assert expected_best(0.75, n, 1) == pytest.approx(0.75)   # no selection, no bias
-    assert 0.03 < exact - 0.75 < 0.07   # 3-7 points of "improvement" that is pure selection
+    assert expected_best(0.75, n, 1) == pytest.approx(0.75)  # no selection, no bias
+    assert 0.03 < exact - 0.75 < 0.07  # 3-7 points of "improvement" that is pure selection
 
 
 def test_exercise4_the_saved_ensemble_predicts_the_members_mean(fast, tmp_path):
@@ -80,13 +81,15 @@ def test_exercise4_the_saved_ensemble_predicts_the_members_mean(fast, tmp_path):
     got = reloaded.predict(fast.x_val, verbose=0)
     np.testing.assert_allclose(got, probs.mean(axis=0), atol=1e-5)
     assert np.array_equal(got.argmax(axis=1), soft_vote(probs))
-    assert not np.allclose(probs[0], probs[1], atol=1e-3)   # two different members, so the mean is news
+    assert not np.allclose(
+        probs[0], probs[1], atol=1e-3
+    )  # two different members, so the mean is news
 
 
 def mcnemar_exact(b, c):
     """Two-sided exact McNemar p-value from the discordant counts b and c."""
     n = b + c
-    return min(1.0, 2 * sum(math.comb(n, i) for i in range(min(b, c) + 1)) / 2 ** n) if n else 1.0
+    return min(1.0, 2 * sum(math.comb(n, i) for i in range(min(b, c) + 1)) / 2**n) if n else 1.0
 
 
 @pytest.mark.parametrize("b, c", [(4, 0), (7, 3), (5, 5), (12, 2), (0, 1), (30, 14)])
@@ -96,5 +99,7 @@ def test_exercise5_mcnemar_by_hand_matches_scipy(b, c):
 
 def test_exercise5_two_images_are_not_significant():
     # winning 2 images net with no losses (b=2, c=0) is p = 0.5; even 5-0 is p = 0.0625
-    assert mcnemar_exact(2, 0) == pytest.approx(0.5) and mcnemar_exact(5, 0) == pytest.approx(0.0625)
+    assert mcnemar_exact(2, 0) == pytest.approx(0.5) and mcnemar_exact(5, 0) == pytest.approx(
+        0.0625
+    )
     assert mcnemar_exact(6, 0) < 0.05

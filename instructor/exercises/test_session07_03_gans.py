@@ -1,5 +1,6 @@
 """Solutions to the exercises of notebooks/session07/03_gans.ipynb, each written as a test that
 asserts the outcome the exercise asks the student to predict or find."""
+
 import keras
 import numpy as np
 import pytest
@@ -18,11 +19,22 @@ def digits():
 def bce(logits, target):
     """Mean sigmoid cross-entropy of logits against a constant target (the notebook's helper)."""
     logits = tf.cast(logits, tf.float32)
-    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(tf.fill(tf.shape(logits), target), logits))
+    return tf.reduce_mean(
+        tf.nn.sigmoid_cross_entropy_with_logits(tf.fill(tf.shape(logits), target), logits)
+    )
 
 
-def gan_train_step(generator, discriminator, d_optimizer, g_optimizer, images, noise, latent_dim=32,
-                   real_target=1.0, d_steps=1):
+def gan_train_step(
+    generator,
+    discriminator,
+    d_optimizer,
+    g_optimizer,
+    images,
+    noise,
+    latent_dim=32,
+    real_target=1.0,
+    d_steps=1,
+):
     """The notebook's inline step extended by exercises 4 (`real_target`) and 5 (`d_steps`)."""
     real = images * 2.0 - 1.0
     batch = tf.shape(real)[0]
@@ -30,8 +42,9 @@ def gan_train_step(generator, discriminator, d_optimizer, g_optimizer, images, n
         z = keras.random.normal((batch, latent_dim), seed=noise)
         with tf.GradientTape() as tape:
             fake = generator(z, training=True)
-            d_loss = (bce(discriminator(real, training=True), real_target)
-                      + bce(discriminator(fake, training=True), 0.0))
+            d_loss = bce(discriminator(real, training=True), real_target) + bce(
+                discriminator(fake, training=True), 0.0
+            )
         d_vars = discriminator.trainable_variables
         d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
     z = keras.random.normal((batch, latent_dim), seed=noise)
@@ -50,7 +63,9 @@ def test_exercise1_equilibrium_loss_is_2_log_2(digits):
     fake = gan.generate_raw(tf.random.normal((16, 32), seed=0), None, training=False)
     values = gan.discriminator_losses(real, fake, None, None)
     assert float(values["d_loss"]) == pytest.approx(2 * np.log(2), abs=1e-6)
-    assert float(values["d_real"]) == pytest.approx(0.5) and float(values["d_fake"]) == pytest.approx(0.5)
+    assert float(values["d_real"]) == pytest.approx(0.5) and float(
+        values["d_fake"]
+    ) == pytest.approx(0.5)
 
 
 def test_exercise2_non_saturating_gradient_is_999_times_stronger():
@@ -60,7 +75,7 @@ def test_exercise2_non_saturating_gradient_is_999_times_stronger():
         saturating = tf.math.log(1 - tf.sigmoid(s))
         non_saturating = -tf.math.log(tf.sigmoid(s))
     ratio = float(tape.gradient(non_saturating, s)) / float(tape.gradient(saturating, s))
-    assert ratio == pytest.approx((1 - d) / d, rel=1e-3)   # d/ds: -(1 - D) against -D
+    assert ratio == pytest.approx((1 - d) / d, rel=1e-3)  # d/ds: -(1 - D) against -D
 
 
 def test_exercise3_one_class_is_full_collapse_all_digits_full_coverage(digits):
@@ -86,17 +101,21 @@ def _assert_same_training(library, inline, batches, seed, **step_kwargs):
     noise = keras.random.SeedGenerator(seed)
     for batch in batches:
         library.reset_metrics()
-        ours = gan_train_step(inline.generator, inline.discriminator, d_opt, g_opt, batch, noise, **step_kwargs)
+        ours = gan_train_step(
+            inline.generator, inline.discriminator, d_opt, g_opt, batch, noise, **step_kwargs
+        )
         theirs = library.train_step(batch)
-        if step_kwargs.get("d_steps", 1) == 1:   # with several D steps the tracker averages them
+        if step_kwargs.get("d_steps", 1) == 1:  # with several D steps the tracker averages them
             np.testing.assert_allclose(float(ours["d_loss"]), float(theirs["d_loss"]), rtol=1e-5)
         np.testing.assert_allclose(float(ours["g_loss"]), float(theirs["g_loss"]), rtol=1e-5)
-    gap = max(float(np.max(np.abs(a - b))) for a, b in zip(inline.get_weights(), library.get_weights()))
+    gap = max(
+        float(np.max(np.abs(a - b))) for a, b in zip(inline.get_weights(), library.get_weights())
+    )
     assert gap < 1e-5, gap
 
 
 def _batches(digits, n=2, size=32):
-    return [tf.constant(digits.x_train[size * i:size * (i + 1)]) for i in range(n)]
+    return [tf.constant(digits.x_train[size * i : size * (i + 1)]) for i in range(n)]
 
 
 def test_exercise4_real_target_matches_label_smoothing(digits):

@@ -1,5 +1,6 @@
 """Solutions to the exercises of notebooks/session07/04_vaes.ipynb, each written as a test that
 asserts the outcome the exercise asks the student to predict or find."""
+
 import keras
 import numpy as np
 import pytest
@@ -22,11 +23,14 @@ def digits():
     return load_digits()
 
 
-@pytest.mark.parametrize("mean, var, expected", [
-    ((0.0, 0.0), (1.0, 1.0), 0.0),                 # q is the prior
-    ((2.0, 0.0), (1.0, 1.0), 2.0),                 # mu^2 / 2
-    ((0.0,), (np.e,), 0.5 * (np.e - 1.0 - 1.0)),   # (sigma^2 - log sigma^2 - 1) / 2
-])
+@pytest.mark.parametrize(
+    "mean, var, expected",
+    [
+        ((0.0, 0.0), (1.0, 1.0), 0.0),  # q is the prior
+        ((2.0, 0.0), (1.0, 1.0), 2.0),  # mu^2 / 2
+        ((0.0,), (np.e,), 0.5 * (np.e - 1.0 - 1.0)),  # (sigma^2 - log sigma^2 - 1) / 2
+    ],
+)
 def test_exercise1_kl_values(mean, var, expected):
     mean, log_var = np.array([mean]), np.log(np.array([var]))
     ours = float(gaussian_kl(mean, log_var)[0])
@@ -43,11 +47,13 @@ def test_exercise2_gradients_through_the_trick():
         z = reparameterize(mu, 2.0 * tf.math.log(sigma), eps)
         second_moment = tf.reduce_mean(tf.square(z))
     d_mu, d_sigma = tape.gradient(second_moment, [mu, sigma])
-    assert float(d_mu) == pytest.approx(2 * 1.5, rel=0.01)       # d/dmu (mu^2 + sigma^2)
-    assert float(d_sigma) == pytest.approx(2 * 0.5, rel=0.02)    # d/dsigma (mu^2 + sigma^2)
+    assert float(d_mu) == pytest.approx(2 * 1.5, rel=0.01)  # d/dmu (mu^2 + sigma^2)
+    assert float(d_sigma) == pytest.approx(2 * 0.5, rel=0.02)  # d/dsigma (mu^2 + sigma^2)
     # Sampling with mean/stddev arguments hides the path from z to mu and sigma: no gradient.
     with tf.GradientTape() as tape:
-        direct = tf.reduce_mean(tf.square(tf.random.normal((1000,), mean=tf.stop_gradient(mu), seed=0)))
+        direct = tf.reduce_mean(
+            tf.square(tf.random.normal((1000,), mean=tf.stop_gradient(mu), seed=0))
+        )
     assert tape.gradient(direct, mu) is None
 
 
@@ -63,7 +69,7 @@ def test_exercise3_beta_zero_against_beta_eight(digits):
     strong_prior = _train(VAE(digits.input_shape, latent_dim=2, beta=8.0, seed=0), digits)
     assert autoencoder_like["kl_loss"] > strong_prior["kl_loss"]
     assert autoencoder_like["reconstruction_loss"] < strong_prior["reconstruction_loss"]
-    assert strong_prior["kl_loss"] < 0.1   # beta = 8 with two latents: posterior collapse
+    assert strong_prior["kl_loss"] < 0.1  # beta = 8 with two latents: posterior collapse
 
 
 def conditional_vae_losses(encoder, decoder, x, y, eps, num_classes=10, beta=1.0):
@@ -74,10 +80,14 @@ def conditional_vae_losses(encoder, decoder, x, y, eps, num_classes=10, beta=1.0
     mean, log_var = stats[:, :latent_dim], stats[:, latent_dim:]
     logits = decoder(tf.concat([reparameterize(mean, log_var, eps), condition], axis=-1))
     reconstruction = tf.reduce_sum(
-        tf.nn.sigmoid_cross_entropy_with_logits(labels=x, logits=logits), axis=[1, 2, 3])
+        tf.nn.sigmoid_cross_entropy_with_logits(labels=x, logits=logits), axis=[1, 2, 3]
+    )
     kl = 0.5 * tf.reduce_sum(tf.square(mean) + tf.exp(log_var) - log_var - 1.0, axis=-1)
-    return {"loss": tf.reduce_mean(reconstruction + beta * kl),
-            "reconstruction_loss": tf.reduce_mean(reconstruction), "kl_loss": tf.reduce_mean(kl)}
+    return {
+        "loss": tf.reduce_mean(reconstruction + beta * kl),
+        "reconstruction_loss": tf.reduce_mean(reconstruction),
+        "kl_loss": tf.reduce_mean(kl),
+    }
 
 
 def test_exercise4_conditional_vae_loss(digits):
@@ -87,8 +97,11 @@ def test_exercise4_conditional_vae_loss(digits):
     twin.set_weights(model.get_weights())
     x, y = tf.constant(digits.x_test[:64]), tf.constant(digits.y_test[:64])
     eps = keras.random.normal((64, 2), seed=keras.random.SeedGenerator(5))
-    ours, theirs = conditional_vae_losses(model.encoder, model.decoder, x, y, eps), twin.compute_losses(x, y)
+    ours, theirs = (
+        conditional_vae_losses(model.encoder, model.decoder, x, y, eps),
+        twin.compute_losses(x, y),
+    )
     for name in ours:
         np.testing.assert_allclose(float(ours[name]), float(theirs[name]), rtol=1e-5, atol=1e-6)
     wrong = conditional_vae_losses(model.encoder, model.decoder, x, (y + 1) % 10, eps)
-    assert abs(float(wrong["loss"]) - float(theirs["loss"])) > 1e-3   # the label matters
+    assert abs(float(wrong["loss"]) - float(theirs["loss"])) > 1e-3  # the label matters

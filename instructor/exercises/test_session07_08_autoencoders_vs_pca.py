@@ -1,5 +1,6 @@
 """Solutions to the exercises of notebooks/session07/08_autoencoders_vs_pca.ipynb, each written as a
 test that asserts the outcome the exercise asks the student to predict or find."""
+
 import keras
 import numpy as np
 import pytest
@@ -17,7 +18,10 @@ def digits():
 
 def pca_reconstruct(x_fit, x, k):
     """The notebook's PCA by SVD: project onto the top-k principal directions of x_fit and back."""
-    fit, flat = x_fit.reshape(len(x_fit), -1).astype("float64"), x.reshape(len(x), -1).astype("float64")
+    fit, flat = (
+        x_fit.reshape(len(x_fit), -1).astype("float64"),
+        x.reshape(len(x), -1).astype("float64"),
+    )
     mean = fit.mean(axis=0)
     _, _, vt = np.linalg.svd(fit - mean, full_matrices=False)
     directions = vt[:k]
@@ -28,7 +32,9 @@ def test_exercise1_all_components_reconstruct_exactly(digits):
     x = digits.x_test.reshape(len(digits.x_test), -1)
     full = np.mean((x - pca_reconstruct(digits.x_train, digits.x_test, 64)) ** 2)
     assert full < 1e-12
-    assert np.mean((x - pca_reconstruct(digits.x_train, digits.x_test, 8)) ** 2) > 1e-3  # fewer lose detail
+    assert (
+        np.mean((x - pca_reconstruct(digits.x_train, digits.x_test, 8)) ** 2) > 1e-3
+    )  # fewer lose detail
 
 
 def _fit(make_model, x, epochs=1):
@@ -45,7 +51,9 @@ def test_exercise2_no_noise_is_a_plain_autoencoder(digits):
         return _fit(make_model, digits.x_train).get_weights()
 
     plain = weights(lambda: Autoencoder(digits.input_shape, 8))
-    denoising = weights(lambda: DenoisingAutoencoder(digits.input_shape, 8, noise_stddev=0.0, seed=0))
+    denoising = weights(
+        lambda: DenoisingAutoencoder(digits.input_shape, 8, noise_stddev=0.0, seed=0)
+    )
     assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(plain, denoising))
     noisy = weights(lambda: DenoisingAutoencoder(digits.input_shape, 8, noise_stddev=0.3, seed=0))
     assert not all(np.allclose(a, b, atol=1e-6) for a, b in zip(plain, noisy))
@@ -54,19 +62,31 @@ def test_exercise2_no_noise_is_a_plain_autoencoder(digits):
 def test_exercise3_swapped_normal_classes(digits):
     normal = range(5, 10)
     normal_train, _ = split_normal_anomalous(digits.x_train, digits.y_train, normal_classes=normal)
-    normal_test, anomalies = split_normal_anomalous(digits.x_test, digits.y_test, normal_classes=normal)
-    detector = _fit(lambda: Autoencoder(digits.input_shape, 8), normal_train, epochs=config.epochs(150, 20))
+    normal_test, anomalies = split_normal_anomalous(
+        digits.x_test, digits.y_test, normal_classes=normal
+    )
+    detector = _fit(
+        lambda: Autoencoder(digits.input_shape, 8), normal_train, epochs=config.epochs(150, 20)
+    )
     report = evaluate_detector(detector, normal_train, normal_test, anomalies, percentile=95)
-    assert report.auc > 0.6   # "normal" is whatever the AE was fitted to, not a property of the digits
+    assert (
+        report.auc > 0.6
+    )  # "normal" is whatever the AE was fitted to, not a property of the digits
 
 
 def sequence_autoencoder():
     """The notebook's GRU sequence autoencoder for 8 steps of 8 features, code size 8."""
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([
-        keras.Input((8, 8)), keras.layers.GRU(64), keras.layers.Dense(8, name="code"),
-        keras.layers.RepeatVector(8), keras.layers.GRU(64, return_sequences=True),
-        keras.layers.Dense(8, activation="sigmoid")])
+    model = keras.Sequential(
+        [
+            keras.Input((8, 8)),
+            keras.layers.GRU(64),
+            keras.layers.Dense(8, name="code"),
+            keras.layers.RepeatVector(8),
+            keras.layers.GRU(64, return_sequences=True),
+            keras.layers.Dense(8, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
     return model
 

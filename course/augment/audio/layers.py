@@ -4,6 +4,7 @@ background noise at a random SNR, and SpecAugment masking on spectrograms (batch
 Each draws its parameters per example from a seeded stream during training and is the identity
 at inference. Waveform layers keep the input length (a stretched clip is cropped or zero-padded).
 """
+
 import keras
 import tensorflow as tf
 
@@ -40,8 +41,11 @@ class _RandomWaveform(keras.layers.Layer):
         x = tf.convert_to_tensor(inputs, tf.float32)
         values = keras.random.uniform(tf.shape(x)[:1], *self.bounds, seed=self.seed_generator)
         length = tf.shape(x)[-1]
-        return tf.map_fn(lambda args: fit_length(self.transform(args[0], args[1]), length),
-                         (x, values), fn_output_signature=tf.TensorSpec(x.shape[1:], tf.float32))
+        return tf.map_fn(
+            lambda args: fit_length(self.transform(args[0], args[1]), length),
+            (x, values),
+            fn_output_signature=tf.TensorSpec(x.shape[1:], tf.float32),
+        )
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -93,12 +97,19 @@ class BackgroundNoise(keras.layers.Layer):
     ``allow_negative=True``. For recorded noise use `course.augment.audio.mix_at_snr`.
     """
 
-    def __init__(self, snr_db=(5.0, 20.0), color="white", allow_negative=False, seed=None, **kwargs):
+    def __init__(
+        self, snr_db=(5.0, 20.0), color="white", allow_negative=False, seed=None, **kwargs
+    ):
         snr = check_snr_range(snr_db, allow_negative)
         check_choice("color", color, ("white", "pink"))
         check_seed(seed)
         super().__init__(**kwargs)
-        self.snr_db, self.color, self.allow_negative, self.seed = snr, color, bool(allow_negative), seed
+        self.snr_db, self.color, self.allow_negative, self.seed = (
+            snr,
+            color,
+            bool(allow_negative),
+            seed,
+        )
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def _noise(self, shape):
@@ -114,16 +125,22 @@ class BackgroundNoise(keras.layers.Layer):
         if not training:
             return inputs
         x = tf.convert_to_tensor(inputs, tf.float32)
-        snr = keras.random.uniform(tf.concat([tf.shape(x)[:-1], [1]], 0), *self.snr_db,
-                                   seed=self.seed_generator)
+        snr = keras.random.uniform(
+            tf.concat([tf.shape(x)[:-1], [1]], 0), *self.snr_db, seed=self.seed_generator
+        )
         return mix_at_snr(x, self._noise(tf.shape(x)), snr)
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "snr_db": self.snr_db, "color": self.color,
-                "allow_negative": self.allow_negative, "seed": self.seed}
+        return {
+            **super().get_config(),
+            "snr_db": self.snr_db,
+            "color": self.color,
+            "allow_negative": self.allow_negative,
+            "seed": self.seed,
+        }
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -134,10 +151,22 @@ class SpecAugment(keras.layers.Layer):
     `time_masks` bands of t ~ U{0..time_mask_param} consecutive frames are set to `mask_value`.
     """
 
-    def __init__(self, freq_mask_param=8, time_mask_param=10, freq_masks=2, time_masks=2,
-                 mask_value=0.0, seed=None, **kwargs):
-        for name, value in (("freq_mask_param", freq_mask_param), ("time_mask_param", time_mask_param),
-                            ("freq_masks", freq_masks), ("time_masks", time_masks)):
+    def __init__(
+        self,
+        freq_mask_param=8,
+        time_mask_param=10,
+        freq_masks=2,
+        time_masks=2,
+        mask_value=0.0,
+        seed=None,
+        **kwargs,
+    ):
+        for name, value in (
+            ("freq_mask_param", freq_mask_param),
+            ("time_mask_param", time_mask_param),
+            ("freq_masks", freq_masks),
+            ("time_masks", time_masks),
+        ):
             check_number(name, value, 0, integer=True)
         check_number("mask_value", mask_value)
         check_seed(seed)
@@ -162,8 +191,10 @@ class SpecAugment(keras.layers.Layer):
     def build(self, input_shape):
         """Refuse inputs that are not a batch of spectrograms before TensorFlow does."""
         if len(input_shape) not in (3, 4):
-            raise ValueError("inputs must be spectrograms (batch, frames, bins) or (batch, frames, bins, "
-                             f"channels), got shape {tuple(input_shape)}")
+            raise ValueError(
+                "inputs must be spectrograms (batch, frames, bins) or (batch, frames, bins, "
+                f"channels), got shape {tuple(input_shape)}"
+            )
 
     def call(self, inputs, training=False):
         if not training:
@@ -181,6 +212,12 @@ class SpecAugment(keras.layers.Layer):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "freq_mask_param": self.freq_mask_param,
-                "time_mask_param": self.time_mask_param, "freq_masks": self.freq_masks,
-                "time_masks": self.time_masks, "mask_value": self.mask_value, "seed": self.seed}
+        return {
+            **super().get_config(),
+            "freq_mask_param": self.freq_mask_param,
+            "time_mask_param": self.time_mask_param,
+            "freq_masks": self.freq_masks,
+            "time_masks": self.time_masks,
+            "mask_value": self.mask_value,
+            "seed": self.seed,
+        }

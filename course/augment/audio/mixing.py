@@ -3,6 +3,7 @@
 SNR = 10 log10(P_signal / P_noise) with P the mean power; the noise is scaled by
 sqrt(P_signal / (P_noise 10^(SNR/10))) so the realised SNR equals the request exactly.
 """
+
 import numpy as np
 import tensorflow as tf
 
@@ -40,8 +41,10 @@ def check_snr_range(snr_db, allow_negative=False):
     for value in (low, high):
         check_number("snr_db", value)
         if value < 0 and not allow_negative:
-            raise ValueError(f"snr_db must be >= 0 dB (noise no louder than the signal), got "
-                             f"{snr_db!r}; pass allow_negative=True to allow louder noise")
+            raise ValueError(
+                f"snr_db must be >= 0 dB (noise no louder than the signal), got "
+                f"{snr_db!r}; pass allow_negative=True to allow louder noise"
+            )
     if low > high:
         raise ValueError(f"snr_db must be (low, high) with low <= high, got {snr_db!r}")
     return float(low), float(high)

@@ -1,5 +1,6 @@
 """Synthesised test signals (pure tones, chirps, white and pink noise) and the two measurements
 the audio tests rely on: the dominant frequency and the signal-to-noise ratio in dB."""
+
 import numpy as np
 
 from course.validation import check_number

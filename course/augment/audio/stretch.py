@@ -4,6 +4,7 @@ both on `tf.signal` STFTs so they run inside Keras layers and tf.data pipelines.
 A phase vocoder changes duration without changing pitch: it resamples the STFT's frames in time,
 interpolating magnitudes and advancing each bin's phase by its measured per-hop increment.
 """
+
 import math
 
 import numpy as np
@@ -15,14 +16,16 @@ N_FFT, HOP = 512, 128
 
 
 def _stft(x, n_fft, hop):
-    return tf.signal.stft(x, frame_length=n_fft, frame_step=hop, fft_length=n_fft,
-                          window_fn=tf.signal.hann_window)
+    return tf.signal.stft(
+        x, frame_length=n_fft, frame_step=hop, fft_length=n_fft, window_fn=tf.signal.hann_window
+    )
 
 
 def _istft(spec, n_fft, hop):
     window = tf.signal.inverse_stft_window_fn(hop, forward_window_fn=tf.signal.hann_window)
-    return tf.signal.inverse_stft(spec, frame_length=n_fft, frame_step=hop, fft_length=n_fft,
-                                  window_fn=window)
+    return tf.signal.inverse_stft(
+        spec, frame_length=n_fft, frame_step=hop, fft_length=n_fft, window_fn=window
+    )
 
 
 def phase_vocoder(spec, rate, hop=HOP, n_fft=N_FFT):

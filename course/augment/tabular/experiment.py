@@ -1,12 +1,14 @@
 """The imbalanced-classification experiment: scikit-learn's breast-cancer data with the
 malignant class subsampled, and minority recall/F1 of a logistic regression trained on the raw,
 SMOTE, ADASYN, noise-jittered and MixUp-oversampled training sets."""
+
 import numpy as np
 
 from course.augment._table import Table
 from course.augment.tabular.mixup import mixup_oversample
 from course.augment.tabular.oversample import adasyn, noise_oversample, smote
 from course.validation import check_number
+
 
 def _class_weights(X, y, seed):
     """Reweight instead of resampling: each class's weights sum to the same total (reference)."""
@@ -66,20 +68,32 @@ def compare_resamplers(n_minority=30, repeats=10, test_fraction=0.5, methods=Non
     scores = {m: [] for m in methods}
     sizes = {m: [] for m in methods}
     for r in range(repeats):
-        X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_fraction, stratify=y,
-                                                  random_state=seed + r)
+        X_tr, X_te, y_tr, y_te = train_test_split(
+            X, y, test_size=test_fraction, stratify=y, random_state=seed + r
+        )
         for method in methods:
             resample = RESAMPLERS[method]
             out = (X_tr, y_tr) if resample is None else resample(X_tr, y_tr, seed + r)
             weights = out[2] if len(out) == 3 else None
             pred = _fit_predict(out[0], out[1], weights, X_te)
-            scores[method].append((recall_score(y_te, pred), precision_score(y_te, pred, zero_division=0),
-                                   f1_score(y_te, pred)))
+            scores[method].append(
+                (
+                    recall_score(y_te, pred),
+                    precision_score(y_te, pred, zero_division=0),
+                    f1_score(y_te, pred),
+                )
+            )
             sizes[method].append(len(out[1]))
     rows = []
     for method in methods:
         recall, precision, f1 = np.mean(scores[method], axis=0)
-        rows.append({"method": method, "train rows": int(np.mean(sizes[method])),
-                     "minority recall": float(recall), "minority precision": float(precision),
-                     "minority F1": float(f1)})
+        rows.append(
+            {
+                "method": method,
+                "train rows": int(np.mean(sizes[method])),
+                "minority recall": float(recall),
+                "minority precision": float(precision),
+                "minority F1": float(f1),
+            }
+        )
     return Table(tuple(rows))

@@ -1,5 +1,6 @@
 """MixUp in feature space for tabular data, and the exact bridge from its soft labels to any
 classifier that accepts sample weights."""
+
 import numpy as np
 
 from course.augment.tabular.oversample import check_xy
@@ -23,7 +24,9 @@ def mixup(X, y, n_samples, alpha=0.4, seed=0, anchor_class=None):
         i = rng.integers(0, len(X), n_samples)
     else:
         if anchor_class not in classes:
-            raise ValueError(f"anchor_class must be one of {classes.tolist()}, got {anchor_class!r}")
+            raise ValueError(
+                f"anchor_class must be one of {classes.tolist()}, got {anchor_class!r}"
+            )
         members = np.flatnonzero(y == anchor_class)
         i = members[rng.integers(0, len(members), n_samples)]
     j = rng.integers(0, len(X), n_samples)

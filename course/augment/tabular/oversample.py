@@ -1,11 +1,14 @@
 """Oversampling a minority class: SMOTE and ADASYN (imbalanced-learn's, not rewritten) and
 Gaussian-noise jitter, each returning a class-balanced training set."""
+
 import numpy as np
 
 from course.validation import check_number
 
-IMBALANCED_HINT = ("imbalanced-learn is needed for SMOTE and ADASYN; it is a dependency of course, "
-                   "so reinstall course or run: pip install imbalanced-learn")
+IMBALANCED_HINT = (
+    "imbalanced-learn is needed for SMOTE and ADASYN; it is a dependency of course, "
+    "so reinstall course or run: pip install imbalanced-learn"
+)
 
 
 def _imblearn_over_sampling():
@@ -22,7 +25,9 @@ def check_xy(X, y):
     X = np.asarray(X, dtype="float64")
     y = np.asarray(y)
     if X.ndim != 2 or len(X) == 0:
-        raise ValueError(f"X must be a non-empty 2-D array (samples, features), got shape {X.shape}")
+        raise ValueError(
+            f"X must be a non-empty 2-D array (samples, features), got shape {X.shape}"
+        )
     if y.shape != (len(X),):
         raise ValueError(f"y must have shape ({len(X)},) to match X, got {y.shape}")
     if len(np.unique(y)) < 2:
@@ -42,9 +47,11 @@ def smote(X, y, k_neighbors=5, seed=0):
     small = [(c, n) for c, n in zip(classes, counts) if n < counts.max() and n <= k_neighbors]
     if small:  # imbalanced-learn would raise scikit-learn's "Expected n_neighbors <= n_samples"
         c, n = min(small, key=lambda pair: pair[1])
-        raise ValueError(f"k_neighbors={k_neighbors} needs more than k_neighbors samples in every minority "
-                         f"class; class {c} has {n}, so k_neighbors must be at most {n - 1}"
-                         + (" (a class of one sample cannot be oversampled by SMOTE)" if n == 1 else ""))
+        raise ValueError(
+            f"k_neighbors={k_neighbors} needs more than k_neighbors samples in every minority "
+            f"class; class {c} has {n}, so k_neighbors must be at most {n - 1}"
+            + (" (a class of one sample cannot be oversampled by SMOTE)" if n == 1 else "")
+        )
     sampler = _imblearn_over_sampling().SMOTE(k_neighbors=k_neighbors, random_state=seed)
     return sampler.fit_resample(X, y)
 
@@ -67,9 +74,9 @@ def nearest_smote_segment(points, X_minority, k_neighbors=5):
     finder = NearestNeighbors(n_neighbors=k_neighbors + 1).fit(X_min)
     neighbours = finder.kneighbors(X_min, return_distance=False)[:, 1:]
     base, other = np.repeat(np.arange(len(X_min)), k_neighbors), neighbours.ravel()
-    start, step = X_min[base], X_min[other] - X_min[base]            # segments (S, d)
+    start, step = X_min[base], X_min[other] - X_min[base]  # segments (S, d)
     length = np.linalg.norm(step, axis=-1)
-    offset = P[:, None, :] - start[None]                             # (points, S, d)
+    offset = P[:, None, :] - start[None]  # (points, S, d)
     u = np.clip((offset * step[None]).sum(-1) / length**2, 0.0, 1.0)
     gap = np.linalg.norm(offset - u[..., None] * step[None], axis=-1) / length
     best = np.argmin(gap, axis=1)

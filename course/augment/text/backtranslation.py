@@ -6,12 +6,15 @@ example a Hugging Face ``transformers`` translation pipeline wrapped on Colab (s
 augmentation notebook). Without one, calling raises `ModelNotAvailableError`: nothing here
 downloads weights.
 """
+
 from course.augment.text.eda import tokens_of
 
-OFFLINE_HINT = ("Plug in a model, e.g. on Colab: pip install transformers sentencepiece, then wrap "
-                "transformers.pipeline('translation', model='Helsinki-NLP/opus-mt-en-fr') (and "
-                "'opus-mt-fr-en' back) as a list[str] -> list[str] callable. Offline, use the EDA "
-                "functions in course.augment.text instead.")
+OFFLINE_HINT = (
+    "Plug in a model, e.g. on Colab: pip install transformers sentencepiece, then wrap "
+    "transformers.pipeline('translation', model='Helsinki-NLP/opus-mt-en-fr') (and "
+    "'opus-mt-fr-en' back) as a list[str] -> list[str] callable. Offline, use the EDA "
+    "functions in course.augment.text instead."
+)
 
 
 class ModelNotAvailableError(RuntimeError):
@@ -31,8 +34,10 @@ def _as_batch(texts):
 def _run(model, batch, what):
     outputs = list(model(batch))
     if len(outputs) != len(batch) or not all(isinstance(o, str) for o in outputs):
-        raise ValueError(f"{what} must return one str per input: {len(batch)} inputs, got "
-                         f"{len(outputs)} outputs of types {sorted({type(o).__name__ for o in outputs})}")
+        raise ValueError(
+            f"{what} must return one str per input: {len(batch)} inputs, got "
+            f"{len(outputs)} outputs of types {sorted({type(o).__name__ for o in outputs})}"
+        )
     return outputs
 
 

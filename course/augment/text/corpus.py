@@ -8,6 +8,7 @@ that file and falls back to the same grammar when the package is installed witho
 law, negation, contrast clauses and neutral filler) but its sentiment words overlap with the
 embedded synonym list, so EDA gains measured on it illustrate the method rather than prove it.
 """
+
 from pathlib import Path
 
 import numpy as np
@@ -19,47 +20,212 @@ CORPUS_FILE = "reviews.tsv"  # a course.artifacts file, written by scripts/make_
 CLASS_NAMES = ("negative", "positive")
 
 DOMAINS = {
-    "movie": (("movie", "film"), ("plot", "acting", "soundtrack", "ending", "dialogue", "cast",
-                                  "pacing", "visuals", "script", "lead actor")),
-    "restaurant": (("restaurant", "place"), ("food", "service", "waiter", "dessert", "portions",
-                                             "atmosphere", "menu", "coffee", "staff", "pasta")),
-    "hotel": (("hotel", "stay"), ("room", "staff", "bed", "breakfast", "location", "pool", "view",
-                                  "bathroom", "reception", "wifi")),
-    "phone": (("phone", "device"), ("battery", "screen", "camera", "speaker", "charger",
-                                    "software", "case", "keyboard", "display", "microphone")),
-    "book": (("book", "novel"), ("characters", "writing", "plot", "ending", "chapters", "prose",
-                                 "story", "dialogue", "cover", "translation")),
+    "movie": (
+        ("movie", "film"),
+        (
+            "plot",
+            "acting",
+            "soundtrack",
+            "ending",
+            "dialogue",
+            "cast",
+            "pacing",
+            "visuals",
+            "script",
+            "lead actor",
+        ),
+    ),
+    "restaurant": (
+        ("restaurant", "place"),
+        (
+            "food",
+            "service",
+            "waiter",
+            "dessert",
+            "portions",
+            "atmosphere",
+            "menu",
+            "coffee",
+            "staff",
+            "pasta",
+        ),
+    ),
+    "hotel": (
+        ("hotel", "stay"),
+        (
+            "room",
+            "staff",
+            "bed",
+            "breakfast",
+            "location",
+            "pool",
+            "view",
+            "bathroom",
+            "reception",
+            "wifi",
+        ),
+    ),
+    "phone": (
+        ("phone", "device"),
+        (
+            "battery",
+            "screen",
+            "camera",
+            "speaker",
+            "charger",
+            "software",
+            "case",
+            "keyboard",
+            "display",
+            "microphone",
+        ),
+    ),
+    "book": (
+        ("book", "novel"),
+        (
+            "characters",
+            "writing",
+            "plot",
+            "ending",
+            "chapters",
+            "prose",
+            "story",
+            "dialogue",
+            "cover",
+            "translation",
+        ),
+    ),
 }
 ADJECTIVES = {
-    1: ("good", "great", "excellent", "wonderful", "lovely", "amazing", "fantastic", "superb",
-        "nice", "brilliant", "pleasant", "outstanding", "enjoyable", "impressive", "delightful",
-        "terrific", "solid", "charming", "memorable", "engaging", "flawless", "stunning",
-        "reliable", "friendly", "perfect", "remarkable", "gripping", "splendid", "marvelous",
-        "exceptional", "first-rate", "praiseworthy"),
-    0: ("bad", "terrible", "awful", "poor", "boring", "disappointing", "horrible", "dull",
-        "mediocre", "annoying", "weak", "dreadful", "bland", "tedious", "lousy", "frustrating",
-        "forgettable", "flimsy", "rude", "sloppy", "useless", "atrocious", "abysmal", "clumsy",
-        "dismal", "shoddy", "tiresome", "subpar", "unbearable", "lackluster", "pathetic",
-        "second-rate"),
+    1: (
+        "good",
+        "great",
+        "excellent",
+        "wonderful",
+        "lovely",
+        "amazing",
+        "fantastic",
+        "superb",
+        "nice",
+        "brilliant",
+        "pleasant",
+        "outstanding",
+        "enjoyable",
+        "impressive",
+        "delightful",
+        "terrific",
+        "solid",
+        "charming",
+        "memorable",
+        "engaging",
+        "flawless",
+        "stunning",
+        "reliable",
+        "friendly",
+        "perfect",
+        "remarkable",
+        "gripping",
+        "splendid",
+        "marvelous",
+        "exceptional",
+        "first-rate",
+        "praiseworthy",
+    ),
+    0: (
+        "bad",
+        "terrible",
+        "awful",
+        "poor",
+        "boring",
+        "disappointing",
+        "horrible",
+        "dull",
+        "mediocre",
+        "annoying",
+        "weak",
+        "dreadful",
+        "bland",
+        "tedious",
+        "lousy",
+        "frustrating",
+        "forgettable",
+        "flimsy",
+        "rude",
+        "sloppy",
+        "useless",
+        "atrocious",
+        "abysmal",
+        "clumsy",
+        "dismal",
+        "shoddy",
+        "tiresome",
+        "subpar",
+        "unbearable",
+        "lackluster",
+        "pathetic",
+        "second-rate",
+    ),
 }
-ADVERBS = ("", "", "", "very", "really", "quite", "truly", "extremely", "pretty", "rather",
-           "absolutely", "incredibly", "so", "surprisingly", "genuinely")
-VERBS = {1: ("loved", "enjoyed", "liked", "adored", "appreciated", "recommend", "treasured"),
-         0: ("hated", "disliked", "regret", "detested", "loathed", "resented", "despised")}
+ADVERBS = (
+    "",
+    "",
+    "",
+    "very",
+    "really",
+    "quite",
+    "truly",
+    "extremely",
+    "pretty",
+    "rather",
+    "absolutely",
+    "incredibly",
+    "so",
+    "surprisingly",
+    "genuinely",
+)
+VERBS = {
+    1: ("loved", "enjoyed", "liked", "adored", "appreciated", "recommend", "treasured"),
+    0: ("hated", "disliked", "regret", "detested", "loathed", "resented", "despised"),
+}
 CLOSINGS = {
-    1: ("highly recommended", "five stars", "worth every penny", "would come back again",
-        "i will tell my friends", "a real pleasure", "can not wait to return", "money well spent"),
-    0: ("never again", "avoid it", "one star", "a waste of money", "would not recommend it",
-        "i want a refund", "stay away", "what a letdown"),
+    1: (
+        "highly recommended",
+        "five stars",
+        "worth every penny",
+        "would come back again",
+        "i will tell my friends",
+        "a real pleasure",
+        "can not wait to return",
+        "money well spent",
+    ),
+    0: (
+        "never again",
+        "avoid it",
+        "one star",
+        "a waste of money",
+        "would not recommend it",
+        "i want a refund",
+        "stay away",
+        "what a letdown",
+    ),
 }
-FILLERS = ("we went there on a {day}", "i got it last {month}", "my {person} suggested it",
-           "we tried it during a trip to {city}", "i read the reviews first",
-           "this was my second time", "i had heard a lot about it",
-           "we spent the {day} there", "it was a birthday present from my {person}")
-FILL = {"day": ("monday", "friday", "saturday", "sunday", "weekend", "holiday"),
-        "month": ("january", "march", "june", "october", "december", "spring", "summer"),
-        "person": ("sister", "brother", "friend", "wife", "husband", "colleague", "mother"),
-        "city": ("paris", "rome", "lisbon", "berlin", "madrid", "vienna", "prague")}
+FILLERS = (
+    "we went there on a {day}",
+    "i got it last {month}",
+    "my {person} suggested it",
+    "we tried it during a trip to {city}",
+    "i read the reviews first",
+    "this was my second time",
+    "i had heard a lot about it",
+    "we spent the {day} there",
+    "it was a birthday present from my {person}",
+)
+FILL = {
+    "day": ("monday", "friday", "saturday", "sunday", "weekend", "holiday"),
+    "month": ("january", "march", "june", "october", "december", "spring", "summer"),
+    "person": ("sister", "brother", "friend", "wife", "husband", "colleague", "mother"),
+    "city": ("paris", "rome", "lisbon", "berlin", "madrid", "vienna", "prague"),
+}
 
 
 class _Grammar:
@@ -91,8 +257,10 @@ class _Grammar:
             lambda: f"{self.pick(ADJECTIVES[polarity], zipf=True)} {self.pick(aspects)}",
             lambda: f"what a {self.pick(ADJECTIVES[polarity], zipf=True)} {self.pick(things)}",
             lambda: f"i {self.pick(VERBS[polarity], zipf=True)} this {self.pick(things)}",
-            lambda: (f"the {self.pick(aspects)} is {self.phrase(polarity)} and the "
-                     f"{self.pick(aspects)} is {self.phrase(polarity)}"),
+            lambda: (
+                f"the {self.pick(aspects)} is {self.phrase(polarity)} and the "
+                f"{self.pick(aspects)} is {self.phrase(polarity)}"
+            ),
         )
         return templates[self.rng.integers(len(templates))]()
 
@@ -104,8 +272,10 @@ class _Grammar:
             template = self.pick(FILLERS)
             parts.append(template.format(**{k: self.pick(v) for k, v in FILL.items()}))
         if self.chance(0.25):
-            parts.append(f"although the {self.pick(aspects)} was {self.phrase(1 - polarity)} "
-                         f"the {self.pick(things)} was {self.phrase(polarity)} overall")
+            parts.append(
+                f"although the {self.pick(aspects)} was {self.phrase(1 - polarity)} "
+                f"the {self.pick(things)} was {self.phrase(polarity)} overall"
+            )
         parts += [self.clause(polarity, things, aspects) for _ in range(self.rng.integers(1, 3))]
         if self.chance(0.35):
             parts.append(self.pick(CLOSINGS[polarity]))

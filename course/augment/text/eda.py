@@ -5,6 +5,7 @@ Every function takes `seed`: an int, None, a `numpy.random.Generator` or a `rand
 a run repeats exactly when seeded. Labels are untouched: `augment_dataset` repeats each label
 next to its augmented copies.
 """
+
 import random
 
 import numpy as np
@@ -115,8 +116,9 @@ def token_dropout(text, p=0.1, seed=None, mask_token="[UNK]"):
     return " ".join(mask_token if u < p else w for w, u in zip(words, rng.random(len(words))))
 
 
-def eda(text, n_aug=4, alpha_sr=0.1, alpha_ri=0.1, alpha_rs=0.1, p_rd=0.1, seed=None,
-        synonyms=None):
+def eda(
+    text, n_aug=4, alpha_sr=0.1, alpha_ri=0.1, alpha_rs=0.1, p_rd=0.1, seed=None, synonyms=None
+):
     """`n_aug` augmented copies of `text`, the four EDA operations taking turns.
 
     Replacement, insertion and swap change n = max(1, round(alpha * words)) words; deletion
@@ -124,18 +126,27 @@ def eda(text, n_aug=4, alpha_sr=0.1, alpha_ri=0.1, alpha_rs=0.1, p_rd=0.1, seed=
     """
     words, rng = tokens_of(text), as_generator(seed)
     _count("n_aug", n_aug)
-    for name, value in (("alpha_sr", alpha_sr), ("alpha_ri", alpha_ri), ("alpha_rs", alpha_rs),
-                        ("p_rd", p_rd)):
+    for name, value in (
+        ("alpha_sr", alpha_sr),
+        ("alpha_ri", alpha_ri),
+        ("alpha_rs", alpha_rs),
+        ("p_rd", p_rd),
+    ):
         check_number(name, value, 0, 1)
+
     def size(alpha):
         return max(1, round(alpha * len(words)))
 
-    operations = [op for op, on in (
-        (lambda: synonym_replacement(text, size(alpha_sr), rng, synonyms), alpha_sr > 0),
-        (lambda: random_insertion(text, size(alpha_ri), rng, synonyms), alpha_ri > 0),
-        (lambda: random_swap(text, size(alpha_rs), rng), alpha_rs > 0),
-        (lambda: random_deletion(text, p_rd, rng), p_rd > 0),
-    ) if on]
+    operations = [
+        op
+        for op, on in (
+            (lambda: synonym_replacement(text, size(alpha_sr), rng, synonyms), alpha_sr > 0),
+            (lambda: random_insertion(text, size(alpha_ri), rng, synonyms), alpha_ri > 0),
+            (lambda: random_swap(text, size(alpha_rs), rng), alpha_rs > 0),
+            (lambda: random_deletion(text, p_rd, rng), p_rd > 0),
+        )
+        if on
+    ]
     if not operations:
         return [text] * n_aug
     return [operations[i % len(operations)]() for i in range(n_aug)]

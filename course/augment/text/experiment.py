@@ -1,5 +1,6 @@
 """Does EDA help at small training sizes? Test accuracy of TF-IDF + logistic regression trained
 on n reviews with and without EDA copies, averaged over repeated draws of the n reviews."""
+
 import numpy as np
 
 from course.augment._table import Table
@@ -18,8 +19,9 @@ def _accuracy(train_texts, train_labels, test_texts, test_labels):
     return float(np.mean(model.predict(vectorizer.transform(test_texts)) == test_labels))
 
 
-def eda_accuracy_table(train_sizes=(10, 20, 50, 100, 200), repeats=5, n_aug=8, test_size=400,
-                       seed=0, **eda_kwargs):
+def eda_accuracy_table(
+    train_sizes=(10, 20, 50, 100, 200), repeats=5, n_aug=8, test_size=400, seed=0, **eda_kwargs
+):
     """Mean test accuracy without and with EDA (`n_aug` copies per review) per training size.
 
     The last `test_size` reviews of the shuffled corpus are the fixed test set; each repeat draws
@@ -37,14 +39,21 @@ def eda_accuracy_table(train_sizes=(10, 20, 50, 100, 200), repeats=5, n_aug=8, t
         plain, augmented = [], []
         for r in range(repeats):
             rng = np.random.default_rng([seed, size, r])
-            chosen = np.concatenate([rng.choice(pool[labels[pool] == c], size // 2, replace=False)
-                                     for c in (0, 1)])
+            chosen = np.concatenate(
+                [rng.choice(pool[labels[pool] == c], size // 2, replace=False) for c in (0, 1)]
+            )
             train_texts, train_labels = [texts[i] for i in chosen], labels[chosen]
             plain.append(_accuracy(train_texts, train_labels, test_texts, test_labels))
-            aug_texts, aug_labels = augment_dataset(train_texts, train_labels, n_aug=n_aug, seed=rng,
-                                                    **eda_kwargs)
+            aug_texts, aug_labels = augment_dataset(
+                train_texts, train_labels, n_aug=n_aug, seed=rng, **eda_kwargs
+            )
             augmented.append(_accuracy(aug_texts, aug_labels, test_texts, test_labels))
-        rows.append({"train size": int(size), "accuracy": float(np.mean(plain)),
-                     "accuracy + EDA": float(np.mean(augmented)),
-                     "gain": float(np.mean(augmented) - np.mean(plain))})
+        rows.append(
+            {
+                "train size": int(size),
+                "accuracy": float(np.mean(plain)),
+                "accuracy + EDA": float(np.mean(augmented)),
+                "gain": float(np.mean(augmented) - np.mean(plain)),
+            }
+        )
     return Table(tuple(rows))

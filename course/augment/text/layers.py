@@ -5,6 +5,7 @@ Training only: at inference every layer is the identity. Sequences keep their fi
 deletion pads the end, insertion pushes the last token out of a full sequence. Unlike the string
 version, synonym replacement here picks positions, not word types (repeats may differ).
 """
+
 import math
 
 import keras
@@ -45,7 +46,9 @@ class _TokenAugment(keras.layers.Layer):
 
     def _rounds(self, x):
         if x.shape[-1] is None:
-            raise ValueError("inputs must have a static sequence length (set output_sequence_length)")
+            raise ValueError(
+                "inputs must have a static sequence length (set output_sequence_length)"
+            )
         return max(1, math.ceil(self.rate * x.shape[-1]))
 
     def compute_output_shape(self, input_shape):
@@ -82,7 +85,9 @@ class RandomTokenDeletion(_TokenAugment):
         real = x != self.pad_id
         keep = real & (self._uniform(x) >= self.rate)
         rescue = tf.argmax(tf.where(real, self._uniform(x), -1.0), axis=-1)
-        none_left = ~tf.reduce_any(keep, axis=-1, keepdims=True) & tf.reduce_any(real, -1, keepdims=True)
+        none_left = ~tf.reduce_any(keep, axis=-1, keepdims=True) & tf.reduce_any(
+            real, -1, keepdims=True
+        )
         keep |= none_left & tf.one_hot(rescue, tf.shape(x)[-1], on_value=True, off_value=False)
         index = tf.broadcast_to(tf.range(tf.shape(x)[-1]), tf.shape(x))
         order = tf.argsort(tf.where(keep, index, index + tf.shape(x)[-1]), axis=-1, stable=True)
@@ -123,8 +128,10 @@ class _SynonymAugment(_TokenAugment):
         self.synonyms = None if synonyms is None else {k: list(v) for k, v in synonyms.items()}
         lookup = SYNONYMS if synonyms is None else self.synonyms
         index = {word: i for i, word in enumerate(self.vocabulary)}
-        rows = [[] if w in STOPWORDS else [index[s] for s in lookup.get(w, ()) if s in index]
-                for w in self.vocabulary]
+        rows = [
+            [] if w in STOPWORDS else [index[s] for s in lookup.get(w, ()) if s in index]
+            for w in self.vocabulary
+        ]
         width = max(1, max(len(r) for r in rows))
         self.table = tf.constant([r + [0] * (width - len(r)) for r in rows], tf.int32)
         self.table_counts = tf.constant([len(r) for r in rows], tf.int32)
@@ -177,9 +184,12 @@ class RandomTokenInsertion(_SynonymAugment):
             synonym = tf.cast(self.random_synonym(token, u[:, 0]), x.dtype)
             position = tf.cast(tf.floor(u[:, 1] * tf.cast(lengths + 1, tf.float32)), tf.int32)
             position = tf.minimum(position, lengths)[:, None]
-            shifted = tf.concat([tf.fill([tf.shape(x)[0], 1], tf.cast(self.pad_id, x.dtype)),
-                                 x[:, :-1]], axis=-1)
-            inserted = tf.where(index < position, x, tf.where(index == position, synonym[:, None], shifted))
+            shifted = tf.concat(
+                [tf.fill([tf.shape(x)[0], 1], tf.cast(self.pad_id, x.dtype)), x[:, :-1]], axis=-1
+            )
+            inserted = tf.where(
+                index < position, x, tf.where(index == position, synonym[:, None], shifted)
+            )
             x = tf.where(active[:, None], inserted, x)
             lengths = tf.minimum(lengths + tf.cast(active, tf.int32), size)
         return x

@@ -3,12 +3,22 @@
 Each group lists words that can replace each other in most everyday sentences; a word may sit in
 several groups. `STOPWORDS` are never replaced or used as insertion seeds (as in EDA).
 """
+
 from collections.abc import Mapping
 
 GROUPS = (
     # judgement adjectives
     ("good", "fine", "nice", "decent", "pleasant", "solid"),
-    ("great", "excellent", "superb", "outstanding", "wonderful", "terrific", "fantastic", "brilliant"),
+    (
+        "great",
+        "excellent",
+        "superb",
+        "outstanding",
+        "wonderful",
+        "terrific",
+        "fantastic",
+        "brilliant",
+    ),
     ("amazing", "astonishing", "stunning", "incredible", "remarkable"),
     ("lovely", "charming", "delightful", "enjoyable"),
     ("perfect", "flawless", "impeccable", "ideal"),
@@ -155,7 +165,8 @@ GROUPS = (
     ("start", "beginning", "opening", "outset"),
 )
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all am an and any are as at be because been before being
 below between both but by can could did do does doing down during each few for from further had
 has have having he her here hers herself him himself his how i if in into is it its itself just
@@ -163,7 +174,8 @@ me more most my myself no nor not now of off on once only or other our ours ours
 own same she should so some such than that the their theirs them themselves then there these
 they this those through to too under until up very was we were what when where which while who
 whom why will with would you your yours yourself yourselves
-""".split())
+""".split()
+)
 
 
 def build_synonym_map(groups=GROUPS):
@@ -184,8 +196,10 @@ SYNONYMS = build_synonym_map()
 def synonyms_of(word, synonyms=None):
     """Synonyms of `word` (lower-cased; stopwords have none) from `synonyms` or the built-in map."""
     if synonyms is not None and not isinstance(synonyms, Mapping):
-        raise TypeError(f"synonyms must be None or a mapping word -> tuple of synonyms, "
-                        f"got {type(synonyms).__name__}")
+        raise TypeError(
+            f"synonyms must be None or a mapping word -> tuple of synonyms, "
+            f"got {type(synonyms).__name__}"
+        )
     key = word.lower()
     if key in STOPWORDS:
         return ()

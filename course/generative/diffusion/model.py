@@ -8,6 +8,7 @@ class with probability `label_dropout`, so one network learns both p(x | y) and 
 Image convention: images in [0, 1] in and out (scaled to [-1, 1] inside), as in
 `course.generative.metrics`.
 """
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -41,8 +42,19 @@ class DiffusionModel(LossModel):
 
     loss_names = ("loss",)
 
-    def __init__(self, image_shape=(8, 8, 1), timesteps=1000, schedule="cosine", num_classes=0,
-                 label_dropout=0.1, filters=32, groups=8, ema_decay=0.999, seed=None, **kwargs):
+    def __init__(
+        self,
+        image_shape=(8, 8, 1),
+        timesteps=1000,
+        schedule="cosine",
+        num_classes=0,
+        label_dropout=0.1,
+        filters=32,
+        groups=8,
+        ema_decay=0.999,
+        seed=None,
+        **kwargs,
+    ):
         self.schedule = NoiseSchedule(schedule, timesteps)
         check_number("num_classes", num_classes, 0, integer=True)
         check_number("label_dropout", label_dropout, 0, 1, high_open=True)
@@ -51,11 +63,17 @@ class DiffusionModel(LossModel):
         check_number("filters", filters, 1, integer=True)
         check_number("groups", groups, 1, integer=True)
         if filters % groups:
-            raise ValueError(f"groups must divide filters={filters} (GroupNorm splits the channels "
-                             f"into equal groups), got groups={groups}")
+            raise ValueError(
+                f"groups must divide filters={filters} (GroupNorm splits the channels "
+                f"into equal groups), got groups={groups}"
+            )
         check_seed(seed)
         super().__init__(**kwargs)
-        self.image_shape, self.timesteps, self.num_classes = image_shape, int(timesteps), int(num_classes)
+        self.image_shape, self.timesteps, self.num_classes = (
+            image_shape,
+            int(timesteps),
+            int(num_classes),
+        )
         self.label_dropout, self.ema_decay = float(label_dropout), float(ema_decay)
         self.filters, self.groups, self.seed = int(filters), int(groups), seed
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -89,14 +107,18 @@ class DiffusionModel(LossModel):
         y = inputs[2] if len(inputs) > 2 else None
         x_t = ops.convert_to_tensor(x_t, "float32")
         batch = ops.shape(x_t)[0]
-        t = ops.reshape(ops.cast(ops.convert_to_tensor(t), "int32"), (-1,)) * ops.ones((batch,), "int32")
+        t = ops.reshape(ops.cast(ops.convert_to_tensor(t), "int32"), (-1,)) * ops.ones(
+            (batch,), "int32"
+        )
         network = self.ema_network if use_ema else self.network
         return network([x_t, t, self.labels_or_null(y, batch)], training=training)
 
     def compute_losses(self, x, y=None, training=False):
         x0 = ops.convert_to_tensor(x, "float32") * 2.0 - 1.0
         batch = ops.shape(x0)[0]
-        t = keras.random.randint((batch,), 0, self.timesteps, dtype="int32", seed=self.seed_generator)
+        t = keras.random.randint(
+            (batch,), 0, self.timesteps, dtype="int32", seed=self.seed_generator
+        )
         noise = keras.random.normal(ops.shape(x0), seed=self.seed_generator)
         labels = self.labels_or_null(y if self.num_classes else None, batch)
         if training:
@@ -108,7 +130,9 @@ class DiffusionModel(LossModel):
         the unconditional model that classifier-free guidance needs, learned by the same network."""
         if not self.num_classes or self.label_dropout == 0:
             return labels
-        drop = keras.random.uniform(ops.shape(labels), seed=self.seed_generator) < self.label_dropout
+        drop = (
+            keras.random.uniform(ops.shape(labels), seed=self.seed_generator) < self.label_dropout
+        )
         return ops.where(drop, self.null_label, labels)
 
     def denoising_loss(self, x0, t, noise, labels, training=False):
@@ -128,7 +152,11 @@ class DiffusionModel(LossModel):
         """ema <- d * ema + (1 - d) * weights. By default d = min(ema_decay, (1 + n) / (10 + n))
         after n optimizer steps, so the average forgets the random initialisation early on."""
         if decay is None:
-            n = ops.cast(self.optimizer.iterations, "float32") if self.optimizer is not None else 0.0
+            n = (
+                ops.cast(self.optimizer.iterations, "float32")
+                if self.optimizer is not None
+                else 0.0
+            )
             decay = ops.minimum(self.ema_decay, (1.0 + n) / (10.0 + n))
         for ema, weight in zip(self.ema_network.weights, self.network.weights):
             ema.assign(decay * ema + (1.0 - decay) * weight)
@@ -142,9 +170,18 @@ class DiffusionModel(LossModel):
         tt = ops.full((batch,), t, dtype="int32")
         if guidance_scale == 1.0 or labels is None:
             return self.ema_network([x_t, tt, self.labels_or_null(labels, batch)], training=False)
-        labels, null = self.labels_or_null(labels, batch), ops.full((batch,), self.null_label, dtype="int32")
-        both = self.ema_network([ops.concatenate([x_t, x_t]), ops.concatenate([tt, tt]),
-                                 ops.concatenate([labels, null])], training=False)
+        labels, null = (
+            self.labels_or_null(labels, batch),
+            ops.full((batch,), self.null_label, dtype="int32"),
+        )
+        both = self.ema_network(
+            [
+                ops.concatenate([x_t, x_t]),
+                ops.concatenate([tt, tt]),
+                ops.concatenate([labels, null]),
+            ],
+            training=False,
+        )
         cond, uncond = both[:batch], both[batch:]
         return uncond + guidance_scale * (cond - uncond)
 
@@ -153,8 +190,17 @@ class DiffusionModel(LossModel):
             self._eps_function = tf.function(self.guided_eps, reduce_retracing=True)
         return self._eps_function
 
-    def generate(self, n, labels=None, seed=None, sampler="ddim", steps=None, eta=0.0,
-                 guidance_scale=1.0, return_trajectory=False):
+    def generate(
+        self,
+        n,
+        labels=None,
+        seed=None,
+        sampler="ddim",
+        steps=None,
+        eta=0.0,
+        guidance_scale=1.0,
+        return_trajectory=False,
+    ):
         """`n` images in [0, 1] from the EMA network.
 
         sampler: "ddpm" (ancestral, all T steps; `steps` must be None or T) or "ddim" (`steps`
@@ -171,7 +217,9 @@ class DiffusionModel(LossModel):
                 raise ValueError("labels given to an unconditional DiffusionModel (num_classes=0)")
             requested = np.broadcast_to(np.asarray(labels, dtype="int32").reshape(-1), (n,)).copy()
             if requested.min() < 0 or requested.max() >= self.num_classes:
-                raise ValueError(f"labels must be classes in [0, {self.num_classes - 1}], got {labels!r}")
+                raise ValueError(
+                    f"labels must be classes in [0, {self.num_classes - 1}], got {labels!r}"
+                )
         timesteps = samplers.sampling_timesteps(self.timesteps, sampler, steps)
         check_number("eta", eta, 0)
         scale = float(guidance_scale)
@@ -182,14 +230,29 @@ class DiffusionModel(LossModel):
             return eps_fn(x, tf.constant(int(t)), labels_t, scale)
 
         rng = np.random.default_rng(seed)
-        x, trajectory = samplers.run(self.schedule, predict, (n, *self.image_shape), timesteps, rng,
-                                     eta=1.0 if sampler == "ddpm" else eta, ancestral=sampler == "ddpm")
+        x, trajectory = samplers.run(
+            self.schedule,
+            predict,
+            (n, *self.image_shape),
+            timesteps,
+            rng,
+            eta=1.0 if sampler == "ddpm" else eta,
+            ancestral=sampler == "ddpm",
+        )
         images = np.clip((x + 1.0) / 2.0, 0.0, 1.0)
         return (images, trajectory) if return_trajectory else images
 
     def get_config(self):
         config = super().get_config()
-        config.update(image_shape=self.image_shape, timesteps=self.timesteps, schedule=self.schedule.name,
-                      num_classes=self.num_classes, label_dropout=self.label_dropout,
-                      filters=self.filters, groups=self.groups, ema_decay=self.ema_decay, seed=self.seed)
+        config.update(
+            image_shape=self.image_shape,
+            timesteps=self.timesteps,
+            schedule=self.schedule.name,
+            num_classes=self.num_classes,
+            label_dropout=self.label_dropout,
+            filters=self.filters,
+            groups=self.groups,
+            ema_decay=self.ema_decay,
+            seed=self.seed,
+        )
         return config

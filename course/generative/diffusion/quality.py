@@ -1,5 +1,6 @@
 """Measured trade-offs of a trained `DiffusionModel` on digits: sampler steps vs wall time vs
 quality, and guidance scale vs conditional accuracy vs diversity (`course.generative.metrics`)."""
+
 import time
 
 import numpy as np
@@ -15,8 +16,9 @@ def _score(images, labels, real, train=None):
         report["fid_train"] = metrics.frechet_distance(train, images)
     # Within-class diversity: mean per-pixel standard deviation over samples of one requested
     # class, averaged over classes (guidance trades this for accuracy).
-    report["within_class_std"] = float(np.mean([images[labels == c].std(axis=0).mean()
-                                                for c in np.unique(labels)]))
+    report["within_class_std"] = float(
+        np.mean([images[labels == c].std(axis=0).mean() for c in np.unique(labels)])
+    )
     return report
 
 
@@ -26,8 +28,9 @@ def balanced_labels(num_classes, per_class):
     return np.repeat(np.arange(num_classes), per_class)
 
 
-def sampler_table(model, real, per_class=100, ddim_steps=(10, 20, 50), guidance_scale=1.0, seeds=(0,),
-                  train=None):
+def sampler_table(
+    model, real, per_class=100, ddim_steps=(10, 20, 50), guidance_scale=1.0, seeds=(0,), train=None
+):
     """Rows (dicts) for DDPM with all T steps and DDIM (eta = 0) with each of `ddim_steps`:
     steps, seconds to sample 10 * per_class images, FID against `real`, conditional accuracy,
     coverage and within-class spread, each the mean over sampling `seeds` (`fid_spread` is the
@@ -36,18 +39,34 @@ def sampler_table(model, real, per_class=100, ddim_steps=(10, 20, 50), guidance_
     traces the network before timing."""
     labels = balanced_labels(model.num_classes, per_class)
     seeds = _check_seeds(seeds)
-    model.generate(len(labels), labels=labels, seed=seeds[0], steps=1, guidance_scale=guidance_scale)
+    model.generate(
+        len(labels), labels=labels, seed=seeds[0], steps=1, guidance_scale=guidance_scale
+    )
     configs = [("ddpm", None)] + [("ddim", s) for s in ddim_steps if s <= model.timesteps]
     rows = []
     for sampler, steps in configs:
         runs = []
         for seed in seeds:
             start = time.perf_counter()
-            images = model.generate(len(labels), labels=labels, seed=seed, sampler=sampler, steps=steps,
-                                    guidance_scale=guidance_scale)
-            runs.append({"seconds": time.perf_counter() - start, **_score(images, labels, real, train)})
-        rows.append({"sampler": sampler, "steps": steps or model.timesteps, "seeds": len(seeds),
-                     **_mean_over_runs(runs)})
+            images = model.generate(
+                len(labels),
+                labels=labels,
+                seed=seed,
+                sampler=sampler,
+                steps=steps,
+                guidance_scale=guidance_scale,
+            )
+            runs.append(
+                {"seconds": time.perf_counter() - start, **_score(images, labels, real, train)}
+            )
+        rows.append(
+            {
+                "sampler": sampler,
+                "steps": steps or model.timesteps,
+                "seeds": len(seeds),
+                **_mean_over_runs(runs),
+            }
+        )
     return rows
 
 
@@ -74,15 +93,26 @@ def guidance_table(model, real, scales=(0.0, 1.0, 2.0, 3.0, 5.0), per_class=100,
     rows = []
     for scale in scales:
         start = time.perf_counter()
-        images = model.generate(len(labels), labels=labels, seed=seed, steps=min(steps, model.timesteps),
-                                guidance_scale=scale)
-        rows.append({"guidance_scale": scale, "seconds": time.perf_counter() - start,
-                     **_score(images, labels, real)})
+        images = model.generate(
+            len(labels),
+            labels=labels,
+            seed=seed,
+            steps=min(steps, model.timesteps),
+            guidance_scale=scale,
+        )
+        rows.append(
+            {
+                "guidance_scale": scale,
+                "seconds": time.perf_counter() - start,
+                **_score(images, labels, real),
+            }
+        )
     return rows
 
 
 def format_table(rows, columns):
     """Plain-text table of `rows` (dicts) restricted to `columns`, floats with 3 decimals."""
+
     def cell(v):
         return f"{v:.3f}" if isinstance(v, float) else str(v)
 

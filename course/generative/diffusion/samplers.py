@@ -8,6 +8,7 @@ the predicted clean image x0_hat = (x_t - sqrt(1 - alpha_bar_t) eps_hat) / sqrt(
   x_prev = sqrt(ab_prev) x0_hat + sqrt(1 - ab_prev - sigma^2) eps_hat + sigma z,
   sigma = eta sqrt((1 - ab_prev) / (1 - ab_t)) sqrt(1 - ab_t / ab_prev); eta = 0 is deterministic.
 """
+
 import numpy as np
 
 from course.validation import check_choice, check_number
@@ -24,8 +25,10 @@ def sampling_timesteps(timesteps, sampler="ddim", steps=None):
     check_choice("sampler", sampler, SAMPLERS)
     if sampler == "ddpm":
         if steps is not None and steps != timesteps:
-            raise ValueError(f"steps must be None or timesteps={timesteps} for the DDPM sampler "
-                             f"(use sampler='ddim' for fewer steps), got {steps!r}")
+            raise ValueError(
+                f"steps must be None or timesteps={timesteps} for the DDPM sampler "
+                f"(use sampler='ddim' for fewer steps), got {steps!r}"
+            )
         return np.arange(timesteps - 1, -1, -1)
     steps = min(DEFAULT_DDIM_STEPS, timesteps) if steps is None else steps
     check_number("steps", steps, 1, timesteps, integer=True)
@@ -43,7 +46,9 @@ def ddpm_step(schedule, x, eps, t, rng):
     """One ancestral step x_t -> x_{t-1}: sample q(x_{t-1} | x_t, x0_hat) (mean only at t = 0)."""
     x0, _ = predicted_x0(schedule, x, eps, t)
     ab, ab_prev, beta = schedule.alpha_bars[t], schedule.alpha_bars_prev[t], schedule.betas[t]
-    mean = (np.sqrt(ab_prev) * beta / (1.0 - ab)) * x0 + (np.sqrt(1.0 - beta) * (1.0 - ab_prev) / (1.0 - ab)) * x
+    mean = (np.sqrt(ab_prev) * beta / (1.0 - ab)) * x0 + (
+        np.sqrt(1.0 - beta) * (1.0 - ab_prev) / (1.0 - ab)
+    ) * x
     if t == 0:
         return mean
     return mean + np.sqrt(schedule.posterior_variance[t]) * rng.standard_normal(x.shape)
@@ -55,7 +60,7 @@ def ddim_step(schedule, x, eps, t, t_prev, eta, rng):
     ab = schedule.alpha_bars[t]
     ab_prev = schedule.alpha_bars[t_prev] if t_prev >= 0 else 1.0
     sigma = eta * np.sqrt((1.0 - ab_prev) / (1.0 - ab)) * np.sqrt(1.0 - ab / ab_prev)
-    x_prev = np.sqrt(ab_prev) * x0 + np.sqrt(max(1.0 - ab_prev - sigma ** 2, 0.0)) * eps
+    x_prev = np.sqrt(ab_prev) * x0 + np.sqrt(max(1.0 - ab_prev - sigma**2, 0.0)) * eps
     if sigma > 0:
         x_prev = x_prev + sigma * rng.standard_normal(x.shape)
     return x_prev

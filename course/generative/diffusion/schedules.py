@@ -6,6 +6,7 @@ Because Gaussians compose, x_t can be drawn in one shot (the closed form used in
 which `noise_step_by_step` checks against t explicit steps x_t = sqrt(alpha_t) x_{t-1} + sqrt(beta_t) eps_t.
 Timesteps are 0-based here: t = 0 is the first noising step, t = T - 1 the last.
 """
+
 import numpy as np
 from keras import ops
 
@@ -46,7 +47,9 @@ class NoiseSchedule:
         self.alphas = 1.0 - self.betas
         self.alpha_bars = np.cumprod(self.alphas)
         self.alpha_bars_prev = np.concatenate([[1.0], self.alpha_bars[:-1]])
-        self.posterior_variance = self.betas * (1.0 - self.alpha_bars_prev) / (1.0 - self.alpha_bars)
+        self.posterior_variance = (
+            self.betas * (1.0 - self.alpha_bars_prev) / (1.0 - self.alpha_bars)
+        )
 
     def __repr__(self):
         return f"NoiseSchedule({self.name!r}, timesteps={self.timesteps})"

@@ -4,6 +4,7 @@
 Sized for 8x8 digits: 8x8 -> 4x4 -> 8x8 with skip connections; the time and class embeddings are
 added to every residual block, so one network denoises at every noise level and for every class.
 """
+
 import math
 
 import keras
@@ -111,7 +112,8 @@ def build_unet(image_shape=(8, 8, 1), num_classes=0, filters=32, groups=8, name=
     emb = layers.Dense(embed_dim, activation="silu", name="time_mlp1")(emb)
     emb = layers.Dense(embed_dim, name="time_mlp2")(emb)
     emb = layers.Add(name="time_plus_class")(
-        [emb, layers.Embedding(num_classes + 1, embed_dim, name="class_embedding")(y_in)])
+        [emb, layers.Embedding(num_classes + 1, embed_dim, name="class_embedding")(y_in)]
+    )
 
     h0 = layers.Conv2D(filters, 3, padding="same", name="stem")(x_in)
     h1 = TimeResidualBlock(filters, groups, name="down1")([h0, emb])
@@ -119,10 +121,13 @@ def build_unet(image_shape=(8, 8, 1), num_classes=0, filters=32, groups=8, name=
     h2 = TimeResidualBlock(2 * filters, groups, name="down2")([h, emb])
     h = TimeResidualBlock(2 * filters, groups, name="middle")([h2, emb])
     h = TimeResidualBlock(2 * filters, groups, name="up2")(
-        [layers.Concatenate(name="skip2")([h, h2]), emb])
+        [layers.Concatenate(name="skip2")([h, h2]), emb]
+    )
     h = layers.UpSampling2D(2, name="upsample")(h)
     h = layers.Conv2D(filters, 3, padding="same", name="upsample_conv")(h)
-    h = TimeResidualBlock(filters, groups, name="up1")([layers.Concatenate(name="skip1")([h, h1]), emb])
+    h = TimeResidualBlock(filters, groups, name="up1")(
+        [layers.Concatenate(name="skip1")([h, h1]), emb]
+    )
     h = layers.Activation("silu", name="out_act")(GroupNorm(groups, name="out_norm")(h))
     eps = layers.Conv2D(channels, 3, padding="same", kernel_initializer="zeros", name="eps")(h)
     return keras.Model([x_in, t_in, y_in], eps, name=name)

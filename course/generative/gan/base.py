@@ -10,6 +10,7 @@ own `tf.GradientTape` and its own optimizer (two-time-scale learning rates are s
 optimizers). Under the ``mixed_float16`` policy both optimizers are wrapped in
 `keras.optimizers.LossScaleOptimizer` and each loss is scaled before differentiation.
 """
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -31,14 +32,18 @@ def two_time_scale(g_learning_rate=1e-4, d_learning_rate=4e-4, beta_1=0.0, beta_
     check_number("d_learning_rate", d_learning_rate, 0, low_open=True)
     check_number("beta_1", beta_1, 0, 1, high_open=True)
     check_number("beta_2", beta_2, 0, 1, high_open=True)
-    return {"g_optimizer": keras.optimizers.Adam(g_learning_rate, beta_1=beta_1, beta_2=beta_2),
-            "d_optimizer": keras.optimizers.Adam(d_learning_rate, beta_1=beta_1, beta_2=beta_2)}
+    return {
+        "g_optimizer": keras.optimizers.Adam(g_learning_rate, beta_1=beta_1, beta_2=beta_2),
+        "d_optimizer": keras.optimizers.Adam(d_learning_rate, beta_1=beta_1, beta_2=beta_2),
+    }
 
 
 def _bce(logits, target):
     """Mean sigmoid cross-entropy of logits against a constant target, in float32."""
     logits = ops.cast(logits, "float32")
-    return ops.mean(ops.binary_crossentropy(ops.full_like(logits, target), logits, from_logits=True))
+    return ops.mean(
+        ops.binary_crossentropy(ops.full_like(logits, target), logits, from_logits=True)
+    )
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -57,14 +62,18 @@ class GAN(ResumableModel):
     conditional = False  # the generator takes class labels
     discriminator_takes_labels = False
 
-    def __init__(self, generator, discriminator, latent_dim, feature_matching=False, seed=None, **kwargs):
+    def __init__(
+        self, generator, discriminator, latent_dim, feature_matching=False, seed=None, **kwargs
+    ):
         for name, network in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(network, keras.Model):
                 raise TypeError(f"{name} must be a built keras.Model, got {type(network).__name__}")
         check_number("latent_dim", latent_dim, 1, integer=True)
         noise_size = generator.inputs[0].shape[-1]
         if noise_size != latent_dim:
-            raise ValueError(f"latent_dim={latent_dim} does not match the generator's noise input size {noise_size}")
+            raise ValueError(
+                f"latent_dim={latent_dim} does not match the generator's noise input size {noise_size}"
+            )
         check_seed(seed)
         super().__init__(**kwargs)
         self.latent_dim = latent_dim
@@ -75,7 +84,9 @@ class GAN(ResumableModel):
         if self.feature_matching:
             # A view sharing the discriminator's layers that also returns its features.
             self.feature_view = keras.Model(
-                discriminator.input, [discriminator.output, discriminator.get_layer(FEATURE_LAYER).output])
+                discriminator.input,
+                [discriminator.output, discriminator.get_layer(FEATURE_LAYER).output],
+            )
         self.trackers = [keras.metrics.Mean(name=name) for name in self.metric_names]
         self.d_optimizer = self.g_optimizer = None
         self.label_smoothing = 0.0
@@ -87,7 +98,10 @@ class GAN(ResumableModel):
         config.update(
             generator=keras.saving.serialize_keras_object(self.generator),
             discriminator=keras.saving.serialize_keras_object(self.discriminator),
-            latent_dim=self.latent_dim, feature_matching=self.feature_matching, seed=self.seed)
+            latent_dim=self.latent_dim,
+            feature_matching=self.feature_matching,
+            seed=self.seed,
+        )
         return config
 
     @classmethod
@@ -107,13 +121,19 @@ class GAN(ResumableModel):
         d_optimizer = keras.optimizers.get(d_optimizer) or self.default_optimizer()
         g_optimizer = keras.optimizers.get(g_optimizer) or self.default_optimizer()
         if d_optimizer is g_optimizer:
-            raise ValueError("d_optimizer and g_optimizer must be two optimizer instances, got the same object twice")
-        self.label_smoothing = check_number("label_smoothing", label_smoothing, 0, 1, high_open=True)
+            raise ValueError(
+                "d_optimizer and g_optimizer must be two optimizer instances, got the same object twice"
+            )
+        self.label_smoothing = check_number(
+            "label_smoothing", label_smoothing, 0, 1, high_open=True
+        )
         if self.dtype_policy.name == "mixed_float16":
             d_optimizer, g_optimizer = (
-                opt if isinstance(opt, keras.optimizers.LossScaleOptimizer) else
-                keras.optimizers.LossScaleOptimizer(opt, name=f"{role}_loss_scale_optimizer")
-                for opt, role in ((d_optimizer, "d"), (g_optimizer, "g")))
+                opt
+                if isinstance(opt, keras.optimizers.LossScaleOptimizer)
+                else keras.optimizers.LossScaleOptimizer(opt, name=f"{role}_loss_scale_optimizer")
+                for opt, role in ((d_optimizer, "d"), (g_optimizer, "g"))
+            )
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
         kwargs.setdefault("optimizer", None)
         super().compile(**kwargs)
@@ -127,14 +147,18 @@ class GAN(ResumableModel):
     def get_compile_config(self):
         if self.d_optimizer is None:
             return None
-        return {"d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-                "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-                "label_smoothing": self.label_smoothing}
+        return {
+            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+            "label_smoothing": self.label_smoothing,
+        }
 
     def compile_from_config(self, config):
         config = dict(keras.saving.deserialize_keras_object(config))
         config.pop("optimizers_built", None)  # written by earlier versions; compile builds them now
-        self.compile(**config)  # built optimizers, so their saved state (Adam moments) loads into them
+        self.compile(
+            **config
+        )  # built optimizers, so their saved state (Adam moments) loads into them
 
     @property
     def metrics(self):
@@ -152,7 +176,9 @@ class GAN(ResumableModel):
 
     def discriminate(self, images, labels, training, with_features=False):
         """Discriminator outputs on images in [-1, 1]; with features: (outputs, features)."""
-        inputs = images if labels is None or not self.discriminator_takes_labels else [images, labels]
+        inputs = (
+            images if labels is None or not self.discriminator_takes_labels else [images, labels]
+        )
         if with_features:
             outputs, features = self.feature_view(inputs, training=training)
             return outputs, features
@@ -160,7 +186,11 @@ class GAN(ResumableModel):
 
     def call(self, inputs, training=False):
         """Noise (and labels, for conditional models) -> images in [0, 1]."""
-        z, labels = (inputs[0], check_labels(inputs[1], self.num_classes)) if self.conditional else (inputs, None)
+        z, labels = (
+            (inputs[0], check_labels(inputs[1], self.num_classes))
+            if self.conditional
+            else (inputs, None)
+        )
         images = self.generate_raw(z, labels, training)
         return (ops.cast(images, "float32") + 1.0) / 2.0
 
@@ -172,8 +202,8 @@ class GAN(ResumableModel):
         labels = self._labels_for(n, labels)
         out = []
         for start in range(0, n, batch_size):
-            batch = z[start:start + batch_size]
-            inputs = (batch, labels[start:start + batch_size]) if self.conditional else batch
+            batch = z[start : start + batch_size]
+            inputs = (batch, labels[start : start + batch_size]) if self.conditional else batch
             out.append(np.asarray(self(inputs, training=False)))
         return np.concatenate(out)
 
@@ -188,8 +218,11 @@ class GAN(ResumableModel):
         real_logits = self.discriminate(real, labels, training=True)
         fake_logits = self.discriminate(fake, fake_labels, training=True)
         loss = _bce(real_logits, 1.0 - self.label_smoothing) + _bce(fake_logits, 0.0)
-        return {"d_loss": loss, "d_real": ops.mean(ops.sigmoid(ops.cast(real_logits, "float32"))),
-                "d_fake": ops.mean(ops.sigmoid(ops.cast(fake_logits, "float32")))}
+        return {
+            "d_loss": loss,
+            "d_real": ops.mean(ops.sigmoid(ops.cast(real_logits, "float32"))),
+            "d_fake": ops.mean(ops.sigmoid(ops.cast(fake_logits, "float32"))),
+        }
 
     def generator_losses(self, real, fake, labels, fake_labels):
         """Named scalars of one generator step; ``"g_loss"`` is minimised (non-saturating loss)."""
@@ -206,7 +239,9 @@ class GAN(ResumableModel):
         _, real_features = self.discriminate(real, labels, training=True, with_features=True)
         _, fake_features = self.discriminate(fake, fake_labels, training=True, with_features=True)
         real_mean = ops.stop_gradient(ops.mean(ops.cast(real_features, "float32"), axis=0))
-        return ops.mean(ops.square(real_mean - ops.mean(ops.cast(fake_features, "float32"), axis=0)))
+        return ops.mean(
+            ops.square(real_mean - ops.mean(ops.cast(fake_features, "float32"), axis=0))
+        )
 
     # ---- one training step ---------------------------------------------------------------
     def _descend(self, optimizer, variables, loss_name, compute):
@@ -227,7 +262,9 @@ class GAN(ResumableModel):
 
     def train_step(self, data):
         if self.d_optimizer is None:
-            raise RuntimeError(f"compile the {type(self).__name__} before training: model.compile(d_optimizer=..., g_optimizer=...)")
+            raise RuntimeError(
+                f"compile the {type(self).__name__} before training: model.compile(d_optimizer=..., g_optimizer=...)"
+            )
         real, labels = self._unpack(data)
         batch_size = ops.shape(real)[0]
         seen = set()
@@ -238,16 +275,29 @@ class GAN(ResumableModel):
                 fake = self.generate_raw(z, fake_labels, training=True)
                 return self.discriminator_losses(real, fake, labels, fake_labels)
 
-            seen.update(self._record(
-                self._descend(self.d_optimizer, self.discriminator.trainable_variables, "d_loss", d_compute)))
+            seen.update(
+                self._record(
+                    self._descend(
+                        self.d_optimizer,
+                        self.discriminator.trainable_variables,
+                        "d_loss",
+                        d_compute,
+                    )
+                )
+            )
         z, fake_labels = self.sample_inputs(batch_size)
 
         def g_compute():
             fake = self.generate_raw(z, fake_labels, training=True)
             return self.generator_losses(real, fake, labels, fake_labels)
 
-        seen.update(self._record(
-            self._descend(self.g_optimizer, self.generator.trainable_variables, "g_loss", g_compute)))
+        seen.update(
+            self._record(
+                self._descend(
+                    self.g_optimizer, self.generator.trainable_variables, "g_loss", g_compute
+                )
+            )
+        )
         missing = set(self.metric_names) - seen
         if missing:  # checked while tracing: every tracker must receive a value
             raise KeyError(f"{type(self).__name__} losses did not produce {sorted(missing)}")

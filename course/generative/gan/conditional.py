@@ -3,6 +3,7 @@
 Training data is ``fit(x, y)`` with integer labels; fake batches get uniformly drawn labels.
 `generate(n, labels=...)` asks for given classes (default: 0, 1, ..., cycling).
 """
+
 import keras
 import numpy as np
 from keras import ops
@@ -13,7 +14,11 @@ from course.generative.gan.dcgan import ConvGAN
 
 def _class_loss(class_logits, labels):
     """Mean sparse categorical cross-entropy of class logits, in float32."""
-    return ops.mean(ops.sparse_categorical_crossentropy(labels, ops.cast(class_logits, "float32"), from_logits=True))
+    return ops.mean(
+        ops.sparse_categorical_crossentropy(
+            labels, ops.cast(class_logits, "float32"), from_logits=True
+        )
+    )
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -28,11 +33,15 @@ class ConditionalGAN(ConvGAN):
     discriminator_takes_labels = True
 
     def __init__(self, image_shape=(8, 8, 1), latent_dim=32, num_classes=10, **kwargs):
-        super().__init__(image_shape=image_shape, latent_dim=latent_dim, num_classes=num_classes, **kwargs)
+        super().__init__(
+            image_shape=image_shape, latent_dim=latent_dim, num_classes=num_classes, **kwargs
+        )
 
     def sample_inputs(self, batch_size):
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
-        labels = keras.random.randint((batch_size,), 0, self.num_classes, seed=self.seed_generator, dtype="int32")
+        labels = keras.random.randint(
+            (batch_size,), 0, self.num_classes, seed=self.seed_generator, dtype="int32"
+        )
         return z, labels
 
     def _labels_for(self, n, labels):
@@ -40,7 +49,9 @@ class ConditionalGAN(ConvGAN):
             return np.arange(n, dtype="int32") % self.num_classes
         labels = np.asarray(labels).reshape(-1).astype("int32")
         if len(labels) != n or labels.min() < 0 or labels.max() >= self.num_classes:
-            raise ValueError(f"labels must be {n} integers in [0, {self.num_classes - 1}], got {labels!r}")
+            raise ValueError(
+                f"labels must be {n} integers in [0, {self.num_classes - 1}], got {labels!r}"
+            )
         return labels
 
 
@@ -62,15 +73,21 @@ class ACGAN(ConditionalGAN):
         fake_logit, fake_classes = self.discriminate(fake, fake_labels, training=True)
         adversarial = _bce(real_logit, 1.0 - self.label_smoothing) + _bce(fake_logit, 0.0)
         classification = _class_loss(real_classes, labels) + _class_loss(fake_classes, fake_labels)
-        hits = ops.cast(ops.equal(ops.argmax(real_classes, axis=-1), ops.cast(labels, "int64")), "float32")
-        return {"d_loss": adversarial + classification,
-                "d_real": ops.mean(ops.sigmoid(ops.cast(real_logit, "float32"))),
-                "d_fake": ops.mean(ops.sigmoid(ops.cast(fake_logit, "float32"))),
-                "class_acc": ops.mean(hits)}
+        hits = ops.cast(
+            ops.equal(ops.argmax(real_classes, axis=-1), ops.cast(labels, "int64")), "float32"
+        )
+        return {
+            "d_loss": adversarial + classification,
+            "d_real": ops.mean(ops.sigmoid(ops.cast(real_logit, "float32"))),
+            "d_fake": ops.mean(ops.sigmoid(ops.cast(fake_logit, "float32"))),
+            "class_acc": ops.mean(hits),
+        }
 
     def generator_losses(self, real, fake, labels, fake_labels):
         if self.feature_matching:
-            (_, fake_classes), _ = self.discriminate(fake, fake_labels, training=True, with_features=True)
+            (_, fake_classes), _ = self.discriminate(
+                fake, fake_labels, training=True, with_features=True
+            )
             adversarial = self.feature_matching_loss(real, fake, labels, fake_labels)
         else:
             fake_logit, fake_classes = self.discriminate(fake, fake_labels, training=True)

@@ -4,10 +4,11 @@ The convolutional family (DCGAN, conditional GAN, AC-GAN, WGAN-GP) shares `ConvG
 builds both networks from a few architecture arguments (unless given) and stores those
 arguments in its config.
 """
+
 import keras
 
-from course.generative.gan.base import GAN
 from course.generative._checks import check_image_shape, check_seed
+from course.generative.gan.base import GAN
 from course.generative.gan.networks import build_discriminator, build_generator
 from course.validation import check_number
 
@@ -22,9 +23,20 @@ class ConvGAN(GAN):
 
     auxiliary_classifier = False
 
-    def __init__(self, image_shape=(8, 8, 1), latent_dim=32, num_classes=None, width=64,
-                 spectral_norm=False, dropout=0.0, feature_matching=False, generator=None,
-                 discriminator=None, seed=None, **kwargs):
+    def __init__(
+        self,
+        image_shape=(8, 8, 1),
+        latent_dim=32,
+        num_classes=None,
+        width=64,
+        spectral_norm=False,
+        dropout=0.0,
+        feature_matching=False,
+        generator=None,
+        discriminator=None,
+        seed=None,
+        **kwargs,
+    ):
         image_shape = check_image_shape("image_shape", image_shape, 4)
         check_number("latent_dim", latent_dim, 1, integer=True)
         check_number("width", width, 2, integer=True)
@@ -33,20 +45,28 @@ class ConvGAN(GAN):
         if self.conditional:
             check_number("num_classes", num_classes, 2, integer=True)
         elif num_classes is not None:
-            raise ValueError(f"{type(self).__name__} is unconditional: num_classes must be None, got {num_classes!r}")
+            raise ValueError(
+                f"{type(self).__name__} is unconditional: num_classes must be None, got {num_classes!r}"
+            )
         if generator is None:
             generator = build_generator(image_shape, latent_dim, num_classes, width)
         if discriminator is None:
             discriminator = build_discriminator(
-                image_shape, num_classes, width, spectral_norm, self.auxiliary_classifier, dropout)
+                image_shape, num_classes, width, spectral_norm, self.auxiliary_classifier, dropout
+            )
         super().__init__(generator, discriminator, latent_dim, feature_matching, seed, **kwargs)
         self.image_shape, self.num_classes, self.width = image_shape, num_classes, width
         self.spectral_norm, self.dropout = bool(spectral_norm), dropout
 
     def get_config(self):
         config = super().get_config()
-        config.update(image_shape=self.image_shape, num_classes=self.num_classes, width=self.width,
-                      spectral_norm=self.spectral_norm, dropout=self.dropout)
+        config.update(
+            image_shape=self.image_shape,
+            num_classes=self.num_classes,
+            width=self.width,
+            spectral_norm=self.spectral_norm,
+            dropout=self.dropout,
+        )
         return config
 
 

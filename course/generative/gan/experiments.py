@@ -7,6 +7,7 @@
 measured by ``python benchmarks/gan_quality.py`` are stored in ``data/gan_full_mode_figures.json``
 and read back by `stored_figures`.
 """
+
 import json
 import time
 from dataclasses import dataclass, field
@@ -38,15 +39,27 @@ def _lopsided():
 
 RECIPES = {
     "dcgan": ("DCGAN, Adam(2e-4, beta_1=0.5) for both players", lambda s: (DCGAN(seed=s), {})),
-    "conditional": ("conditional GAN (label embedded in G and D)", lambda s: (ConditionalGAN(seed=s), {})),
+    "conditional": (
+        "conditional GAN (label embedded in G and D)",
+        lambda s: (ConditionalGAN(seed=s), {}),
+    ),
     "acgan": ("AC-GAN (auxiliary classifier head on D)", lambda s: (ACGAN(seed=s), {})),
-    "wgan-gp": ("WGAN-GP, n_critic=5, gp_weight=10, Adam(1e-4, 0, 0.9)", lambda s: (WGANGP(seed=s), {})),
-    "spectral-norm": ("DCGAN with spectral normalization in D and two-time-scale Adam (1e-4 G, 4e-4 D)",
-                      lambda s: (DCGAN(seed=s, spectral_norm=True), two_time_scale())),
-    "collapsing": ("DCGAN whose generator learns 200x faster than its discriminator (2e-3 vs 1e-5)",
-                   lambda s: (DCGAN(seed=s), _lopsided())),
-    "feature-matching": ("the collapsing setup with feature matching as the generator's loss",
-                         lambda s: (DCGAN(seed=s, feature_matching=True), _lopsided())),
+    "wgan-gp": (
+        "WGAN-GP, n_critic=5, gp_weight=10, Adam(1e-4, 0, 0.9)",
+        lambda s: (WGANGP(seed=s), {}),
+    ),
+    "spectral-norm": (
+        "DCGAN with spectral normalization in D and two-time-scale Adam (1e-4 G, 4e-4 D)",
+        lambda s: (DCGAN(seed=s, spectral_norm=True), two_time_scale()),
+    ),
+    "collapsing": (
+        "DCGAN whose generator learns 200x faster than its discriminator (2e-3 vs 1e-5)",
+        lambda s: (DCGAN(seed=s), _lopsided()),
+    ),
+    "feature-matching": (
+        "the collapsing setup with feature matching as the generator's loss",
+        lambda s: (DCGAN(seed=s, feature_matching=True), _lopsided()),
+    ),
 }
 
 
@@ -58,7 +71,9 @@ def build(recipe, seed=0, run_eagerly=None):
     """
     check_choice("recipe", recipe, tuple(RECIPES))
     model, optimizers = RECIPES[recipe][1](seed)
-    model.compile(**optimizers, run_eagerly=config.pick(False, True) if run_eagerly is None else run_eagerly)
+    model.compile(
+        **optimizers, run_eagerly=config.pick(False, True) if run_eagerly is None else run_eagerly
+    )
     return model
 
 
@@ -102,16 +117,26 @@ def score(model, real, n=None, seed=0):
     return metrics.sample_quality(images, requested_labels=labels, real=real)
 
 
-def run(recipe, data, epochs, batch_size=64, seed=0, callbacks=(), n_samples=None, run_eagerly=None):
+def run(
+    recipe, data, epochs, batch_size=64, seed=0, callbacks=(), n_samples=None, run_eagerly=None
+):
     """Train `recipe` on a `Split` (labels used only by conditional models) and score it on the test set."""
     check_number("epochs", epochs, 1, integer=True)
     keras.utils.set_random_seed(seed)
     model = build(recipe, seed, run_eagerly)
     timer = EpochTimer()
     y = data.y_train if model.conditional else None
-    history = model.fit(data.x_train, y, batch_size=batch_size, epochs=epochs, verbose=0,
-                        callbacks=[timer, *callbacks])
-    return Run(recipe, model, history.history, timer.seconds, score(model, data.x_test, n_samples, seed))
+    history = model.fit(
+        data.x_train,
+        y,
+        batch_size=batch_size,
+        epochs=epochs,
+        verbose=0,
+        callbacks=[timer, *callbacks],
+    )
+    return Run(
+        recipe, model, history.history, timer.seconds, score(model, data.x_test, n_samples, seed)
+    )
 
 
 def stored_figures(path=None):
@@ -121,5 +146,7 @@ def stored_figures(path=None):
     """
     path = artifacts.path(FIGURES_FILE) if path is None else Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"no stored GAN figures at {path}; measure them with `{FIGURES_COMMAND}`")
+        raise FileNotFoundError(
+            f"no stored GAN figures at {path}; measure them with `{FIGURES_COMMAND}`"
+        )
     return json.loads(path.read_text())

@@ -6,6 +6,7 @@ for an AC-GAN. Both are functional models built at once; the discriminator's fla
 penultimate layer is named ``"features"`` (feature matching reads it). Output layers compute in
 float32 so losses stay stable under mixed precision.
 """
+
 import keras
 from keras import layers
 
@@ -19,7 +20,9 @@ def _label_input():
     return keras.Input(shape=(), dtype="int32", name="label")
 
 
-def build_generator(image_shape=(8, 8, 1), latent_dim=32, num_classes=None, width=64, name="generator"):
+def build_generator(
+    image_shape=(8, 8, 1), latent_dim=32, num_classes=None, width=64, name="generator"
+):
     """Noise (batch, latent_dim) [and integer labels] -> images in [-1, 1] of `image_shape`.
 
     Dense projection to a (H/4, W/4) map, then two stride-2 transposed convolutions with
@@ -47,8 +50,15 @@ def build_generator(image_shape=(8, 8, 1), latent_dim=32, num_classes=None, widt
     return keras.Model(inputs if len(inputs) > 1 else z, images, name=name)
 
 
-def build_discriminator(image_shape=(8, 8, 1), num_classes=None, width=64, spectral_norm=False,
-                        auxiliary_classifier=False, dropout=0.0, name="discriminator"):
+def build_discriminator(
+    image_shape=(8, 8, 1),
+    num_classes=None,
+    width=64,
+    spectral_norm=False,
+    auxiliary_classifier=False,
+    dropout=0.0,
+    name="discriminator",
+):
     """Images [and labels] -> a real/fake logit (and class logits with `auxiliary_classifier`).
 
     Two stride-2 convolutions with LeakyReLU (no BatchNorm, so it also serves as a WGAN-GP
@@ -62,7 +72,9 @@ def build_discriminator(image_shape=(8, 8, 1), num_classes=None, width=64, spect
     check_number("width", width, 2, integer=True)
     check_number("dropout", dropout, 0, 1, high_open=True)
     if auxiliary_classifier and num_classes is None:
-        raise ValueError("auxiliary_classifier=True needs num_classes (the number of classes to predict)")
+        raise ValueError(
+            "auxiliary_classifier=True needs num_classes (the number of classes to predict)"
+        )
     wrap = layers.SpectralNormalization if spectral_norm else (lambda layer: layer)
     image = keras.Input(shape=(height, width_px, channels), name="image")
     inputs, h = [image], image
@@ -71,7 +83,9 @@ def build_discriminator(image_shape=(8, 8, 1), num_classes=None, width=64, spect
     if num_classes is not None and not auxiliary_classifier:
         label = _label_input()
         inputs.append(label)
-        plane = layers.Reshape((height, width_px, 1))(layers.Embedding(num_classes, height * width_px)(label))
+        plane = layers.Reshape((height, width_px, 1))(
+            layers.Embedding(num_classes, height * width_px)(label)
+        )
         h = layers.Concatenate()([image, plane])
     for filters in (width // 2, width):
         h = wrap(layers.Conv2D(filters, 3, strides=2, padding="same"))(h)

@@ -7,6 +7,7 @@ gp_weight * E[(||grad_x f(x)|| - 1)^2], the norm computed as sqrt(sum g^2 + epsi
 INSIDE the square root, so the penalty's own gradient stays finite where grad_x f = 0
 (sqrt(sum g^2) + epsilon would divide 0 by 0 there).
 """
+
 import keras
 import tensorflow as tf
 from keras import ops
@@ -52,7 +53,15 @@ class WGANGP(ConvGAN):
 
     metric_names = ("d_loss", "g_loss", "gradient_penalty", "wasserstein")
 
-    def __init__(self, image_shape=(8, 8, 1), latent_dim=32, n_critic=5, gp_weight=10.0, epsilon=1e-12, **kwargs):
+    def __init__(
+        self,
+        image_shape=(8, 8, 1),
+        latent_dim=32,
+        n_critic=5,
+        gp_weight=10.0,
+        epsilon=1e-12,
+        **kwargs,
+    ):
         check_number("n_critic", n_critic, 1, integer=True)
         check_number("gp_weight", gp_weight, 0)
         check_number("epsilon", epsilon, 0, low_open=True)
@@ -75,10 +84,18 @@ class WGANGP(ConvGAN):
         real_scores = ops.cast(self.discriminate(real, labels, training=True), "float32")
         fake_scores = ops.cast(self.discriminate(fake, fake_labels, training=True), "float32")
         wasserstein = ops.mean(real_scores) - ops.mean(fake_scores)
-        penalty = gradient_penalty(lambda x: self.discriminator(x, training=True), real, fake,
-                                   seed=self.seed_generator, epsilon=self.epsilon)
-        return {"d_loss": -wasserstein + self.gp_weight * penalty, "gradient_penalty": penalty,
-                "wasserstein": wasserstein}
+        penalty = gradient_penalty(
+            lambda x: self.discriminator(x, training=True),
+            real,
+            fake,
+            seed=self.seed_generator,
+            epsilon=self.epsilon,
+        )
+        return {
+            "d_loss": -wasserstein + self.gp_weight * penalty,
+            "gradient_penalty": penalty,
+            "wasserstein": wasserstein,
+        }
 
     def adversarial_generator_loss(self, fake, fake_labels):
         return -ops.mean(ops.cast(self.discriminate(fake, fake_labels, training=True), "float32"))

@@ -2,6 +2,7 @@
 table, Keras layer attributes) and the values graded in private. The grader imports this file from
 the sources; it never reaches students, the wheel or a sandbox. `hidden=False` draws the visible
 cases that `scripts/build_homework_visible_cases.py` stores in the wheel."""
+
 import numpy as np
 
 from course.homework import specs
@@ -21,13 +22,24 @@ def _hard_vote(rng, hidden=True):
     from scipy import stats  # its mode breaks ties towards the smallest value, as the question asks
 
     for probs in _votes(rng, hidden):
-        yield Case((probs,), stats.mode(probs.argmax(axis=2), axis=0).mode, f"majority of {len(probs)} models' "
-                   "argmax votes (ties: the smallest class)", atol=0, rtol=0)
+        yield Case(
+            (probs,),
+            stats.mode(probs.argmax(axis=2), axis=0).mode,
+            f"majority of {len(probs)} models' argmax votes (ties: the smallest class)",
+            atol=0,
+            rtol=0,
+        )
 
 
 def _soft_vote(rng, hidden=True):
     for probs in _votes(rng, hidden):
-        yield Case((probs,), probs.sum(axis=0).argmax(axis=1), "argmax of the averaged probabilities", atol=0, rtol=0)
+        yield Case(
+            (probs,),
+            probs.sum(axis=0).argmax(axis=1),
+            "argmax of the averaged probabilities",
+            atol=0,
+            rtol=0,
+        )
 
 
 def _majority_vote_error(rng, hidden=True):
@@ -35,8 +47,13 @@ def _majority_vote_error(rng, hidden=True):
 
     for _ in range(6 if hidden else 2):
         m, e = int(rng.integers(1, 16)), float(rng.uniform(0.01, 0.6))
-        yield Case((e, m), stats.binom.sf(m // 2, m, e), f"error of a majority vote of M={m} models with e={e:.3f}",
-                   atol=1e-12, rtol=1e-8)
+        yield Case(
+            (e, m),
+            stats.binom.sf(m // 2, m, e),
+            f"error of a majority vote of M={m} models with e={e:.3f}",
+            atol=1e-12,
+            rtol=1e-8,
+        )
 
 
 def _notes_formula_error(rng, hidden=True):
@@ -45,23 +62,41 @@ def _notes_formula_error(rng, hidden=True):
 
 
 def _strategy(rng, hidden=True):
-    table = {("small", "similar"): "feature_extraction", ("small", "different"): "early_features",
-             ("large", "similar"): "fine_tune", ("large", "different"): "fine_tune_all"}
+    table = {
+        ("small", "similar"): "feature_extraction",
+        ("small", "different"): "early_features",
+        ("large", "similar"): "fine_tune",
+        ("large", "different"): "fine_tune_all",
+    }
     for key in sorted(table, key=lambda k: rng.random()):
         yield Case(key, table[key], f"strategy for a {key[0]} dataset, {key[1]} to the source")
 
 
 def _unfreeze_top(rng, hidden=True):
     layers = small_model().layers
-    for n in (range(0, 6) if hidden else (2,)):
-        expected = [i >= len(layers) - n and "BatchNorm" not in type(layer).__name__ for i, layer in enumerate(layers)]
-        yield Case((specs.spec("frozen_small_bn_model"), n), expected, f"unfreeze_top(model, {n})", judge=same_flags)
+    for n in range(0, 6) if hidden else (2,):
+        expected = [
+            i >= len(layers) - n and "BatchNorm" not in type(layer).__name__
+            for i, layer in enumerate(layers)
+        ]
+        yield Case(
+            (specs.spec("frozen_small_bn_model"), n),
+            expected,
+            f"unfreeze_top(model, {n})",
+            judge=same_flags,
+        )
 
 
 def _finetuned_backbone(rng, hidden=True):
     return held_out("transfer", 0.75, rng, hidden, judge=backbone_batchnorm_kept)
 
 
-HIDDEN = {"ens.hard_vote": _hard_vote, "ens.soft_vote": _soft_vote, "ens.majority_vote_error": _majority_vote_error,
-          "ens.notes_formula_error": _notes_formula_error, "tl.strategy": _strategy, "tl.unfreeze_top": _unfreeze_top,
-          "tl.finetuned_backbone": _finetuned_backbone}
+HIDDEN = {
+    "ens.hard_vote": _hard_vote,
+    "ens.soft_vote": _soft_vote,
+    "ens.majority_vote_error": _majority_vote_error,
+    "ens.notes_formula_error": _notes_formula_error,
+    "tl.strategy": _strategy,
+    "tl.unfreeze_top": _unfreeze_top,
+    "tl.finetuned_backbone": _finetuned_backbone,
+}

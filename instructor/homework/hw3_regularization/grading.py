@@ -2,6 +2,7 @@
 LayerNormalization) and the values graded in private. The grader imports this file from the
 sources; it never reaches students, the wheel or a sandbox. `hidden=False` draws the visible cases
 that `scripts/build_homework_visible_cases.py` stores in the wheel."""
+
 import numpy as np
 
 from course.homework.engine import Case
@@ -27,7 +28,12 @@ def _norm_inputs(rng, hidden):
     for _ in range(4 if hidden else 1):
         n, f = rng.integers(3, 9, size=2)
         x = rng.normal(rng.normal(0, 3), rng.uniform(0.5, 4), size=(n, f))
-        yield x, rng.uniform(0.5, 2, size=f), rng.normal(size=f), float(rng.choice([1e-3, 1e-1, 1.0]))
+        yield (
+            x,
+            rng.uniform(0.5, 2, size=f),
+            rng.normal(size=f),
+            float(rng.choice([1e-3, 1e-1, 1.0])),
+        )
 
 
 def _inverted_dropout(rng, hidden=True):
@@ -35,8 +41,11 @@ def _inverted_dropout(rng, hidden=True):
         p = float(rng.uniform(0.1, 0.8))
         x = rng.normal(size=(5, 7))
         mask = (rng.random(x.shape) >= p).astype("float64")
-        yield Case((x, p, mask), np.where(mask == 1, x / (1 - p), 0.0),
-                   f"training output for p={p:.3f} (mask: 1 keeps a unit)")
+        yield Case(
+            (x, p, mask),
+            np.where(mask == 1, x / (1 - p), 0.0),
+            f"training output for p={p:.3f} (mask: 1 keeps a unit)",
+        )
 
 
 def _classic_dropout_scale(rng, hidden=True):
@@ -46,23 +55,37 @@ def _classic_dropout_scale(rng, hidden=True):
 
 def _batchnorm_train(rng, hidden=True):
     for x, gamma, beta, eps in _norm_inputs(rng, hidden):
-        yield Case((x, gamma, beta, eps), _keras_norm("BatchNormalization", x, gamma, beta, eps),
-                   f"training output, eps={eps}", atol=1e-4, rtol=1e-4)
+        yield Case(
+            (x, gamma, beta, eps),
+            _keras_norm("BatchNormalization", x, gamma, beta, eps),
+            f"training output, eps={eps}",
+            atol=1e-4,
+            rtol=1e-4,
+        )
 
 
 def _batchnorm_inference(rng, hidden=True):
     for x, gamma, beta, eps in _norm_inputs(rng, hidden):
         mean, var = rng.normal(size=x.shape[1]), rng.uniform(0.2, 5, size=x.shape[1])
-        yield Case((x, gamma, beta, mean, var, eps),
-                   _keras_norm("BatchNormalization", x, gamma, beta, eps, moving=(mean, var)),
-                   f"inference output, eps={eps}", atol=1e-4, rtol=1e-4)
+        yield Case(
+            (x, gamma, beta, mean, var, eps),
+            _keras_norm("BatchNormalization", x, gamma, beta, eps, moving=(mean, var)),
+            f"inference output, eps={eps}",
+            atol=1e-4,
+            rtol=1e-4,
+        )
 
 
 def _layernorm(rng, hidden=True):
     for x, _, _, eps in _norm_inputs(rng, hidden):
         gamma, beta = rng.uniform(0.5, 2, size=x.shape[1]), rng.normal(size=x.shape[1])
-        yield Case((x, gamma, beta, eps), _keras_norm("LayerNormalization", x, gamma, beta, eps),
-                   f"LayerNorm output, eps={eps}", atol=1e-4, rtol=1e-4)
+        yield Case(
+            (x, gamma, beta, eps),
+            _keras_norm("LayerNormalization", x, gamma, beta, eps),
+            f"LayerNorm output, eps={eps}",
+            atol=1e-4,
+            rtol=1e-4,
+        )
 
 
 def _bn_param_counts(rng, hidden=True):
@@ -71,16 +94,25 @@ def _bn_param_counts(rng, hidden=True):
     for features in rng.integers(1, 300, size=4 if hidden else 1):
         layer = keras.layers.BatchNormalization()
         layer.build((None, int(features)))
-        counts = (sum(int(np.prod(w.shape)) for w in layer.trainable_weights),
-                  sum(int(np.prod(w.shape)) for w in layer.non_trainable_weights))
-        yield Case((int(features),), counts, f"(trainable, non-trainable) counts for {features} features")
+        counts = (
+            sum(int(np.prod(w.shape)) for w in layer.trainable_weights),
+            sum(int(np.prod(w.shape)) for w in layer.non_trainable_weights),
+        )
+        yield Case(
+            (int(features),), counts, f"(trainable, non-trainable) counts for {features} features"
+        )
 
 
 def _regularized_classifier(rng, hidden=True):
     return held_out("digits", 0.93, rng, hidden, judge=has_dropout_and_batchnorm)
 
 
-HIDDEN = {"reg.inverted_dropout": _inverted_dropout, "reg.classic_dropout_scale": _classic_dropout_scale,
-          "reg.batchnorm_train": _batchnorm_train, "reg.batchnorm_inference": _batchnorm_inference,
-          "reg.layernorm": _layernorm, "reg.bn_param_counts": _bn_param_counts,
-          "reg.regularized_classifier": _regularized_classifier}
+HIDDEN = {
+    "reg.inverted_dropout": _inverted_dropout,
+    "reg.classic_dropout_scale": _classic_dropout_scale,
+    "reg.batchnorm_train": _batchnorm_train,
+    "reg.batchnorm_inference": _batchnorm_inference,
+    "reg.layernorm": _layernorm,
+    "reg.bn_param_counts": _bn_param_counts,
+    "reg.regularized_classifier": _regularized_classifier,
+}

@@ -2,6 +2,7 @@
 differences of them, never our answers. The grader imports this file from the sources; it never
 reaches students, the wheel or a sandbox. `hidden=False` draws the visible cases that
 `scripts/build_homework_visible_cases.py` stores in the wheel."""
+
 import numpy as np
 from scipy import special
 
@@ -22,7 +23,9 @@ def _numeric_derivative(f, x, h=1e-5):
 def _sigmoid(rng, hidden=True):
     for x in _inputs(rng, hidden):
         yield Case((x,), special.expit(x), f"sigmoid on an input of shape {x.shape}")
-    yield Case((np.array([-800.0, 800.0]),), np.array([0.0, 1.0]), "sigmoid at +-800 (no overflow, no NaN)")
+    yield Case(
+        (np.array([-800.0, 800.0]),), np.array([0.0, 1.0]), "sigmoid at +-800 (no overflow, no NaN)"
+    )
 
 
 def _sigmoid_grad(rng, hidden=True):
@@ -39,7 +42,9 @@ def _softmax(rng, hidden=True):
     for x in _inputs(rng, hidden):
         yield Case((x,), special.softmax(x, axis=-1), "softmax over the last axis")
     big = np.array([[1000.0, 1001.0, 1002.0]])
-    yield Case((big,), special.softmax(big, axis=-1), "softmax of large logits (subtract the max first)")
+    yield Case(
+        (big,), special.softmax(big, axis=-1), "softmax of large logits (subtract the max first)"
+    )
 
 
 def _cross_entropy(rng, hidden=True):
@@ -68,21 +73,40 @@ def _dense_backward(rng, hidden=True):
                 minus = [p - step if i == which else p for i, p in enumerate((x, w, b))]
                 g[idx] = (loss(*plus) - loss(*minus)) / 2e-6
             grads.append(g)
-        yield Case((x, w, b, target), tuple(grads), "(dL/dx, dL/dw, dL/db) by finite differences", atol=1e-4)
+        yield Case(
+            (x, w, b, target),
+            tuple(grads),
+            "(dL/dx, dL/dw, dL/db) by finite differences",
+            atol=1e-4,
+        )
 
 
 def _he_std(rng, hidden=True):
     for fan_in in rng.integers(1, 2000, size=5 if hidden else 2):
-        yield Case((int(fan_in),), np.sqrt(2.0 / fan_in), f"He-normal standard deviation for fan_in={fan_in}")
+        yield Case(
+            (int(fan_in),),
+            np.sqrt(2.0 / fan_in),
+            f"He-normal standard deviation for fan_in={fan_in}",
+        )
 
 
 def _glorot_limit(rng, hidden=True):
     for fan_in, fan_out in rng.integers(1, 2000, size=(5 if hidden else 2, 2)):
         # Uniform(-a, a) has variance a^2 / 3; Glorot asks for variance 2 / (fan_in + fan_out).
-        yield Case((int(fan_in), int(fan_out)), np.sqrt(3 * 2.0 / (fan_in + fan_out)),
-                   f"Glorot-uniform limit for fan_in={fan_in}, fan_out={fan_out}")
+        yield Case(
+            (int(fan_in), int(fan_out)),
+            np.sqrt(3 * 2.0 / (fan_in + fan_out)),
+            f"Glorot-uniform limit for fan_in={fan_in}, fan_out={fan_out}",
+        )
 
 
-HIDDEN = {"nn.sigmoid": _sigmoid, "nn.sigmoid_grad": _sigmoid_grad, "nn.tanh_grad": _tanh_grad,
-          "nn.softmax": _softmax, "nn.cross_entropy": _cross_entropy, "nn.dense_backward": _dense_backward,
-          "nn.he_std": _he_std, "nn.glorot_limit": _glorot_limit}
+HIDDEN = {
+    "nn.sigmoid": _sigmoid,
+    "nn.sigmoid_grad": _sigmoid_grad,
+    "nn.tanh_grad": _tanh_grad,
+    "nn.softmax": _softmax,
+    "nn.cross_entropy": _cross_entropy,
+    "nn.dense_backward": _dense_backward,
+    "nn.he_std": _he_std,
+    "nn.glorot_limit": _glorot_limit,
+}
