@@ -34,7 +34,7 @@ def _select(args):
         raise SystemExit("name one or more notebooks, or pass --all (see `course list`)")
     try:
         return notebooks.discover() if args.all else notebooks.resolve(args.names)
-    except KeyError as err:
+    except ValueError as err:
         print(err.args[0], file=sys.stderr)
         raise SystemExit(2) from None
 

@@ -6,6 +6,7 @@ Notebooks live in ``notebooks/<session>/<NN_topic>.ipynb`` and are the source st
 stored outputs, which must come from a clean run so execution counts are 1..N).
 """
 
+import difflib
 import json
 import os
 import re
@@ -104,7 +105,12 @@ def resolve(names, root=NOTEBOOK_DIR):
         (chosen.extend(hits) if hits else unknown.append(name))
     if unknown:
         valid = "\n  ".join(nb.name for nb in available)
-        raise KeyError(f"unknown notebook(s): {', '.join(unknown)}\nvalid names:\n  {valid}")
+        close = difflib.get_close_matches(unknown[0], [nb.path.stem for nb in available], n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"names: unknown notebook(s) {', '.join(map(repr, unknown))}{hint}\n"
+            f"valid names:\n  {valid}"
+        )
     return chosen
 
 

@@ -123,3 +123,13 @@ def check_labels(name, labels, n_classes):
             f"got values from {array.min()} to {array.max()}"
         )
     return array.astype("int64")
+
+
+def plain_error(error):
+    """`error`, marked so that Keras passes it on unchanged when it is raised inside a layer's or
+    model's `call`: Keras otherwise rewrites the text of any exception from `call` into
+    "Exception encountered when calling ...", with the original message between terminal colour
+    codes, so the message no longer starts with the argument's name. Use as
+    ``raise plain_error(ValueError(...))``."""
+    error._keras_call_info_injected = True  # Keras' own mark for "context already added"
+    return error

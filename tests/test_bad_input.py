@@ -30,11 +30,20 @@ def tiny_classifier():
     )
 
 
-def _trainer():
+def _trainer(**kwargs):
     from course.train import Trainer
 
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    return Trainer(model, "adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    return Trainer(model, "adam", loss, verbose=0, **kwargs)
+
+
+def _label_dataset(label):
+    import tensorflow as tf
+
+    return tf.data.Dataset.from_tensor_slices(
+        (np.zeros((4, 3), "float32"), np.full(4, label))
+    ).batch(2)
 
 
 CASES = [
@@ -144,6 +153,56 @@ CASES = [
         ValueError,
         "data: the arrays of the tuple must have the same length",
     ),
+    (
+        lambda: _trainer().fit((np.zeros((4, 3), "float32"), np.full(4, 0.5, "float32"))),
+        ValueError,
+        r"data: the targets must be class indices \(whole numbers\) .* got 0.5",
+    ),
+    (
+        lambda: _trainer().fit((np.zeros((4, 3), "float32"), np.full(4, 7))),
+        ValueError,
+        r"data: the targets must be class indices in \[0, 2\) .* got labels from 7 to 7",
+    ),
+    (
+        lambda: _trainer().fit(
+            (np.zeros((4, 3), "float32"), np.zeros(4, "int64")),
+            validation_data=(np.zeros((4, 3), "float32"), np.full(4, -1)),
+        ),
+        ValueError,
+        r"validation_data: the targets must be class indices in \[0, 2\)",
+    ),
+    (
+        lambda: _trainer().fit(_label_dataset(7)),
+        ValueError,
+        r"data: the targets must be class indices in \[0, 2\) .* got label 7",
+    ),
+    (
+        lambda: layers.LayerNorm()(np.ones((2, 3), bool)),
+        TypeError,
+        r"inputs must be a real-valued \(float or integer\) tensor, got dtype bool",
+    ),
+    (
+        lambda: layers.BatchNorm()(np.ones((2, 3), "complex64"), training=True),
+        TypeError,
+        "inputs must be a real-valued",
+    ),
+    (
+        lambda: gen.DiffusionModel(image_shape=(8, 8, 1), timesteps=10, filters=7),
+        ValueError,
+        r"filters must be a multiple of groups=8 .* got filters=7",
+    ),
+    (
+        lambda: gen.DiffusionModel(image_shape=(8, 8, 1), timesteps=10, filters=8)(
+            [np.zeros((2, 8, 8, 1), "float32"), np.array([50, 2])]
+        ),
+        ValueError,
+        r"t must hold timesteps in \[0, 10\) .* got values from 2 to 50",
+    ),
+    (
+        lambda: course.homework.check("data.hflp", 1),
+        ValueError,
+        r"qid must be one of .* got 'data.hflp' \(did you mean 'data.hflip'\?\)",
+    ),
 ]
 
 
@@ -181,3 +240,33 @@ def test_load_model_names_a_file_that_is_not_a_keras_archive(tmp_path, content):
         course.load_model(tmp_path / "missing.keras")
     with pytest.raises(TypeError, match="path must be a file path"):
         course.load_model(None)
+
+
+def test_integer_inputs_are_normalised_as_their_float_values():
+    """uint8 images are honoured, not refused: the result is Keras' own layer on the float32
+    values (Keras' LayerNormalization itself computes in uint8 and wraps around)."""
+    x = np.arange(24, dtype="uint8").reshape(4, 6)
+    for ours, theirs in (
+        (layers.BatchNorm(), keras.layers.BatchNormalization()),
+        (layers.LayerNorm(), keras.layers.LayerNormalization()),
+    ):
+        np.testing.assert_allclose(
+            ours(x, training=True), theirs(x.astype("float32"), training=True), atol=1e-5
+        )
+
+
+def test_a_run_stopped_by_nan_leaves_the_weights_of_the_epoch_start():
+    """Training on data that turns NaN mid-epoch stops, warns that it restored the weights, and
+    leaves exactly the weights (and optimizer state) the model had when that epoch began."""
+    trainer = _trainer(check_data=False)
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(64, 3)).astype("float32"), rng.integers(0, 2, 64)
+    trainer.fit((x, y), epochs=1, batch_size=8)  # one clean epoch first
+    before = [np.array(v.numpy()) for v in trainer.model.variables + trainer.optimizer.variables]
+    x[40:] = np.nan
+    with pytest.warns(RuntimeWarning, match="restored to their values at the start of epoch 1"):
+        trainer.fit((x, y), epochs=1, batch_size=8)
+    assert trainer.position == 6  # it did stop at the first NaN batch, after five good steps
+    after = [np.array(v.numpy()) for v in trainer.model.variables + trainer.optimizer.variables]
+    for old, new in zip(before, after):
+        np.testing.assert_array_equal(old, new)

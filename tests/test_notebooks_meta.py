@@ -59,7 +59,9 @@ def test_resolve_accepts_short_and_full_names_and_lists_valid_ones():
     first = ALL[0]
     assert notebooks.resolve([first.path.stem]) == [first]
     assert notebooks.resolve([first.name]) == [first]
-    with pytest.raises(KeyError, match="valid names"):
+    with pytest.raises(
+        ValueError, match=r"names: unknown notebook\(s\) 'no_such_notebook'\nvalid names"
+    ):
         notebooks.resolve(["no_such_notebook"])
 
 

@@ -13,6 +13,7 @@ import json
 from course.homework.engine import JUDGES, QUESTIONS, Case, judge
 from course.homework.plain import from_plain
 from course.homework.probes import probe
+from course.validation import check_choice
 
 VISIBLE_FILE = "homework_visible_cases.json"
 
@@ -44,8 +45,7 @@ def to_record(case):
 
 def visible_cases(qid):
     """The visible cases of `qid`: made by the question, or read from the stored data."""
-    if qid not in QUESTIONS:
-        raise KeyError(f"unknown question {qid!r}; known: {', '.join(sorted(QUESTIONS))}")
+    check_choice("qid", qid, sorted(QUESTIONS))
     q = QUESTIONS[qid]
     if q.visible is not None:
         import numpy as np

@@ -53,6 +53,10 @@ class NormalizationBase(keras.layers.Layer):
             setattr(self, name, value)
         self.supports_masking = True
 
+    def __call__(self, inputs, *args, **kwargs):
+        check_real_dtype(inputs)
+        return super().__call__(inputs, *args, **kwargs)
+
     def channel_axis(self, input_shape):
         """The normalised (non-negative) `axis` for this input and its size, which must be known."""
         axis = check_axis("axis", self.axis, len(input_shape))
@@ -154,5 +158,22 @@ def broadcast_shape(ndim, axes, sizes):
 
 def upcast(x):
     """`x` in at least float32 (float16, bfloat16 and integer inputs become float32, float64
-    stays): the statistics of half-precision inputs overflow or lose their digits otherwise."""
+    stays): the statistics of half-precision inputs overflow or lose their digits otherwise.
+    Integer inputs (uint8 images, say) are normalised exactly as their float32 values would be;
+    Keras' own LayerNormalization computes them in the integer type and wraps around."""
     return ops.cast(x, keras.backend.result_type(x.dtype, "float32"))
+
+
+def check_real_dtype(inputs):
+    """Refuse inputs with no numeric meaning (bool, complex, string) naming their dtype.
+
+    Called from `__call__`, before Keras wraps errors raised in `call` in its own text (with
+    terminal colour codes) and before the layer is built."""
+    dtype = getattr(inputs, "dtype", None)
+    if dtype is None:
+        return
+    dtype = keras.backend.standardize_dtype(dtype)
+    if dtype == "bool" or not (keras.backend.is_float_dtype(dtype) or "int" in dtype):
+        raise TypeError(
+            f"inputs must be a real-valued (float or integer) tensor, got dtype {dtype}"
+        )

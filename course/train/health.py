@@ -95,6 +95,38 @@ def _component_names(spec, name):
     return names
 
 
+def snapshot(variables):
+    """The current values of `variables` (host copies), for `restore`."""
+    return [np.array(v.numpy()) for v in variables]
+
+
+def restore(variables, values):
+    """Assign `values` (from `snapshot`) back to `variables`; False, changing nothing, when the
+    variables are no longer the ones snapshotted (a model that created variables meanwhile)."""
+    if len(variables) != len(values) or any(
+        tuple(v.shape) != w.shape for v, w in zip(variables, values)
+    ):
+        return False
+    for variable, value in zip(variables, values):
+        variable.assign(value)
+    return True
+
+
+def label_error(error):
+    """What a sparse cross-entropy's out-of-range label error says, in our words, or None."""
+    found = re.search(
+        r"Received a label value of (-?\d+) which is outside the valid range of \[0, (\d+)\)",
+        str(getattr(error, "message", error)),
+    )
+    if not found:
+        return None
+    value, classes = found.groups()
+    return (
+        f"the targets must be class indices in [0, {classes}) for a model with {classes} "
+        f"outputs, got label {value}"
+    )
+
+
 def nonfinite_message(step, epoch, loss_history, learning_rate=None, culprit=None):
     """Explain a NaN/Inf at global `step`: where it happened and its most likely cause.
 

@@ -35,6 +35,31 @@ def as_dataset(data, batch_size, name):
     )
 
 
+def check_class_labels(data, loss, model, name):
+    """For a sparse loss on an ``(x, y)`` tuple of arrays, refuse targets that are not class
+    indices of the model's outputs before anything trains: TensorFlow casts 0.5 to class 0 without
+    a word, and reports a label of 7 for 5 outputs as a graph error (on a GPU it yields NaN)."""
+    if not (is_sparse(loss) and isinstance(data, tuple) and len(data) >= 2):
+        return
+    outputs = getattr(model, "outputs", None)
+    classes = outputs[0].shape[-1] if outputs and len(outputs) == 1 else None
+    y = np.asarray(data[1])
+    if y.size == 0 or not np.issubdtype(y.dtype, np.number):
+        return
+    if not np.array_equal(y, np.round(y)):
+        bad = float(y[y != np.round(y)].flat[0])
+        raise ValueError(
+            f"{name}: the targets must be class indices (whole numbers) for the sparse loss "
+            f"{loss.name}, got {bad!r}; one-hot or soft targets need a non-sparse loss"
+        )
+    if y.min() < 0 or (classes is not None and y.max() >= classes):
+        accepted = f"[0, {classes})" if classes is not None else ">= 0"
+        raise ValueError(
+            f"{name}: the targets must be class indices in {accepted} for a model with "
+            f"{classes} outputs, got labels from {y.min()} to {y.max()}"
+        )
+
+
 def count_batches(dataset, name="data"):
     """The number of batches in one pass over a finite `dataset`; raises if it is empty."""
     cardinality = int(dataset.cardinality())

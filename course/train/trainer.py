@@ -17,7 +17,7 @@ import tensorflow as tf
 from course import config
 from course.train import distribution, health, precision
 from course.train.callbacks import CallbackList, ProgressBar, TensorBoard
-from course.train.inputs import as_dataset, check_fits_model, count_batches
+from course.train.inputs import as_dataset, check_class_labels, check_fits_model, count_batches
 from course.train.loops import make_eval_loop, make_train_loop
 from course.train.losses import per_example_loss
 from course.train.metrics import check_metrics, resolve_metrics
@@ -39,7 +39,9 @@ class Trainer:
     After every step the loss, the model's floating-point variables (and, under ``clipvalue``,
     the gradients) are checked for NaN/Inf; the run stops at the first bad step with a diagnosis
     naming the step and the first non-finite variable (``on_nonfinite="stop"``, a warning) or
-    raises ``FloatingPointError`` (``"raise"``). ``check_data=True`` (default: on in fast mode)
+    raises ``FloatingPointError`` (``"raise"``). Either way the model's variables (and the
+    optimizer's) are first restored to their values at the start of that epoch, the last state
+    known to be finite, so no NaN stays in the model. ``check_data=True`` (default: on in fast mode)
     checks every batch for NaN/Inf before it is trained on and raises ValueError naming the batch.
     Every argument is checked before the trainer changes anything (the model's dtype policy, its
     compiled state, a given optimizer).
@@ -210,6 +212,9 @@ class Trainer:
             if validation_data is None
             else as_dataset(validation_data, batch_size, "validation_data")
         )
+        loss = getattr(self.steps, "loss", None)
+        check_class_labels(data, loss, self.model, "data")
+        check_class_labels(validation_data, loss, self.model, "validation_data")
         self.steps_per_epoch = steps_per_epoch or count_batches(train)
         self._prepare(train)
         history = keras.callbacks.History()
@@ -229,6 +234,7 @@ class Trainer:
             if in_epoch == 0 or position == start:
                 if in_epoch == 0:
                     self.steps.reset()
+                finite_state = health.snapshot(self._restorable())
                 callbacks.on_epoch_begin(epoch)
             n = min(self.steps_per_execution, spe - in_epoch)
             with _data_errors(train, self, epoch):
@@ -237,7 +243,8 @@ class Trainer:
             logs = _numpy(logs)
             losses += [v for v in step_losses[:2] if np.isfinite(v)]
             if bad >= 0:
-                self._nonfinite(position + 1 + bad, epoch, losses[-20:], step_losses[2])
+                step = position + 1 + bad
+                self._nonfinite(step, epoch, losses[-20:], step_losses[2], finite_state)
                 break
             position += ran
             callbacks.on_train_batch_end(in_epoch + ran - 1, logs)
@@ -249,8 +256,14 @@ class Trainer:
         history.trainer = self
         return history
 
-    def _nonfinite(self, step, epoch, losses, last_loss):
-        """Record why training stopped at `step`, naming the first non-finite variable."""
+    def _restorable(self):
+        """The variables a non-finite step can spoil: the model's and its optimizer's."""
+        optimizer = [] if self.optimizer is None else list(self.optimizer.variables)
+        return list(self.model.variables) + optimizer
+
+    def _nonfinite(self, step, epoch, losses, last_loss, finite_state):
+        """Record why training stopped at `step`, naming the first non-finite variable, and
+        put back `finite_state`, the variables' values at the start of the epoch."""
         culprit = None
         if np.isfinite(last_loss):
             path = health.first_nonfinite(health.watched_variables(self.model))
@@ -258,7 +271,14 @@ class Trainer:
         rate = None
         if self.optimizer is not None:
             rate = float(keras.ops.convert_to_numpy(self.optimizer.learning_rate))
-        self.stop_reason = health.nonfinite_message(step, epoch, losses, rate, culprit)
+        restored = health.restore(self._restorable(), finite_state)
+        self.stop_reason = health.nonfinite_message(step, epoch, losses, rate, culprit) + (
+            f" The model's weights were restored to their values at the start of epoch "
+            f"{epoch + 1}, the last state known to be finite."
+            if restored
+            else " The model's weights could not be restored (its variables changed during "
+            "the epoch) and may hold NaN/Inf."
+        )
         self.model.stop_training = True
         if self.on_nonfinite == "raise":
             raise FloatingPointError(self.stop_reason)
@@ -319,6 +339,9 @@ def _data_errors(dataset, trainer=None, epoch=None):
     try:
         yield
     except tf.errors.InvalidArgumentError as error:
+        label = health.label_error(error)
+        if label is not None:
+            raise ValueError(f"data: {label}") from error
         found = health.data_error(error, dataset.element_spec, "data")
         if found is None:
             raise

@@ -19,7 +19,7 @@ from course.generative._steps import LossModel
 from course.generative.diffusion import samplers
 from course.generative.diffusion.schedules import NoiseSchedule
 from course.generative.diffusion.unet import build_unet
-from course.validation import check_number
+from course.validation import check_number, plain_error
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -64,8 +64,8 @@ class DiffusionModel(LossModel):
         check_number("groups", groups, 1, integer=True)
         if filters % groups:
             raise ValueError(
-                f"groups must divide filters={filters} (GroupNorm splits the channels "
-                f"into equal groups), got groups={groups}"
+                f"filters must be a multiple of groups={groups} (GroupNorm splits the U-Net's "
+                f"channels into equal groups), got filters={filters}"
             )
         check_seed(seed)
         super().__init__(**kwargs)
@@ -106,12 +106,27 @@ class DiffusionModel(LossModel):
         x_t, t = inputs[0], inputs[1]
         y = inputs[2] if len(inputs) > 2 else None
         x_t = ops.convert_to_tensor(x_t, "float32")
+        self.check_timesteps(t)
         batch = ops.shape(x_t)[0]
         t = ops.reshape(ops.cast(ops.convert_to_tensor(t), "int32"), (-1,)) * ops.ones(
             (batch,), "int32"
         )
         network = self.ema_network if use_ema else self.network
         return network([x_t, t, self.labels_or_null(y, batch)], training=training)
+
+    def check_timesteps(self, t):
+        """Refuse eager timesteps outside [0, T): the time embedding would accept any integer
+        and the model would return noise predictions for a step that does not exist."""
+        if keras.backend.is_keras_tensor(t) or not tf.executing_eagerly():
+            return
+        values = np.asarray(t)
+        if values.size and (values.min() < 0 or values.max() >= self.timesteps):
+            raise plain_error(
+                ValueError(
+                    f"t must hold timesteps in [0, {self.timesteps}) (timesteps={self.timesteps}), "
+                    f"got values from {values.min()} to {values.max()}"
+                )
+            )
 
     def compute_losses(self, x, y=None, training=False):
         x0 = ops.convert_to_tensor(x, "float32") * 2.0 - 1.0
