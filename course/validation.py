@@ -133,3 +133,112 @@ def plain_error(error):
     ``raise plain_error(ValueError(...))``."""
     error._keras_call_info_injected = True  # Keras' own mark for "context already added"
     return error
+
+
+def check_examples(name, value, ndim=None, allow_empty=False):
+    """`value` as a numpy array of numbers (its own dtype kept), or raise naming `name`: None,
+    text, objects and ragged lists fail with TypeError/ValueError, as do a rank other than
+    `ndim` (an int or a tuple of accepted ranks) and, unless `allow_empty`, zero examples."""
+    import numpy as np
+
+    if value is None or isinstance(value, (str, bytes, dict)):
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError):  # ragged nested lists, tensors that cannot be read
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers, got a ragged {type(value).__name__}"
+        ) from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must be an array of numbers, got {type(value).__name__} of dtype {array.dtype}"
+        )
+    ranks = (ndim,) if isinstance(ndim, int) else ndim
+    if ranks is not None and array.ndim not in ranks:
+        listed = " or ".join(str(r) for r in ranks)
+        raise ValueError(f"{name} must have rank {listed}, got shape {array.shape}")
+    if not allow_empty and (array.ndim == 0 or array.shape[0] == 0 or array.size == 0):
+        raise ValueError(f"{name} must hold at least one example, got shape {array.shape}")
+    return array
+
+
+def check_same_length(reference, **arrays):
+    """Raise unless every array in `arrays` has as many rows as the array named `reference`
+    (one label per example, say); the message names both arguments and both lengths."""
+    expected = len(arrays[reference])
+    for name, array in arrays.items():
+        if len(array) != expected:
+            raise ValueError(
+                f"{name} must have one entry per row of {reference}: {reference} has "
+                f"{expected}, {name} has {len(array)}"
+            )
+
+
+def check_type(name, value, types, described):
+    """Raise TypeError unless `value` is an instance of `types`; `described` says what is
+    accepted in words ("a keras.Model", "a path (str or os.PathLike)")."""
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in _as_tuple(types)):
+        raise TypeError(f"{name} must be {described}, got {type(value).__name__}")
+    return value
+
+
+def check_callable(name, value, described="a callable"):
+    """Raise TypeError unless `value` can be called (a function, a model, a layer)."""
+    if not callable(value):
+        raise TypeError(f"{name} must be {described}, got {type(value).__name__}")
+    return value
+
+
+def _as_tuple(types):
+    return types if isinstance(types, tuple) else (types,)
+
+
+def check_model(name, value):
+    """Raise TypeError unless `value` can stand for a Keras model here: it has a `predict`
+    method (a `keras.Model`, or a small stand-in with the same interface)."""
+    if not callable(getattr(value, "predict", None)):
+        raise TypeError(f"{name} must be a keras.Model, got {type(value).__name__}")
+    return value
+
+
+def check_sized(name, value, described="an array, a tensor or a list"):
+    """Raise TypeError unless `value` has a length (arrays, tensors, lists): None, numbers,
+    text and dicts fail naming `name` (a bare ``len()`` would raise Python's own text)."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__"):
+        raise TypeError(f"{name} must be {described}, got {type(value).__name__}")
+    return value
+
+
+def check_image_batch(name, images):
+    """Raise unless `images` is a non-empty batch (N, H, W, C) of numbers: a NumPy array, a
+    tensor (only its static shape and dtype are read, so this works while tracing) or nested
+    lists. Returns `images` (lists as a NumPy array)."""
+    if not (hasattr(images, "shape") and hasattr(images, "dtype")):
+        images = check_examples(name, images)
+    shape = tuple(images.shape)
+    dtype = str(getattr(images.dtype, "name", images.dtype))
+    if dtype in ("bool", "string", "object") or dtype.startswith(("complex", "<U", "|S")):
+        raise TypeError(f"{name} must be a batch of images of numbers, got dtype {dtype}")
+    if len(shape) != 4:
+        raise ValueError(f"{name} must have shape (batch, height, width, channels), got {shape}")
+    if shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one image, got shape {shape}")
+    return images
+
+
+def check_waveform(name, waveform, min_samples=1, ndim=None):
+    """Raise unless `waveform` is numbers shaped (..., samples) with at least `min_samples`
+    samples (and, if given, rank `ndim`). Only the static shape and dtype of a tensor are read,
+    so this works while tracing. Returns `waveform` (lists as a NumPy array)."""
+    if not (hasattr(waveform, "shape") and hasattr(waveform, "dtype")):
+        waveform = check_examples(name, waveform, allow_empty=True)
+    shape = tuple(waveform.shape)
+    dtype = str(getattr(waveform.dtype, "name", waveform.dtype))
+    if dtype in ("bool", "string", "object") or dtype.startswith(("complex", "<U", "|S")):
+        raise TypeError(f"{name} must be a waveform of numbers, got dtype {dtype}")
+    if not shape or (ndim is not None and len(shape) != ndim):
+        expected = "(..., samples)" if ndim is None else f"rank {ndim}"
+        raise ValueError(f"{name} must have shape {expected}, got {shape}")
+    if shape[-1] is not None and shape[-1] < min_samples:
+        raise ValueError(f"{name} must have at least {min_samples} samples, got shape {shape}")
+    return waveform

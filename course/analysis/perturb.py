@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course.augment.warp import rescale, rotate
-from course.validation import check_number
+from course.validation import check_image_batch, check_number
 
 __all__ = ["PERTURBATIONS", "Perturbation", "add_noise", "blur", "occlude", "rescale", "rotate"]
 
@@ -26,7 +26,7 @@ def blur(x, sigma):
     import tensorflow as tf
 
     check_number("sigma", sigma, 0)
-    x = tf.convert_to_tensor(x, tf.float32)
+    x = tf.convert_to_tensor(check_image_batch("x", x), tf.float32)
     height, width, channels = x.shape[1:]
     radius = min(math.ceil(3 * sigma), height - 1, width - 1)
     if sigma == 0 or radius == 0:
@@ -45,7 +45,7 @@ def occlude(x, fraction, seed=0, fill_value=0.0):
     import tensorflow as tf
 
     check_number("fraction", fraction, 0, 1)
-    x = tf.convert_to_tensor(x, tf.float32)
+    x = tf.convert_to_tensor(check_image_batch("x", x), tf.float32)
     n, height, width = tf.shape(x)[0], x.shape[1], x.shape[2]
     patch_h, patch_w = round(math.sqrt(fraction) * height), round(math.sqrt(fraction) * width)
     top = tf.random.stateless_uniform([n, 1, 1], [seed, 1], 0, height - patch_h + 1, tf.int32)
@@ -61,7 +61,7 @@ def add_noise(x, std, seed=0, value_range=(0.0, 1.0)):
     import tensorflow as tf
 
     check_number("std", std, 0)
-    x = tf.convert_to_tensor(x, tf.float32)
+    x = tf.convert_to_tensor(check_image_batch("x", x), tf.float32)
     noise = tf.random.stateless_normal(tf.shape(x), [seed, 3], stddev=std)
     return tf.clip_by_value(x + noise, *value_range)
 

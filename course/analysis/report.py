@@ -8,7 +8,7 @@ import numpy as np
 from course.analysis.confusion import confusion_matrix, most_confused, predict_labels
 from course.analysis.perturb import PERTURBATIONS
 from course.analysis.sweep import robustness_sweeps
-from course.validation import check_number
+from course.validation import check_examples, check_image_batch, check_number, check_same_length
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,9 @@ def error_report(
     batch_size=256,
 ):
     """Run `robustness_sweeps`, then `recommend`, and add the clean confusion matrix."""
-    y = np.asarray(y, "int64")
+    x = check_image_batch("x", x)
+    y = check_examples("y", y, ndim=1).astype("int64")
+    check_same_length("x", x=x, y=y)
     num_classes = len(class_names) if class_names else int(y.max()) + 1
     names = tuple(class_names) if class_names else tuple(str(c) for c in range(num_classes))
     sweeps = robustness_sweeps(

@@ -7,7 +7,7 @@ import numpy as np
 
 from course.analysis.confusion import per_class_accuracy, predict_labels
 from course.analysis.perturb import PERTURBATIONS
-from course.validation import check_choice
+from course.validation import check_choice, check_examples, check_image_batch, check_same_length
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,9 @@ def sweep(
     severities = tuple(spec.severities if severities is None else severities)
     if not severities:
         raise ValueError(f"severities must not be empty for {perturbation}")
-    y = np.asarray(y, "int64")
+    x = check_image_batch("x", x)
+    y = check_examples("y", y, ndim=1).astype("int64")
+    check_same_length("x", x=x, y=y)
     num_classes = num_classes or int(y.max()) + 1
     if clean_accuracy is None:
         clean_accuracy = float(np.mean(predict_labels(model, x, batch_size) == y))
@@ -76,7 +78,9 @@ def robustness_sweeps(
     `grids` maps perturbation names to severity sequences (None: that perturbation's default).
     """
     grids = {name: None for name in PERTURBATIONS} if grids is None else dict(grids)
-    y = np.asarray(y, "int64")
+    x = check_image_batch("x", x)
+    y = check_examples("y", y, ndim=1).astype("int64")
+    check_same_length("x", x=x, y=y)
     clean = float(np.mean(predict_labels(model, x, batch_size) == y))
     return {
         name: sweep(

@@ -9,7 +9,7 @@ strength in [0, 1]; 0 is the identity and 1 the technique's documented maximum (
 import keras
 from keras import ops
 
-from course.validation import check_choice, check_number, check_seed
+from course.validation import check_choice, check_number, check_seed, plain_error
 
 
 def check_factor(name, value, signed=False):
@@ -79,6 +79,14 @@ class ImageAugmentation(keras.layers.Layer):
         raise NotImplementedError
 
     def call(self, images, training=True):
+        rank = len(images.shape) if hasattr(images, "shape") else None
+        if rank not in (3, 4, None):  # refused here: Keras has no shape to give `build`
+            raise plain_error(
+                ValueError(
+                    "images must have shape (height, width, channels) or (batch, height, width, "
+                    f"channels), got {tuple(images.shape)}"
+                )
+            )
         if not training:
             return images
         x, batched = as_batch(images)

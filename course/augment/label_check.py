@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course.validation import check_number
+from course.validation import (
+    check_callable,
+    check_examples,
+    check_model,
+    check_number,
+    check_same_length,
+)
 
 
 class LabelChangeWarning(UserWarning):
@@ -45,7 +51,11 @@ def label_preservation(model, x, y, transform, copies=3, threshold=0.1, warn=Tru
     """
     check_number("copies", copies, 1, integer=True)
     check_number("threshold", threshold, 0, 1)
-    x, y = np.asarray(x), np.asarray(y).reshape(-1)
+    check_model("model", model)
+    check_callable("transform", transform, "a layer or a function of an image batch")
+    x = check_examples("x", x, ndim=4)
+    y = check_examples("y", y, ndim=1)
+    check_same_length("x", x=x, y=y)
     clean = np.argmax(model.predict(x, verbose=0), axis=-1)
     keep = clean == y
     x, y = x[keep], y[keep]

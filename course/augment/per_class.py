@@ -6,13 +6,13 @@ import numpy as np
 from keras import ops
 
 from course.augment._base import per_image_choice
-from course.validation import check_number
+from course.validation import check_examples, check_number
 
 
 def under_represented(labels, ratio=0.5):
     """Classes with fewer than `ratio` times the count of the most frequent class."""
     check_number("ratio", ratio, 0, 1, low_open=True)
-    labels = np.asarray(labels)
+    labels = check_examples("labels", labels, ndim=(1, 2), allow_empty=True)
     if labels.size == 0:
         raise ValueError(
             f"labels must hold at least one label (integer or one-hot), got shape {labels.shape}"

@@ -3,7 +3,7 @@
 
 import numpy as np
 
-from course.validation import check_number
+from course.validation import check_examples, check_model, check_number, check_same_length
 
 
 def default_tta_transform(seed=0):
@@ -24,8 +24,9 @@ def tta_predict(model, x, n=8, transforms=None, batch_size=256, seed=0):
     """
     check_number("n", n, 1, integer=True)
     check_number("batch_size", batch_size, 1, integer=True)
-    x = np.asarray(x)
-    if x.ndim == 0 or len(x) == 0:
+    check_model("model", model)
+    x = np.asarray(check_examples("x", x, ndim=4, allow_empty=True))
+    if len(x) == 0:
         raise ValueError(f"x must be a non-empty batch of images, got shape {x.shape}")
     if transforms is None:
         transforms = default_tta_transform(seed)
@@ -50,7 +51,10 @@ def tta_predict(model, x, n=8, transforms=None, batch_size=256, seed=0):
 
 def tta_gain(model, x, y, n=8, transforms=None, seed=0):
     """(plain accuracy, TTA accuracy) on integer labels `y`."""
-    y = np.asarray(y).reshape(-1)
+    check_model("model", model)
+    x = check_examples("x", x, ndim=4)
+    y = check_examples("y", y, ndim=(1, 2)).reshape(-1)  # (n,) or (n, 1) integer labels
+    check_same_length("x", x=x, y=y)
     plain = float(np.mean(np.argmax(model.predict(x, verbose=0), axis=-1) == y))
     tta = float(np.mean(np.argmax(tta_predict(model, x, n, transforms, seed=seed), axis=-1) == y))
     return plain, tta

@@ -14,7 +14,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from course.validation import check_choice, check_number
+from course.validation import check_choice, check_image_batch, check_number
 
 RESAMPLERS = ("xla", "tf")
 FILL_MODES = ("constant", "nearest", "reflect", "wrap")
@@ -121,7 +121,7 @@ def centered(matrices, height, width):
 
 def _fixed(images, matrix, fill_mode, fill_value, interpolation, resampler):
     """Warp every image with one centre-relative 3x3 `matrix` (output -> input coordinates)."""
-    x = tf.convert_to_tensor(images)
+    x = tf.convert_to_tensor(check_image_batch("images", images))
     if not x.dtype.is_integer:
         x = tf.cast(x, tf.float32)
     height, width = x.shape[1], x.shape[2]

@@ -3,13 +3,20 @@ counterpart of a PyTorch `Dataset` (`__len__`/`__getitem__`) plus `DataLoader` (
 shuffling, worker threads or processes)."""
 
 import math
+import os
 from pathlib import Path
 
 import keras
 import numpy as np
 
 from course.data._sizes import size_pair
-from course.validation import check_choice, check_number
+from course.validation import (
+    check_choice,
+    check_examples,
+    check_number,
+    check_same_length,
+    check_type,
+)
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 
@@ -22,9 +29,10 @@ def write_image_folder(root, x, y, class_names=None, fmt="png"):
     from PIL import Image
 
     check_choice("fmt", fmt, ("png", "jpg", "bmp"))
-    x, y = np.asarray(x), np.asarray(y)
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    check_type("root", root, (str, os.PathLike), "a folder path (str or os.PathLike)")
+    x = check_examples("x", x, ndim=(3, 4))
+    y = check_examples("y", y, ndim=1)
+    check_same_length("x", x=x, y=y)
     names = (
         list(class_names) if class_names is not None else [str(c) for c in range(int(y.max()) + 1)]
     )
@@ -59,14 +67,15 @@ class ImageFolderDataset(keras.utils.PyDataset):
         use_multiprocessing=False,
         max_queue_size=10,
     ):
+        check_number("batch_size", batch_size, 1, integer=True)
+        check_choice("color_mode", color_mode, ("rgb", "grayscale"))
+        check_type("root", root, (str, os.PathLike), "a folder path (str or os.PathLike)")
+        if not Path(root).is_dir():
+            raise ValueError(f"root must be an existing directory, got {str(root)!r}")
         super().__init__(
             workers=workers, use_multiprocessing=use_multiprocessing, max_queue_size=max_queue_size
         )
-        check_number("batch_size", batch_size, 1, integer=True)
-        self.color_mode = check_choice("color_mode", color_mode, ("rgb", "grayscale"))
-        self.root = Path(root)
-        if not self.root.is_dir():
-            raise ValueError(f"root must be an existing directory, got {str(root)!r}")
+        self.color_mode, self.root = color_mode, Path(root)
         self.class_names = tuple(sorted(p.name for p in self.root.iterdir() if p.is_dir()))
         if not self.class_names:
             raise ValueError(f"root {str(root)!r} has no class subfolders")

@@ -16,7 +16,7 @@ therefore runs in order unless the caller opts into parallel calls.
 import os
 from pathlib import Path
 
-from course.validation import check_number
+from course.validation import check_number, check_same_length, check_sized
 
 
 def make_pipeline(
@@ -86,14 +86,15 @@ def _source(tf, x, y):
                 f"got y of type {type(y).__name__}"
             )
         return x
+    check_sized("x", x, "an array, a tensor or a tf.data.Dataset of (x, y) pairs")
     if y is None:
         raise ValueError(
             "y is required when x is an array (pass labels, or a Dataset of pairs as x)"
         )
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    check_sized("y", y, "an array or a tensor of labels")
+    check_same_length("x", x=x, y=y)
     if len(x) == 0:
-        raise ValueError("x and y must hold at least one example, got 0")
+        raise ValueError("x must hold at least one example, got 0 (and y 0 labels)")
     return tf.data.Dataset.from_tensor_slices((x, y))
 
 

@@ -3,6 +3,7 @@ position, colour and background. Each knob shifts one factor of the data distrib
 own, which makes it the course's source for distribution-shift and transfer experiments."""
 
 import numbers
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -75,6 +76,8 @@ def load_shapes(
 
 
 def _check_classes(classes):
+    if isinstance(classes, (str, bytes)) or not isinstance(classes, Iterable):
+        raise TypeError(f"classes must be a sequence of names from {SHAPES}, got {classes!r}")
     classes = tuple(classes)
     unknown = [c for c in classes if c not in SHAPES]
     if not classes or unknown or len(set(classes)) != len(classes):
@@ -107,7 +110,7 @@ def _to_rgb(colour):
 
     try:
         return np.array(to_rgb(colour), dtype="float32")
-    except ValueError:
+    except (ValueError, TypeError):
         raise ValueError(
             f"colors/background: {colour!r} is not a colour (a name, '#rrggbb' or an "
             "RGB triple in [0, 1])"
@@ -134,6 +137,11 @@ def _foreground(rng, y, classes, colors):
 
 
 def _background_choices(background):
+    if not isinstance(background, (str, Iterable)):
+        raise TypeError(
+            f"background must be one of {BACKGROUNDS}, a colour or a list of those, "
+            f"got {type(background).__name__}"
+        )
     single = isinstance(background, str) or all(isinstance(v, numbers.Real) for v in background)
     choices = [background] if single else list(background)
     for choice in choices:

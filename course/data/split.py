@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course.validation import check_number
+from course.validation import check_number, check_same_length, check_sized, check_type
 
 
 @dataclass
@@ -55,6 +55,11 @@ class Split:
         return train, val, test
 
 
+def check_split(name, value):
+    """Raise TypeError unless `value` is a `Split` (train, validation and test parts)."""
+    return check_type(name, value, Split, "a course.data.Split (e.g. from load_digits())")
+
+
 def _check_fractions(val_fraction, test_fraction):
     check_number("val_fraction", val_fraction, 0, 1, low_open=True, high_open=True)
     check_number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
@@ -72,6 +77,11 @@ def train_test(x, y, test_fraction=0.25, seed=0, stratify=False):
     from sklearn.model_selection import train_test_split
 
     check_number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
+    check_sized("x", x)
+    check_sized("y", y)
+    check_same_length("x", x=x, y=y)
+    if len(x) < 2:
+        raise ValueError(f"x must hold at least two examples to split, got {len(x)}")
     x_train, x_test, y_train, y_test = train_test_split(
         x, y, test_size=test_fraction, random_state=seed, stratify=y if stratify else None
     )

@@ -47,6 +47,9 @@ def soft_vote(probs, weights=None):
 def average_predictions(predictions, weights=None):
     """Regression ensembling: the (weighted) mean of the members' predictions."""
     array = check_array("predictions", predictions)
-    if array.ndim < 2:
-        raise ValueError(f"predictions must have shape (members, examples, ...), got {array.shape}")
+    if array.ndim < 2 or not array.size:
+        raise ValueError(
+            f"predictions must have shape (members, examples, ...) with at least one member "
+            f"and one example, got {array.shape}"
+        )
     return np.average(array, axis=0, weights=_member_weights(weights, len(array)))

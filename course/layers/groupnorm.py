@@ -39,6 +39,10 @@ class GroupNorm(NormalizationBase):
 
     def build(self, input_shape):
         ndim = len(input_shape)
+        if ndim < 2:  # the batch axis alone: no channels to group
+            raise ValueError(
+                f"inputs must have rank >= 2 (batch, ..., channels), got shape {tuple(input_shape)}"
+            )
         axis, channels = self.channel_axis(input_shape)
         groups = channels if self.groups == -1 else self.groups
         if channels % groups:

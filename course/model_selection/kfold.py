@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course.validation import check_number
+from course.validation import check_callable, check_examples, check_number, check_same_length
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,9 @@ def kfold_evaluate(
     import keras
     from sklearn.model_selection import KFold, StratifiedKFold
 
-    x, y = np.asarray(x), np.asarray(y)
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    check_callable("build_model", build_model, "a function returning a compiled keras.Model")
+    x, y = check_examples("x", x), check_examples("y", y)
+    check_same_length("x", x=x, y=y)
     check_number("k", k, 2, len(x), integer=True)
     check_number("epochs", epochs, 1, integer=True)
     splitter = (StratifiedKFold if stratify else KFold)(n_splits=k, shuffle=True, random_state=seed)

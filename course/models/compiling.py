@@ -1,7 +1,7 @@
 """`compile_classifier`: the one compile call the course's small classifiers share; `build_optimizer`,
 which the course's compile calls use so that the first training step creates no optimizer variables."""
 
-from course.validation import check_number
+from course.validation import check_model, check_number
 
 
 def compile_classifier(model, learning_rate=1e-3, from_logits=False, metrics=("accuracy",)):
@@ -12,6 +12,9 @@ def compile_classifier(model, learning_rate=1e-3, from_logits=False, metrics=("a
     import keras
 
     check_number("learning_rate", learning_rate, 0, low_open=True)
+    check_model("model", model)
+    if isinstance(metrics, (str, bytes)) or not isinstance(metrics, (list, tuple)):
+        raise TypeError(f"metrics must be a list or tuple of metrics, got {type(metrics).__name__}")
     model.compile(
         keras.optimizers.Adam(learning_rate),
         keras.losses.SparseCategoricalCrossentropy(from_logits=bool(from_logits)),

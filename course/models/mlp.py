@@ -17,7 +17,7 @@ def norm_layer(kind, **options):
     """A `course.layers` normaliser by name: "batch", "layer" or "group"; `options` go to it."""
     from course.layers import BatchNorm, GroupNorm, LayerNorm
 
-    check_choice("norm", kind, NORMS)
+    check_choice("kind", kind, NORMS)
     return {"batch": BatchNorm, "layer": LayerNorm, "group": GroupNorm}[kind](**options)
 
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from course.data.split import check_split
 from course.regularization.penalties import L1L2
-from course.validation import check_number
+from course.validation import check_number, check_type
 
 BASELINE = {"hidden": (512, 512), "output_activation": None}  # `course.models.mlp` arguments
 
@@ -94,6 +95,7 @@ class RemedyResult:
 
 def small_training_set(split, n_train=150, seed=0):
     """The first `n_train` training samples of a `Split` after a seeded shuffle (x, y)."""
+    check_split("split", split)
     check_number("n_train", n_train, 10, len(split.x_train), integer=True)
     keep = np.random.default_rng(seed).permutation(len(split.x_train))[:n_train]
     return split.x_train[keep], split.y_train[keep]
@@ -185,6 +187,13 @@ def compare_remedies(split, remedies=None, n_train=150, epochs=30, passes=5, see
 
 def results_table(results):
     """A fixed-width text table: final train/val loss, their gap, val accuracy and epochs run."""
+    if not isinstance(results, (list, tuple)) or not results:
+        raise TypeError(
+            f"results must be a non-empty list of RemedyResult, got {type(results).__name__} "
+            f"{results!r}"
+        )
+    for r in results:
+        check_type("results", r, RemedyResult, "a list of RemedyResult (from compare_remedies)")
     lines = [
         f"{'remedy':<16}{'train loss':>11}{'val loss':>10}{'gap':>8}{'val acc':>9}{'epochs':>8}"
     ]

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course import config
-from course.validation import check_number
+from course.data.split import check_split
+from course.validation import check_examples, check_number
 
 
 def labelled_subset(y, n_labelled, seed=0):
     """Indices of `n_labelled` examples, as balanced over the classes as possible (seeded)."""
-    y = np.asarray(y)
+    y = check_examples("y", y, ndim=1)
     classes = np.unique(y)
     check_number("n_labelled", n_labelled, len(classes), len(y), integer=True)
     rng = np.random.default_rng(seed)
@@ -79,6 +80,7 @@ def pseudo_labelling(
     """
     import keras
 
+    check_split("split", split)
     check_number("threshold", threshold, 0, 1, low_open=True)
     check_number("rounds", rounds, 1, integer=True)
     epochs = epochs or config.epochs(60, 20)

@@ -5,10 +5,12 @@ The trainer calls the usual hooks; ``on_train_batch_end`` runs once per executio
 `steps_per_execution` steps), with ``logs`` holding the running epoch means.
 """
 
+import os
+
 import keras
 import numpy as np
 
-from course.validation import check_number
+from course.validation import check_choice, check_number, check_type
 
 
 class CallbackList:
@@ -43,11 +45,11 @@ class EarlyStopping(keras.callbacks.Callback):
     def __init__(
         self, monitor="val_loss", patience=3, min_delta=0.0, mode="auto", restore_best_weights=True
     ):
-        super().__init__()
+        check_type("monitor", monitor, str, "the name of a logged value, e.g. 'val_loss'")
         check_number("patience", patience, 0, integer=True)
         check_number("min_delta", min_delta, 0)
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(f"mode must be one of 'auto', 'min', 'max'; got {mode!r}")
+        check_choice("mode", mode, ("auto", "min", "max"))
+        super().__init__()
         self.monitor, self.patience, self.min_delta = monitor, patience, min_delta
         self.restore_best_weights = restore_best_weights
         self.maximize = mode == "max" or (mode == "auto" and ("acc" in monitor or "auc" in monitor))
@@ -118,9 +120,12 @@ class TensorBoard(keras.callbacks.Callback):
     to ``log_dir/train`` and ``log_dir/validation``, the layout TensorBoard expects."""
 
     def __init__(self, log_dir, update_freq="epoch"):
-        super().__init__()
+        check_type("log_dir", log_dir, (str, os.PathLike), "a folder path (str or os.PathLike)")
         if update_freq != "epoch":
+            if isinstance(update_freq, str):
+                check_choice("update_freq", update_freq, ("epoch",))
             check_number("update_freq", update_freq, 1, integer=True)
+        super().__init__()
         self.log_dir, self.update_freq = str(log_dir), update_freq
         self.writers, self.trainer, self._last = {}, None, 0
 

@@ -7,7 +7,13 @@ per-epoch overhead, so the experiments run in seconds in fast mode.
 import keras
 import numpy as np
 
-from course.validation import check_number
+from course.validation import (
+    check_callable,
+    check_examples,
+    check_model,
+    check_number,
+    check_same_length,
+)
 
 
 def train_full_batch(model, x, y, loss, steps, learning_rate=0.01, validation=None, every=1):
@@ -21,6 +27,11 @@ def train_full_batch(model, x, y, loss, steps, learning_rate=0.01, validation=No
 
     check_number("steps", steps, 1, integer=True)
     check_number("every", every, 1, integer=True)
+    check_model("model", model)
+    check_callable("loss", loss, "a function loss(y_true, y_pred)")
+    x = check_examples("x", x)
+    y = check_examples("y", y)
+    check_same_length("x", x=x, y=y)
     optimizer = keras.optimizers.Adam(learning_rate)
     x, y = tf.constant(x, tf.float32), tf.constant(y, tf.float32)
 

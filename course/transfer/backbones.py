@@ -15,6 +15,7 @@ from pathlib import Path
 import keras
 
 from course import artifacts
+from course.validation import check_type
 
 BACKBONES = {
     "MobileNetV2": keras.applications.MobileNetV2,
@@ -128,6 +129,10 @@ def pretrained_digits_backbone(path=None):
     `digits_backbone_architecture` with the shipped `course.artifacts` weights, or those of the
     ``.weights.h5`` file `path` names.
     """
+    if path is not None:
+        check_type("path", path, (str, os.PathLike), "None or a .weights.h5 file path")
+        if not Path(path).is_file():
+            raise ValueError(f"path must be an existing .weights.h5 file, got {str(path)!r}")
     path = artifacts.path(DIGITS_BACKBONE_FILE) if path is None else Path(path)
     if not path.exists():
         raise FileNotFoundError(

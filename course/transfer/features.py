@@ -7,7 +7,13 @@ fine-tuning a deep network would.
 
 import numpy as np
 
-from course.validation import check_choice, check_number
+from course.validation import (
+    check_choice,
+    check_examples,
+    check_model,
+    check_number,
+    check_same_length,
+)
 
 
 def extract_features(backbone, x, batch_size=64):
@@ -15,7 +21,8 @@ def extract_features(backbone, x, batch_size=64):
     import keras
 
     check_number("batch_size", batch_size, 1, integer=True)
-
+    check_model("backbone", backbone)
+    x = check_examples("x", x, ndim=len(backbone.inputs[0].shape) if backbone.inputs else None)
     features = backbone.predict(x, batch_size=batch_size, verbose=0)
     if features.ndim == 4:
         features = keras.ops.convert_to_numpy(keras.ops.mean(features, axis=(1, 2)))
@@ -31,6 +38,9 @@ def fit_feature_classifier(features, y, kind="svm", C=1.0, seed=0):
 
     check_choice("kind", kind, ("svm", "logreg"))
     check_number("C", C, 0, low_open=True)
+    features = check_examples("features", features, ndim=2)
+    y = check_examples("y", y, ndim=1)
+    check_same_length("features", features=features, y=y)
     classifier = (
         SVC(C=C, kernel="rbf", random_state=seed)
         if kind == "svm"

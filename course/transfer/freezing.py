@@ -9,13 +9,14 @@ effect after recompiling.
 import keras
 
 from course.layers import BatchNorm
-from course.validation import check_number
+from course.validation import check_model, check_number
 
 _BN_TYPES = (keras.layers.BatchNormalization, BatchNorm)
 
 
 def freeze_batchnorm(model):
     """Set `trainable=False` on every batch-normalisation layer inside `model`; return the count."""
+    check_model("model", model)
     count = 0
     for layer in _all_layers(model):
         if isinstance(layer, _BN_TYPES):

@@ -35,6 +35,14 @@ class _RandomWaveform(keras.layers.Layer):
         self.bounds, self.seed, self.n_fft, self.hop = bounds, seed, int(n_fft), int(hop)
         self.seed_generator = keras.random.SeedGenerator(seed)
 
+    def build(self, input_shape):
+        """Refuse inputs that are not a batch of waveforms (batch, samples) before TensorFlow."""
+        if len(input_shape) != 2:
+            raise ValueError(
+                f"inputs must be a batch of waveforms (batch, samples), got shape "
+                f"{tuple(input_shape)}"
+            )
+
     def call(self, inputs, training=False):
         if not training or self.bounds[0] == self.bounds[1] == self.neutral:
             return inputs

@@ -7,7 +7,7 @@ sqrt(P_signal / (P_noise 10^(SNR/10))) so the realised SNR equals the request ex
 import numpy as np
 import tensorflow as tf
 
-from course.validation import check_number
+from course.validation import check_number, check_waveform
 
 
 def noise_scale(signal, noise, snr_db):
@@ -26,8 +26,8 @@ def mix_at_snr(signal, noise, snr_db):
     """
     if not (tf.is_tensor(snr_db) or isinstance(snr_db, np.ndarray)):
         check_number("snr_db", snr_db)  # any finite dB; a per-example array is the caller's
-    signal = tf.convert_to_tensor(signal, tf.float32)
-    noise = tf.convert_to_tensor(noise, tf.float32)
+    signal = tf.convert_to_tensor(check_waveform("signal", signal), tf.float32)
+    noise = tf.convert_to_tensor(check_waveform("noise", noise), tf.float32)
     if signal.shape != noise.shape:
         raise ValueError(f"noise must have the signal's shape {signal.shape}, got {noise.shape}")
     return signal + noise_scale(signal, noise, snr_db) * noise

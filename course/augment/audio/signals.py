@@ -3,7 +3,7 @@ the audio tests rely on: the dominant frequency and the signal-to-noise ratio in
 
 import numpy as np
 
-from course.validation import check_number
+from course.validation import check_choice, check_number, check_waveform
 
 
 def _times(duration, sample_rate):
@@ -32,8 +32,7 @@ def chirp(f_start, f_end, duration=1.0, sample_rate=16000, amplitude=0.5):
 
 def noise(duration=1.0, sample_rate=16000, color="white", seed=0):
     """Unit-variance white noise, or pink noise (power falling as 1/f) when ``color="pink"``."""
-    if color not in ("white", "pink"):
-        raise ValueError(f"color must be one of 'white', 'pink'; got {color!r}")
+    check_choice("color", color, ("white", "pink"))
     n = len(_times(duration, sample_rate))
     white = np.random.default_rng(seed).normal(size=n)
     if color == "pink":
@@ -45,13 +44,16 @@ def noise(duration=1.0, sample_rate=16000, color="white", seed=0):
 
 def peak_frequency(waveform, sample_rate=16000):
     """The frequency (Hz) of the largest magnitude in the waveform's Hann-windowed spectrum."""
-    x = np.asarray(waveform, dtype="float64")
+    x = np.asarray(check_waveform("waveform", waveform, ndim=1), dtype="float64")
     spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x))))
     return float(np.argmax(spectrum) * sample_rate / len(x))
 
 
 def snr_db(clean, noisy):
     """The realised signal-to-noise ratio 10 log10(P_clean / P_(noisy - clean)) in dB."""
-    clean = np.asarray(clean, dtype="float64")
-    residual = np.asarray(noisy, dtype="float64") - clean
+    clean = np.asarray(check_waveform("clean", clean), dtype="float64")
+    noisy = np.asarray(check_waveform("noisy", noisy), dtype="float64")
+    if noisy.shape != clean.shape:
+        raise ValueError(f"noisy must have the shape of clean {clean.shape}, got {noisy.shape}")
+    residual = noisy - clean
     return float(10 * np.log10(np.mean(clean**2, axis=-1) / np.mean(residual**2, axis=-1)).mean())

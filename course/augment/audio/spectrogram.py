@@ -4,14 +4,14 @@ matplotlib plot of one."""
 import keras
 import tensorflow as tf
 
-from course.validation import check_number
+from course.validation import check_number, check_waveform
 
 
 def log_spectrogram(waveform, frame_length=512, frame_step=128, eps=1e-6):
     """log(|STFT| + eps) of (..., samples) waveforms: (..., frames, frame_length // 2 + 1)."""
     check_number("frame_length", frame_length, 2, integer=True)
     check_number("frame_step", frame_step, 1, integer=True)
-    x = tf.convert_to_tensor(waveform, tf.float32)
+    x = tf.convert_to_tensor(check_waveform("waveform", waveform, frame_length), tf.float32)
     spec = tf.signal.stft(
         x,
         frame_length=frame_length,

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import tensorflow as tf
 
-from course.validation import check_number
+from course.validation import check_number, check_waveform
 
 N_FFT, HOP = 512, 128
 
@@ -58,7 +58,7 @@ def time_stretch(waveform, rate, n_fft=N_FFT, hop=HOP):
     samples / rate samples come out (rate 2 halves the duration)."""
     if not tf.is_tensor(rate):
         check_number("rate", rate, 0, low_open=True)
-    x = tf.convert_to_tensor(waveform, tf.float32)
+    x = tf.convert_to_tensor(check_waveform("waveform", waveform, n_fft), tf.float32)
     stretched = _istft(phase_vocoder(_stft(x, n_fft, hop), rate, hop, n_fft), n_fft, hop)
     target = tf.cast(tf.round(tf.cast(tf.shape(x)[-1], tf.float32) / rate), tf.int32)
     return fit_length(stretched, target)
@@ -83,6 +83,7 @@ def pitch_shift(waveform, semitones, n_fft=N_FFT, hop=HOP):
     stretch by 1/ratio with the phase vocoder, then resample back to the original length."""
     if not tf.is_tensor(semitones):
         check_number("semitones", semitones, -48, 48)
+        check_waveform("waveform", waveform, n_fft)
         if semitones == 0:
             return tf.convert_to_tensor(waveform, tf.float32)
     ratio = tf.pow(2.0, tf.cast(semitones, tf.float32) / 12.0)

@@ -7,7 +7,7 @@ import numpy as np
 from course.augment._table import Table
 from course.augment.tabular.mixup import mixup_oversample
 from course.augment.tabular.oversample import adasyn, noise_oversample, smote
-from course.validation import check_number
+from course.validation import check_choice, check_number
 
 
 def _class_weights(X, y, seed):
@@ -63,7 +63,17 @@ def compare_resamplers(n_minority=30, repeats=10, test_fraction=0.5, methods=Non
 
     check_number("repeats", repeats, 1, integer=True)
     check_number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
-    methods = list(RESAMPLERS) if methods is None else methods
+    if methods is None:
+        methods = list(RESAMPLERS)
+    elif isinstance(methods, (str, bytes)) or not isinstance(methods, (list, tuple)):
+        raise TypeError(
+            f"methods must be None or a list of names from {tuple(RESAMPLERS)}, "
+            f"got {type(methods).__name__}"
+        )
+    elif not methods:
+        raise ValueError(f"methods must name at least one of {tuple(RESAMPLERS)}, got []")
+    for method in methods:
+        check_choice("methods", method, tuple(RESAMPLERS))
     X, y = imbalanced_breast_cancer(n_minority, seed)
     scores = {m: [] for m in methods}
     sizes = {m: [] for m in methods}

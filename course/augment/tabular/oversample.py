@@ -3,7 +3,7 @@ Gaussian-noise jitter, each returning a class-balanced training set."""
 
 import numpy as np
 
-from course.validation import check_number
+from course.validation import check_examples, check_number
 
 IMBALANCED_HINT = (
     "imbalanced-learn is needed for SMOTE and ADASYN; it is a dependency of course, "
@@ -22,17 +22,23 @@ def _imblearn_over_sampling():
 
 def check_xy(X, y):
     """Validate a feature matrix (n, d) and its integer labels (n,); return numpy copies."""
-    X = np.asarray(X, dtype="float64")
-    y = np.asarray(y)
-    if X.ndim != 2 or len(X) == 0:
-        raise ValueError(
-            f"X must be a non-empty 2-D array (samples, features), got shape {X.shape}"
-        )
+    X = check_features(X)
+    y = check_examples("y", y, allow_empty=True)
     if y.shape != (len(X),):
         raise ValueError(f"y must have shape ({len(X)},) to match X, got {y.shape}")
     if len(np.unique(y)) < 2:
         raise ValueError(f"y must contain at least two classes, got {np.unique(y).tolist()}")
     return X, y
+
+
+def check_features(X):
+    """A non-empty feature matrix (samples, features) of numbers, as float64."""
+    X = check_examples("X", X, allow_empty=True).astype("float64")
+    if X.ndim != 2 or len(X) == 0:
+        raise ValueError(
+            f"X must be a non-empty 2-D array (samples, features), got shape {X.shape}"
+        )
+    return X
 
 
 def smote(X, y, k_neighbors=5, seed=0):
@@ -118,7 +124,7 @@ def noise_oversample(X, y, sigma=0.1, seed=0):
 
 def gaussian_noise(X, sigma=0.1, seed=0):
     """Return ``X`` plus Gaussian noise with per-feature standard deviation ``sigma * std(X)``."""
-    X = np.asarray(X, dtype="float64")
+    X = check_features(X)
     check_number("sigma", sigma, 0)
     rng = np.random.default_rng(seed)
     return X + rng.normal(size=X.shape) * sigma * X.std(axis=0)

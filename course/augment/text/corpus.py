@@ -9,6 +9,7 @@ law, negation, contrast clauses and neutral filler) but its sentiment words over
 embedded synonym list, so EDA gains measured on it illustrate the method rather than prove it.
 """
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -308,6 +309,8 @@ def load_reviews(path=None):
     Reads the shipped ``reviews.tsv`` (or `path`); when a `path` without the file is given it
     regenerates the identical corpus from the grammar.
     """
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be None or a file path, got {type(path).__name__}")
     path = artifacts.path(CORPUS_FILE) if path is None else Path(path)
     if not path.exists():
         texts, labels, _ = make_reviews()

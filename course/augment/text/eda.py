@@ -7,11 +7,12 @@ next to its augmented copies.
 """
 
 import random
+from collections.abc import Iterable
 
 import numpy as np
 
 from course.augment.text.synonyms import synonyms_of
-from course.validation import check_number
+from course.validation import check_number, check_same_length
 
 
 def as_generator(seed):
@@ -157,9 +158,13 @@ def augment_dataset(texts, labels, n_aug=4, seed=None, **eda_kwargs):
 
     Returns ``(texts, labels)`` as lists: the originals first, then the copies in input order.
     """
+    for name, value in (("texts", texts), ("labels", labels)):
+        if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+            raise TypeError(f"{name} must be a list, got {type(value).__name__}")
     texts, labels = list(texts), list(labels)
-    if len(texts) != len(labels):
-        raise ValueError(f"labels must match texts in length, got {len(labels)} and {len(texts)}")
+    if not texts:
+        raise ValueError("texts must hold at least one text, got an empty list")
+    check_same_length("texts", texts=texts, labels=labels)
     rng = as_generator(seed)
     new_texts, new_labels = list(texts), list(labels)
     for text, label in zip(texts, labels):

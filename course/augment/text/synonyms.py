@@ -200,6 +200,8 @@ def synonyms_of(word, synonyms=None):
             f"synonyms must be None or a mapping word -> tuple of synonyms, "
             f"got {type(synonyms).__name__}"
         )
+    if not isinstance(word, str):
+        raise TypeError(f"word must be a str, got {type(word).__name__}")
     key = word.lower()
     if key in STOPWORDS:
         return ()

@@ -10,6 +10,7 @@ from keras import ops
 
 from course.generative.gan.base import _bce
 from course.generative.gan.dcgan import ConvGAN
+from course.validation import check_examples
 
 
 def _class_loss(class_logits, labels):
@@ -47,7 +48,10 @@ class ConditionalGAN(ConvGAN):
     def _labels_for(self, n, labels):
         if labels is None:
             return np.arange(n, dtype="int32") % self.num_classes
-        labels = np.asarray(labels).reshape(-1).astype("int32")
+        labels = check_examples("labels", labels, ndim=1, allow_empty=True)
+        if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
+            raise ValueError(f"labels must be integer classes, got {labels!r}")
+        labels = labels.astype("int32")
         if len(labels) != n or labels.min() < 0 or labels.max() >= self.num_classes:
             raise ValueError(
                 f"labels must be {n} integers in [0, {self.num_classes - 1}], got {labels!r}"
