@@ -161,7 +161,8 @@ MUTANTS = {
     ],
     "opt.adam": [
         "def adam(param, grads, lr, beta_1, beta_2):\n    m = v = 0\n    for g in grads:\n"
-        "        m = beta_1 * m + (1 - beta_1) * g\n        v = beta_2 * v + (1 - beta_2) * g**2\n"
+        "        m = beta_1 * m + (1 - beta_1) * g\n"
+        "        v = beta_2 * v + (1 - beta_2) * g**2\n"
         "        param = param - lr * m / (np.sqrt(v) + 1e-7)\n    return param",
         "def adam(param, grads, lr, beta_1, beta_2):\n    for g in grads:\n"
         "        param = param - lr * np.sign(g)\n    return param",

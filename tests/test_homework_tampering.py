@@ -186,8 +186,7 @@ def _attacks(root, port):
             _with_cell(
                 solved(),
                 "import socket\ntry:\n"
-                f"    socket.create_connection(('127.0.0.1', {port}), "
-                "timeout=3).sendall(b'leak')\n"
+                f"    socket.create_connection(('127.0.0.1', {port}), timeout=3).sendall(b'leak')\n"
                 "except OSError as err:\n    print(err)",
             ),
             FULL,

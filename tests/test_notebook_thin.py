@@ -56,7 +56,6 @@ def test_notebook_defines_at_most_ten_helper_lines(path):
     counts = helper_lines(path)
     assert sum(counts.values()) <= BUDGET, (
         f"{sum(counts.values())} lines inside def/class bodies (cells {counts}): move the logic "
-        "into "
-        f"the library, or tag the cell {TEACHING_TAG!r} if it is inline teaching code next to its "
-        "library twin"
+        f"into the library, or tag the cell {TEACHING_TAG!r} if it is inline teaching code next to "
+        "its library twin"
     )

@@ -34,7 +34,7 @@ SCRIPT = textwrap.dedent("""
     from course.train import Trainer
 
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(41, 5)).astype("float32")  # 41 = 2 batches of 16 + 9 (split 5/4)
+    x = rng.normal(size=(41, 5)).astype("float32")  # 41 = 2 full batches of 16 + 9 (5/4)
     y = (x @ rng.normal(size=(5, 3))).argmax(1).astype("int64")
     sample_weight = rng.uniform(0.5, 1.5, size=41).astype("float32")
     data = tf.data.Dataset.from_tensor_slices((x, y, sample_weight)).batch(16)

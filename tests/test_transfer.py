@@ -24,9 +24,7 @@ from course.transfer.freezing import _all_layers
 
 
 def _bn_layers(model):
-    return [
-        layer for layer in _all_layers(model) if isinstance(layer, keras.layers.BatchNormalization)
-    ]
+    return [lay for lay in _all_layers(model) if isinstance(lay, keras.layers.BatchNormalization)]
 
 
 @pytest.fixture(scope="module")
@@ -46,19 +44,19 @@ def test_fine_tune_trains_top_layers_with_bn_frozen():
         pretrained_digits_backbone(), 5, mode="fine_tune", fine_tune_from="conv3"
     )
     base = find_backbone(model)
-    trainable = {layer.name for layer in base.layers if layer.trainable and layer.weights}
+    trainable = {lay.name for lay in base.layers if lay.trainable and lay.weights}
     assert trainable == {"conv3"}
-    assert all(not layer.trainable for layer in _bn_layers(base))
+    assert all(not lay.trainable for lay in _bn_layers(base))
 
 
 def test_full_mode_trains_every_conv_but_no_bn():
     base = find_backbone(build_transfer_model(pretrained_digits_backbone(), 5, mode="full"))
-    assert {layer.name for layer in base.layers if layer.trainable and layer.weights} == {
+    assert {lay.name for lay in base.layers if lay.trainable and lay.weights} == {
         "conv1",
         "conv2",
         "conv3",
     }
-    assert all(not layer.trainable for layer in _bn_layers(base))
+    assert all(not lay.trainable for lay in _bn_layers(base))
 
 
 def test_bn_moving_statistics_do_not_change_during_fine_tuning(target):
