@@ -1,9 +1,9 @@
 """Diffusion on digits, full mode on CPU: sampling steps vs wall time vs quality, and guidance
 scale vs conditional accuracy vs diversity. The figures quoted in session07/05_diffusion.
 
-    python benchmarks/diffusion_quality.py                     # train, measure, write the JSON
-    python benchmarks/diffusion_quality.py --model /tmp/d.keras                   # also keep the model
-    python benchmarks/diffusion_quality.py --model /tmp/d.keras --train-steps 0   # re-measure it
+    python benchmarks/diffusion_quality.py                       # train, measure, write the JSON
+    python benchmarks/diffusion_quality.py --model /tmp/d.keras  # also keep the model
+    python benchmarks/diffusion_quality.py --model /tmp/d.keras --train-steps 0  # re-measure it
 
 Trains a conditional `DiffusionModel` (cosine schedule, T = 500, label dropout 0.1, EMA 0.999)
 on the full digits training split, then samples 1000 images (100 per class) with DDPM (all T

@@ -19,7 +19,8 @@ course.setup(0, verbose=False)
 import keras, numpy as np
 from course.generative.diffusion import DiffusionModel
 model = DiffusionModel(timesteps=20, num_classes=10, filters=8, groups=4, seed=0)
-compile_ = model.compile if {eager} else (lambda **kw: keras.Model.compile(model, **kw))  # Keras' own
+# the course's compile (builds the optimizer at once), or Keras' own
+compile_ = model.compile if {eager} else (lambda **kw: keras.Model.compile(model, **kw))
 compile_(optimizer=keras.optimizers.Adam(1e-3))
 assert model.optimizer.built == {eager}
 x = np.random.default_rng(0).uniform(0, 1, (32, 8, 8, 1)).astype("float32")

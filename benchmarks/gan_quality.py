@@ -1,6 +1,6 @@
 """GAN quality and speed on digits, full mode on CPU: the figures quoted in session07/03_gans.
 
-    python benchmarks/gan_quality.py                      # every recipe, 100 epochs, writes the JSON
+    python benchmarks/gan_quality.py              # every recipe, 100 epochs, writes the JSON
     python benchmarks/gan_quality.py --recipes conditional --epochs 100 --output /tmp/x.json
 
 Trains each recipe of `course.generative.gan.experiments.RECIPES` on the full digits training
@@ -58,7 +58,8 @@ def main(argv=None):
 
     base = results.get("dcgan", {}).get("seconds_per_epoch")
     print(
-        f"\n{'recipe':<17} {'s/epoch':>8} {'vs dcgan':>9} {'classes':>8} {'entropy':>8} {'FID':>7} {'cond.acc':>9}"
+        f"\n{'recipe':<17} {'s/epoch':>8} {'vs dcgan':>9} {'classes':>8} {'entropy':>8} {'FID':>7} "
+        f"{'cond.acc':>9}"
     )
     for name, r in results.items():
         ratio = f"{r['seconds_per_epoch'] / base:.2f}x" if base else "-"

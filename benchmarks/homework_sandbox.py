@@ -47,7 +47,8 @@ def submissions(root, n=20):
 
 
 class CpuMeter:
-    """CPU seconds used by this process and all its descendants (a cpuacct cgroup if we may make one)."""
+    """CPU seconds used by this process and all its descendants (a cpuacct cgroup if we may make
+    one)."""
 
     def __enter__(self):
         self.group = CGROUP / f"course-bench-{os.getpid()}"
@@ -88,7 +89,8 @@ def batch(root, unsafe):
     wall = time.perf_counter() - start
     totals = sorted({r.total for r in results})
     print(
-        f"{'no sandbox' if unsafe else 'bubblewrap':<11} {len(results)} submissions: wall {wall:6.1f} s "
+        f"{'no sandbox' if unsafe else 'bubblewrap':<11} {len(results)} submissions: wall "
+        f"{wall:6.1f} s "
         f"({wall / len(results):.2f} s each), CPU {cpu.seconds:6.1f} s, totals {totals}",
         flush=True,
     )
@@ -125,8 +127,8 @@ def main(argv=None):
                 times[flag].append(one_job(root, flag))
         with_bwrap, without = statistics.median(times[True]), statistics.median(times[False])
         print(
-            f"near-empty job (median of {args.rounds}): bubblewrap {with_bwrap:.2f} s, no sandbox {without:.2f} s, "
-            f"sandbox overhead {with_bwrap - without:+.2f} s per submission"
+            f"near-empty job (median of {args.rounds}): bubblewrap {with_bwrap:.2f} s, no sandbox "
+            f"{without:.2f} s, sandbox overhead {with_bwrap - without:+.2f} s per submission"
         )
     return 0
 

@@ -85,7 +85,8 @@ SETTINGS = {"mixed_precision": False, "jit_compile": False}  # set from the comm
 
 
 def trainer_runner(build, ds, epochs, spe, weight_check=True, check_data=False):
-    """The course Trainer; ``weight_check=False`` traces its loop without the NaN/Inf weight check."""
+    """The course Trainer; ``weight_check=False`` traces its loop without the NaN/Inf weight
+    check."""
     trainer = Trainer(
         build(),
         optimizer="adam",
@@ -176,7 +177,8 @@ def report(name, rates, spe):
     rates = {k: v for (w, k), v in rates.items() if w == name}
     same = f"model.fit (steps_per_execution={spe})"
     print(
-        f"\n{name}                                  best steps/s   ours / it (median of paired rounds)"
+        f"\n{name}                                  best steps/s   ours / it (median of paired "
+        "rounds)"
     )
     for runner, values in rates.items():
         ratio = (
@@ -192,7 +194,8 @@ def report(name, rates, spe):
     check = 1 - 1 / paired_ratio(rates, "course Trainer, no NaN/Inf weight check", "course Trainer")
     data = 1 - paired_ratio(rates, "course Trainer, check_data=True", "course Trainer")
     print(
-        f"  NaN/Inf weight check costs {check:+.1%} of throughput (target < 3%); check_data=True costs {data:+.1%}"
+        f"  NaN/Inf weight check costs {check:+.1%} of throughput (target < 3%); check_data=True "
+        f"costs {data:+.1%}"
     )
 
 
@@ -218,15 +221,17 @@ def main():
     cnn_runners, _ = workload("digits CNN", cnn, ds, args.cnn_epochs, spe, baselines=False)
     rates = measure({**mlp_runners, **cnn_runners}, args.rounds)
     print(
-        f"batch {args.batch_size}, {int(ds.cardinality())} steps/epoch; {args.mlp_epochs} (MLP) and "
-        f"{args.cnn_epochs} (CNN) epochs per timing; {args.rounds} interleaved rounds; "
+        f"batch {args.batch_size}, {int(ds.cardinality())} steps/epoch; "
+        f"{args.mlp_epochs} (MLP) and {args.cnn_epochs} (CNN) epochs per timing; "
+        f"{args.rounds} interleaved rounds; "
         f"{os.cpu_count()} CPU cores; TF {tf.__version__}, Keras {keras.__version__}; "
         f"mixed precision {SETTINGS['mixed_precision']}, XLA {SETTINGS['jit_compile']}"
     )
     for name in ("digits MLP", "digits CNN"):
         report(name, rates, spe)
     print(
-        f"\ntraces of the MLP train loop after {1 + args.rounds} fit calls: {trainer.trace_count['train']}"
+        f"\ntraces of the MLP train loop after {1 + args.rounds} fit calls: "
+        f"{trainer.trace_count['train']}"
     )
 
 

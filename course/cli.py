@@ -106,7 +106,8 @@ def cmd_doctor(args):
     for module in ("tensorflow", "keras", "tensorflow_probability", "numpy", "sklearn"):
         print(f"{module:<11} {_version_of(module)}")
     print(
-        f"fast mode   {'on' if config.is_fast() else 'off'} ({config.FAST_ENV}={os.environ.get(config.FAST_ENV, '')!r})"
+        f"fast mode   {'on' if config.is_fast() else 'off'} "
+        f"({config.FAST_ENV}={os.environ.get(config.FAST_ENV, '')!r})"
     )
     print(config.device_report())
     extras = {
@@ -140,7 +141,8 @@ def cmd_homework_release(args):
 
 
 def cmd_homework_grade(args):
-    """Grade one folder per student, each in a sandbox; write the CSV gradebook and the HTML feedback."""
+    """Grade one folder per student, each in a sandbox; write the CSV gradebook and the HTML
+    feedback."""
     from course.homework.grade import grade
     from course.homework.sandbox import SandboxUnavailable
 
@@ -162,7 +164,8 @@ def cmd_homework_grade(args):
         print(err, file=sys.stderr)
         return 2
     print(
-        f"graded {len(results)} submissions: gradebook {args.gradebook}, feedback in {args.feedback}"
+        f"graded {len(results)} submissions: gradebook {args.gradebook}, feedback in "
+        f"{args.feedback}"
     )
     return 0
 

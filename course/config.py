@@ -1,4 +1,5 @@
-"""Run configuration: seeding and determinism, fast mode, quiet TensorFlow start-up, the device report.
+"""Run configuration: seeding and determinism, fast mode, quiet TensorFlow start-up, the device
+report.
 
 Fast mode (``COURSE_FAST=1``, set by the test configuration) shrinks epochs, steps and data
 through `pick` and its wrappers, so notebooks run in seconds under CI without being edited.
@@ -123,7 +124,8 @@ def setup(seed=0, deterministic=False, verbose=True):
     if verbose:
         mode = "fast" if is_fast() else "full"
         print(
-            f"course {_version()} | TF {tf.__version__} | Keras {keras.__version__} | {mode} mode | seed {seed}"
+            f"course {_version()} | TF {tf.__version__} | Keras {keras.__version__} | "
+            f"{mode} mode | seed {seed}"
         )
         print(report)
         if in_colab() and report.kind == "CPU":

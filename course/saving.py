@@ -1,4 +1,5 @@
-"""Loading `.keras` files that use course classes: `course.load_model`, or plain Keras after `import course`.
+"""Loading `.keras` files that use course classes: `course.load_model`, or plain Keras after `import
+course`.
 
 Keras finds a custom class through its registry, which the class's
 ``@keras.saving.register_keras_serializable(package="course")`` decorator fills when its module
@@ -143,7 +144,8 @@ class _ThenInstall:
 
 
 class _AfterKerasImport:
-    """One-shot `sys.meta_path` finder: lets `keras` import normally, then installs the stand-ins."""
+    """One-shot `sys.meta_path` finder: lets `keras` import normally, then installs the
+    stand-ins."""
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname != "keras":

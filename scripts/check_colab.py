@@ -48,7 +48,8 @@ COLAB_PINS = REPO_ROOT / "ci" / "colab" / "constraints.txt"
 # as it is (the classic notebook server pins jupyter_client < 8).
 KERNEL_PACKAGES = ("ipykernel", "ipython", "jupyter_client", "jupyter_core", "notebook")
 PYENV = Path.home() / ".pyenv" / "versions"
-# What an unanswered stub of a released homework notebook may raise (as tests/test_homework_sources.py).
+# What an unanswered stub of a released homework notebook may raise (as
+# tests/test_homework_sources.py).
 STUB_ERRORS = ("NotImplementedError", "AssertionError", "NameError")
 
 
@@ -115,8 +116,8 @@ def find_python(version):
     )
     if not found:
         raise SystemExit(
-            f"Python {version} is needed and not installed: no {PYENV}/{version}.*/bin/python{version} "
-            f"(install it with `pyenv install {version}`)"
+            f"Python {version} is needed and not installed: no "
+            f"{PYENV}/{version}.*/bin/python{version} (install it with `pyenv install {version}`)"
         )
     return found[-1]
 
@@ -211,8 +212,8 @@ def build_replica(work, wheel):
     planned = check_resolution(venv, wheel, work)
     added = sorted(n for n in planned if n not in pins and n != "course")
     print(
-        f"resolution under Colab's pins: ok, {len(planned)} packages to install, none of Colab's changed; "
-        f"not on Colab: {', '.join(added) or 'none'}",
+        f"resolution under Colab's pins: ok, {len(planned)} packages to install, none of Colab's "
+        f"changed; not on Colab: {', '.join(added) or 'none'}",
         flush=True,
     )
     run(
@@ -246,9 +247,11 @@ for name in names:
     if name.endswith(".json"):
         json.loads(artifacts.read_text(name))
     elif name.endswith((".csv", ".tsv")):
-        rows = list(csv.reader(io.StringIO(artifacts.read_text(name)), delimiter="\\t" if name.endswith(".tsv") else ","))
+        delimiter = "\\t" if name.endswith(".tsv") else ","
+        rows = list(csv.reader(io.StringIO(artifacts.read_text(name)), delimiter=delimiter))
         assert len(rows) > 1, name
-print(f"{len(names)} artifacts load ({', '.join(names)}); reference classifier accuracy {accuracy:.3f}")
+print(f"{len(names)} artifacts load ({', '.join(names)}); "
+      f"reference classifier accuracy {accuracy:.3f}")
 """
 
 
@@ -284,7 +287,8 @@ def installed_versions_before_wheel(venv):
 
 
 def run_unit_tests(replica, work):
-    """The whole unit suite on Colab's Python with the library at Colab's versions; its exit code."""
+    """The whole unit suite on Colab's Python with the library at Colab's versions; its exit
+    code."""
     _, python, _ = colab_pins()
     venv = work / "unit-venv"
     if not venv.exists():
@@ -363,7 +367,8 @@ def check_kernel_is_the_replicas(venv, env, folder):
     )
     code = (
         "import nbformat, nbclient, sys; nb = nbformat.read(sys.argv[1], 4); "
-        f"nbclient.NotebookClient(nb, kernel_name={KERNEL!r}).execute(); print(nb.cells[0].outputs[0].text)"
+        f"nbclient.NotebookClient(nb, kernel_name={KERNEL!r}).execute(); "
+        "print(nb.cells[0].outputs[0].text)"
     )
     prefix, course_file = run([sys.executable, "-c", code, probe], cwd=folder, env=env).split()
     if Path(prefix).resolve() != venv.resolve() or REPO_ROOT.as_posix() in course_file:
@@ -373,7 +378,8 @@ def check_kernel_is_the_replicas(venv, env, folder):
 
 
 def first_error(failure):
-    """The line of an nbval failure that names the error (``ValueError: ...``), else its first line."""
+    """The line of an nbval failure that names the error (``ValueError: ...``), else its first
+    line."""
     text = failure.get("message", "") + "\n" + (failure.text or "")
     text = re.sub(r"(#x1B|\x1b)\[[0-9;]*m", "", text)  # nbval colours its report; JUnit escapes ESC
     lines = [line.strip() for line in text.splitlines()]
@@ -472,7 +478,8 @@ def stub_failures(nb):
 
 def run_released_homework(path, work, env):
     """Execute one released homework notebook alone in an empty folder on the replica's kernel
-    (every cell, as a student pressing Run all with nothing answered); ``(seconds, problem or None)``."""
+    (every cell, as a student pressing Run all with nothing answered); ``(seconds, problem or
+    None)``."""
     import nbclient
     import nbformat
 
@@ -561,7 +568,8 @@ def main(argv=None):
     try:
         wheel = build_wheel(work)
         print(
-            f"wheel {wheel.name}: {wheel.stat().st_size / 1e6:.2f} MB; Colab as published on {date}",
+            f"wheel {wheel.name}: {wheel.stat().st_size / 1e6:.2f} MB; Colab as published on "
+            f"{date}",
             flush=True,
         )
         venv = work / "venv"

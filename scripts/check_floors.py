@@ -30,7 +30,8 @@ from check_colab import REPO_ROOT, find_python, installed_versions, make_venv, r
 FLOOR_TESTS = (
     "tests/test_artifacts.py",  # every shipped model loads into its architecture
     "tests/test_keras_compat.py",  # every private Keras name we touch exists
-    "tests/test_keras_own_tests.py",  # Keras' own layer tests against ours (where the wheel has them)
+    # Keras' own layer tests against ours (where the wheel has them)
+    "tests/test_keras_own_tests.py",
     "tests/test_layers_dropout.py",  # Layer._build_at_init, seed generators
     "tests/test_layers_norm.py",  # BatchNormalization parity (renorm where Keras has it)
     "tests/test_layers_saving.py",  # .keras round trips
@@ -157,7 +158,8 @@ def main(argv=None):
         env=venv_env(venv),
     )
     print(
-        f"floor check: {'ok' if done.returncode == 0 else 'FAILED'} ({time.perf_counter() - start:.0f} s)"
+        f"floor check: {'ok' if done.returncode == 0 else 'FAILED'} "
+        f"({time.perf_counter() - start:.0f} s)"
     )
     return done.returncode
 

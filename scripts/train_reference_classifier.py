@@ -1,6 +1,7 @@
 """Train the reference digits classifier used by `course.generative.metrics` and save it.
 
-    python scripts/train_reference_classifier.py [--output data/reference_digits_classifier.weights.h5]
+    python scripts/train_reference_classifier.py \
+        [--output data/reference_digits_classifier.weights.h5]
 
 A small CNN (8x8x1 images in [0, 1] -> 10 logits, a 64-unit penultimate layer named "features"
 for the Frechet distance) trained on the training split of scikit-learn's digits (full data, even
@@ -69,8 +70,8 @@ def main(argv=None):
         reloaded.predict(data.x_test, verbose=0), model.predict(data.x_test, verbose=0)
     )
     print(
-        f"saved {output} ({output.stat().st_size / 1024:.0f} KiB, {model.count_params()} parameters); "
-        f"validation accuracy {val_acc:.4f}, test accuracy {test_acc:.4f}"
+        f"saved {output} ({output.stat().st_size / 1024:.0f} KiB, {model.count_params()} "
+        f"parameters); validation accuracy {val_acc:.4f}, test accuracy {test_acc:.4f}"
     )
     return 0
 

@@ -145,7 +145,8 @@ def channel_data(n=150, size=12, seed=0):
 
 
 def channel_means(x):
-    """Invariant to rotation, blur, scale and occlusion by construction: only channel means count."""
+    """Invariant to rotation, blur, scale and occlusion by construction: only channel means
+    count."""
     return np.asarray(x).mean(axis=(1, 2))
 
 

@@ -66,7 +66,7 @@ CUSTOM = [
 ]
 
 
-@pytest.mark.parametrize("layer", CUSTOM, ids=lambda l: type(l).__name__)
+@pytest.mark.parametrize("layer", CUSTOM, ids=lambda lay: type(lay).__name__)
 def test_uint8_in_uint8_out(layer):
     config = (
         {**layer.get_config(), "value_range": (0, 255)}
@@ -81,7 +81,7 @@ def test_uint8_in_uint8_out(layer):
     assert single.shape == x[0].shape
 
 
-@pytest.mark.parametrize("layer", CUSTOM, ids=lambda l: type(l).__name__)
+@pytest.mark.parametrize("layer", CUSTOM, ids=lambda lay: type(lay).__name__)
 def test_keras_round_trip(layer, tmp_path):
     model = keras.Sequential([keras.Input((16, 16, 3)), layer])
     path = tmp_path / "m.keras"

@@ -39,7 +39,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-# In CI a missing browser is a failure (.ci/run installs it); elsewhere the test says what to install.
+# In CI a missing browser is a failure (.ci/run installs it); elsewhere the test says what to
+# install.
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None and not os.environ.get("CI"),
     reason="no system Chromium: apt-get install -y chromium (.ci/run does)",
@@ -152,9 +153,11 @@ def test_run_all_in_jupyterlab_shows_the_worked_example_and_no_error(jupyter_lab
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
             page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", timeout=120_000)
-            page.wait_for_function(  # the notebook's kernel has started and waits (not "No Kernel")
+            # the notebook's kernel has started and waits (not "No Kernel")
+            page.wait_for_function(
                 """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
-                    .some(e => /\\| Idle/.test(e.textContent) && !e.textContent.includes('No Kernel'))""",
+                    .some(e => /\\| Idle/.test(e.textContent)
+                        && !e.textContent.includes('No Kernel'))""",
                 timeout=300_000,
                 polling=500,
             )
@@ -166,9 +169,11 @@ def test_run_all_in_jupyterlab_shows_the_worked_example_and_no_error(jupyter_lab
             )
             page.wait_for_function(  # every code cell has run, or one failed (Run All stops there)
                 """n => {
-                    const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+                    const prompts = [
+                        ...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
                     const done = prompts.filter(p => /\\[\\d+\\]/.test(p.textContent)).length;
-                    const status = document.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status;
+                    const status = document.querySelector('.jp-Notebook-ExecutionIndicator')
+                        ?.dataset.status;
                     const failed = [...document.querySelectorAll('.jp-OutputArea-output')]
                         .some(o => o.textContent.includes('Traceback'));
                     return status === 'idle' && (failed || (prompts.length === n && done === n));

@@ -30,7 +30,10 @@ def test_import_sets_quiet_tf_defaults_without_importing_tensorflow():
 
 
 def test_import_never_overrides_the_users_value():
-    code = "import os, course; print(os.environ['TF_CPP_MIN_LOG_LEVEL'], os.environ['TF_ENABLE_ONEDNN_OPTS'])"
+    code = (
+        "import os, course; "
+        "print(os.environ['TF_CPP_MIN_LOG_LEVEL'], os.environ['TF_ENABLE_ONEDNN_OPTS'])"
+    )
     assert _run(code, {"TF_CPP_MIN_LOG_LEVEL": "1", "TF_ENABLE_ONEDNN_OPTS": "1"}) == "1 1"
 
 
@@ -87,7 +90,7 @@ def test_mixed_precision_needs_compute_capability_7():
 
 def test_unknown_attribute_of_the_package():
     with pytest.raises(AttributeError):
-        course.does_not_exist
+        _ = course.does_not_exist
 
 
 def test_setup_holds_back_only_tensorflows_startup_noise():

@@ -41,7 +41,8 @@ def test_augmented_data_is_never_cached():
 
 
 def test_random_layer_draws_a_fresh_seed_per_batch_and_repeats_across_runs():
-    """Parallel calls race on a layer's seed state (repeated draws); the default in-order map must not."""
+    """Parallel calls race on a layer's seed state (repeated draws); the default in-order map must
+    not."""
     import keras
 
     x, y = np.zeros((320, 2, 2, 1), "float32"), np.arange(320)
@@ -182,7 +183,7 @@ def test_split_datasets_keep_their_old_order(arrays):
         N, seed=5, reshuffle_each_iteration=True
     )
     old = old.batch(BATCH)
-    for (a, la), (b, lb) in zip(train.as_numpy_iterator(), old.as_numpy_iterator()):
+    for (_, la), (_, lb) in zip(train.as_numpy_iterator(), old.as_numpy_iterator()):
         np.testing.assert_array_equal(la, lb)
     assert [len(by) for _, by in val.as_numpy_iterator()] == [4]
 

@@ -105,7 +105,8 @@ def test_ddim_with_eta_1_on_consecutive_steps_is_the_ddpm_step():
     [("ddpm", None, 1e-4), ("ddim", 4, 1e-4), ("ddim", T, 1e-4), ("ddim", 1, 3e-2)],
 )  # one step: float32 x_T / sqrt(ab_T)
 def test_samplers_recover_the_data_point_with_the_ideal_denoiser(sampler, steps, atol):
-    # Data = a single image x*: the exact noise predictor is eps = (x_t - sqrt(ab) x*) / sqrt(1 - ab).
+    # Data = a single image x*: the exact noise predictor is
+    # eps = (x_t - sqrt(ab) x*) / sqrt(1 - ab).
     s = NoiseSchedule("linear", T)
     target = np.linspace(-0.9, 0.9, 64).reshape(1, 8, 8, 1)
 

@@ -1,4 +1,5 @@
-"""Tests for the GAN family in `course.generative.gan`: shapes, steps, WGAN-GP penalty, saving, checks."""
+"""Tests for the GAN family in `course.generative.gan`: shapes, steps, WGAN-GP penalty, saving,
+checks."""
 
 import json
 import warnings

@@ -1,4 +1,5 @@
-"""Tests for `course.generative.gan.experiments`: recipes, a short scored run, the stored figures."""
+"""Tests for `course.generative.gan.experiments`: recipes, a short scored run, the stored
+figures."""
 
 import json
 

@@ -14,4 +14,4 @@ def test_every_exported_name_is_a_keras_class(name):
 
 def test_unknown_name():
     with pytest.raises(AttributeError):
-        generative.NoSuchModel
+        _ = generative.NoSuchModel

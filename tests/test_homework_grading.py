@@ -53,7 +53,8 @@ def _submissions():
         "course.homework.engine.hidden = course.homework.check = check = lambda *a: print('OK')\n"
         "def he_std(fan_in):\n    return 1.0",
     )
-    # SciPy rather than Keras keeps this kernel quick; test_homework_mutants refuses Keras, TF and course.
+    # SciPy rather than Keras keeps this kernel quick; test_homework_mutants refuses Keras, TF and
+    # course.
     shortcut = _edit(
         solved(),
         "nn-softmax-answer",

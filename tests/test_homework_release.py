@@ -22,7 +22,8 @@ def _secret_lines(nb, longer_than=25):
 
 
 def _secret_blocks(nb):
-    """Each solution region and hidden-test block as a list of stripped lines (the grader call excluded)."""
+    """Each solution region and hidden-test block as a list of stripped lines (the grader call
+    excluded)."""
     for cell in nb.cells:
         for block in SOLUTION.findall(cell.source) + HIDDEN.findall(cell.source):
             yield [
@@ -34,7 +35,8 @@ def _secret_blocks(nb):
 
 def _package_leaks(nb):
     """What would betray a solution copied into the package: a long secret line, or two consecutive
-    ones (joined by a space); a short idiom line alone (`with tf.GradientTape() as tape:`) is no leak."""
+    ones (joined by a space); a short idiom line alone (`with tf.GradientTape() as tape:`) is no
+    leak."""
     yield from _secret_lines(nb, longer_than=50)
     for block in _secret_blocks(nb):
         yield from (" ".join(pair) for pair in zip(block, block[1:]) if len("".join(pair)) > 40)
@@ -92,7 +94,7 @@ def test_no_solution_or_hidden_test_in_student_notebooks_or_package(released):
 
 
 def test_grade_cells_carry_points_and_raise_until_answered(released):
-    for name, nb in released.items():
+    for nb in released.values():
         graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
         assert graded and all(c.metadata.nbgrader.points > 0 for c in graded)
         assert all("raises-exception" in c.metadata.get("tags", []) for c in graded)

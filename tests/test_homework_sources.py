@@ -14,7 +14,8 @@ from course.homework.hidden import load_hidden, run_in_process
 from course.homework.job import CHECK
 from course.homework.release import RAISES_TAG, SOURCE_DIR, STUDENT_DIR, assignments
 
-# What a stub may raise: its own NotImplementedError, a check's verdict, or a name the stub never defined.
+# What a stub may raise: its own NotImplementedError, a check's verdict, or a name the stub never
+# defined.
 STUB_ERRORS = (NotImplementedError, AssertionError, NameError)
 
 

@@ -42,7 +42,8 @@ def _attacks(root, port):
             _he_std(
                 "import sys\ndef he_std(fan_in):\n    f = sys._getframe()\n    while f:\n"
                 "        for k in ('expected', 'case', 'cases'):\n            if k in f.f_locals:\n"
-                "                v = f.f_locals[k]\n                return getattr(v, 'expected', v)\n"
+                "                v = f.f_locals[k]\n"
+                "                return getattr(v, 'expected', v)\n"
                 "        f = f.f_back\n    return -1.0"
             ),
             FULL - 1,
@@ -52,7 +53,8 @@ def _attacks(root, port):
             _he_std(
                 "import runpy, course.homework, course.homework.engine\n"
                 "runpy.run_module = lambda *a, **k: {'hidden': lambda *a, **k: None}\n"
-                "course.homework.check = course.homework.engine.check = check = lambda *a, **k: print('OK')\n"
+                "course.homework.check = course.homework.engine.check = check = lambda *a, **k: "
+                "print('OK')\n"
                 "course.homework.engine.judge = lambda *a, **k: None\n"
                 "def he_std(fan_in):\n    return 1.0"
             ),
@@ -70,9 +72,11 @@ def _attacks(root, port):
         "read_sources": (
             _with_cell(
                 student(),
-                "import glob, os, nbformat\nfound = [p for p in glob.glob('/**/hw4_nn*.ipynb', recursive=True)\n"
+                "import glob, os, nbformat\n"
+                "found = [p for p in glob.glob('/**/hw4_nn*.ipynb', recursive=True)\n"
                 "         + glob.glob('../../instructor/**/*.ipynb', recursive=True)\n"
-                "         + glob.glob(os.path.expanduser('~/**/instructor/**/*.ipynb'), recursive=True)]\n"
+                "         + glob.glob(os.path.expanduser('~/**/instructor/**/*.ipynb'), "
+                "recursive=True)]\n"
                 "for p in found:\n    for c in nbformat.read(p, 4).cells:\n"
                 "        if 'BEGIN SOLUTION' in c.source:\n            exec(c.source, globals())\n"
                 "assert all('instructor' not in p for p in found), found",
@@ -83,8 +87,10 @@ def _attacks(root, port):
         "gradebook_db": (
             _with_cell(
                 solved(),
-                f"import sqlite3, glob\nfor p in glob.glob('/**/gradebook.db', recursive=True) + ['gradebook.db']:\n"
-                f"    sqlite3.connect(p).execute('create table if not exists grade(manual_score)')\n"
+                "import sqlite3, glob\n"
+                "for p in glob.glob('/**/gradebook.db', recursive=True) + ['gradebook.db']:\n"
+                "    sqlite3.connect(p).execute('create table if not exists "
+                "grade(manual_score)')\n"
                 f"open({str(csv_path)!r}, 'a').write('gradebook_db,12\\n')",
             ),
             FULL,
@@ -95,7 +101,8 @@ def _attacks(root, port):
                 solved(),
                 f"import os, time\nif os.fork() == 0:\n    time.sleep(8)\n"
                 f"    for p in [{str(csv_path)!r}, {str(feedback / 'zz_solved_after.html')!r}]:\n"
-                f"        try:\n            open(p, 'w').write('late_rewrite,99')\n        except OSError:\n            pass\n"
+                "        try:\n            open(p, 'w').write('late_rewrite,99')\n"
+                "        except OSError:\n            pass\n"
                 f"    os._exit(0)",
             ),
             FULL,
@@ -131,7 +138,8 @@ def _attacks(root, port):
         "rmtree_root": (
             _with_cell(
                 solved(),
-                "import shutil, os\nfor p in ['/job', '/tmp', os.getcwd(), os.path.expanduser('~'), '/']:\n"
+                "import shutil, os\n"
+                "for p in ['/job', '/tmp', os.getcwd(), os.path.expanduser('~'), '/']:\n"
                 "    shutil.rmtree(p, ignore_errors=True)",
             ),
             FULL,
@@ -146,7 +154,8 @@ def _attacks(root, port):
         ),
         "fork_bomb": (
             _he_std(
-                "import os, time\nfor _ in range(100000):\n    if os.fork() == 0:\n        time.sleep(30)\n        os._exit(0)\n"
+                "import os, time\nfor _ in range(100000):\n    if os.fork() == 0:\n"
+                "        time.sleep(30)\n        os._exit(0)\n"
                 "def he_std(fan_in):\n    return (2.0 / fan_in) ** 0.5"
             ),
             FULL - 1,
@@ -155,8 +164,10 @@ def _attacks(root, port):
         "stderr_noise": (
             _with_cell(
                 _he_std(
-                    "import sys, warnings\nwarnings.warn('noisy')\nprint('progress 50%', file=sys.stderr)\n"
-                    "def he_std(fan_in):\n    print('working', file=sys.stderr)\n    return (2.0 / fan_in) ** 0.5"
+                    "import sys, warnings\nwarnings.warn('noisy')\n"
+                    "print('progress 50%', file=sys.stderr)\n"
+                    "def he_std(fan_in):\n    print('working', file=sys.stderr)\n"
+                    "    return (2.0 / fan_in) ** 0.5"
                 ),
                 "import os",
             ),
@@ -174,7 +185,8 @@ def _attacks(root, port):
         "network": (
             _with_cell(
                 solved(),
-                f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=3).sendall(b'leak')\n"
+                "import socket\ntry:\n"
+                f"    socket.create_connection(('127.0.0.1', {port}), timeout=3).sendall(b'leak')\n"
                 "except OSError as err:\n    print(err)",
             ),
             FULL,
@@ -184,8 +196,10 @@ def _attacks(root, port):
             _with_cell(
                 solved(),
                 "import os\nblock = b'x' * 2**26\nfor folder in ('/tmp', '.'):\n    try:\n"
-                "        with open(os.path.join(folder, 'fill'), 'wb') as f:\n            while True:\n"
-                "                f.write(block)\n    except OSError as err:\n        print(folder, err)",
+                "        with open(os.path.join(folder, 'fill'), 'wb') as f:\n"
+                "            while True:\n"
+                "                f.write(block)\n    except OSError as err:\n"
+                "        print(folder, err)",
             ),
             FULL,
             None,

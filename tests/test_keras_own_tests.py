@@ -28,8 +28,8 @@ from course import optim
 KERAS_SRC = Path(keras.__file__).parent / "src"
 if not (KERAS_SRC / "layers" / "regularization" / "dropout_test.py").exists():
     pytest.skip(
-        f"the Keras {keras.__version__} wheel ships no *_test.py files (of the releases since 3.11, "
-        "only 3.12.x and 3.15.1 do)",
+        f"the Keras {keras.__version__} wheel ships no *_test.py files (of the releases since "
+        "3.11, only 3.12.x and 3.15.1 do)",
         allow_module_level=True,
     )
 # Batch renormalization is new in Keras 3.14: older test files have no renorm tests to keep.

@@ -1,4 +1,5 @@
-"""Tests for `course.generative.metrics`: the reference classifier and the sample-quality metrics."""
+"""Tests for `course.generative.metrics`: the reference classifier and the sample-quality
+metrics."""
 
 import numpy as np
 import pytest

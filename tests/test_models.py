@@ -58,7 +58,7 @@ def test_mlp_places_course_norm_before_the_activation_and_dropout_after():
     assert [d.use_bias for d in dense] == [False, False, True]  # BatchNorm's beta replaces the bias
     assert model.output_shape == (None, 10)
     for kind, cls in (("layer", layers.LayerNorm), ("group", layers.GroupNorm)):
-        norms = [l for l in mlp(4, 2, hidden=(32,), norm=kind).layers if isinstance(l, cls)]
+        norms = [lay for lay in mlp(4, 2, hidden=(32,), norm=kind).layers if isinstance(lay, cls)]
         assert len(norms) == 1
     custom = mlp(4, 2, hidden=(8,), norm=lambda: layers.BatchNorm(momentum=0.5))
     assert custom.layers[1].momentum == 0.5 and custom.layers[0].use_bias
@@ -89,7 +89,7 @@ def test_small_cnn_shapes_and_parameter_count():
     probs = np.asarray(model(RNG.normal(size=(3, 8, 8, 1)).astype("float32")))
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
     plain = small_cnn((8, 8, 1), 2, filters=(4,), pooling=None, dropout=0.5, output_activation=None)
-    assert [type(l).__name__ for l in plain.layers] == ["Conv2D", "Flatten", "Dropout", "Dense"]
+    assert [type(lay).__name__ for lay in plain.layers] == ["Conv2D", "Flatten", "Dropout", "Dense"]
 
 
 def test_compiled_classifier_learns_a_separable_problem():
@@ -202,7 +202,9 @@ def _sources():
         for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
             if cell.cell_type == "code":
                 lines = [
-                    l for l in cell.source.splitlines() if not l.lstrip().startswith(("%", "!"))
+                    line
+                    for line in cell.source.splitlines()
+                    if not line.lstrip().startswith(("%", "!"))
                 ]
                 yield f"{path.relative_to(ROOT).as_posix()} cell {i}", "\n".join(lines)
 

@@ -1,4 +1,5 @@
-"""BatchNorm momentum pitfall: slow moving averages leave a train/inference gap, fast ones close it."""
+"""BatchNorm momentum pitfall: slow moving averages leave a train/inference gap, fast ones close
+it."""
 
 import pytest
 

@@ -41,7 +41,10 @@ def helper_lines(path):
 
 
 def test_body_lines_counts_def_and_class_bodies_once():
-    source = "x = 1\n%time y\ndef f(a):\n    def g():\n        return a\n    return g\nclass C:\n    z = 2\n"
+    source = (
+        "x = 1\n%time y\ndef f(a):\n    def g():\n        return a\n    return g\n"
+        "class C:\n    z = 2\n"
+    )
     assert body_lines(source) == {4, 5, 6, 8}
     assert body_lines("print(lambda v: v + 1)") == set()
 
@@ -52,6 +55,7 @@ def test_body_lines_counts_def_and_class_bodies_once():
 def test_notebook_defines_at_most_ten_helper_lines(path):
     counts = helper_lines(path)
     assert sum(counts.values()) <= BUDGET, (
-        f"{sum(counts.values())} lines inside def/class bodies (cells {counts}): move the logic into "
-        f"the library, or tag the cell {TEACHING_TAG!r} if it is inline teaching code next to its library twin"
+        f"{sum(counts.values())} lines inside def/class bodies (cells {counts}): move the logic "
+        f"into the library, or tag the cell {TEACHING_TAG!r} if it is inline teaching code next to "
+        "its library twin"
     )

@@ -85,7 +85,8 @@ def test_same_trajectory_with_clipping_and_weight_decay_exclusions():
 
 
 def test_adam_matches_the_textbook_formula_with_rescaled_epsilon():
-    """Keras' eps is the paper's eps_hat: textbook Adam with eps / sqrt(1 - beta_2^t) next to sqrt(v_hat)."""
+    """Keras' eps is the paper's eps_hat: textbook Adam with eps / sqrt(1 - beta_2^t) next to
+    sqrt(v_hat)."""
     g = np.array([0.3, -2.0, 1e-4], "float32")
     var = keras.Variable(np.zeros(3, "float32"))
     opt = optim.Adam(0.1, epsilon=1e-3)

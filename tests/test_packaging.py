@@ -92,7 +92,8 @@ def test_every_dependency_has_a_plain_floor(requirement):
 
 
 def test_colab_install_cell_installs_course_alone():
-    """No extras: Colab brings its own Jupyter; JupyterLab would add ~45 packages and move its kernel stack."""
+    """No extras: Colab brings its own Jupyter; JupyterLab would add ~45 packages and move its
+    kernel stack."""
     assert f'"course @ git+{notebooks.repository_url()}"' in notebooks.setup_cell_source()
 
 

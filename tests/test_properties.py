@@ -600,7 +600,8 @@ def test_bad_values_are_refused_naming_the_argument(row, data):
         with pytest.raises((ValueError, TypeError)) as caught:
             row.invoke(obj, value)
         assert row.argument in str(caught.value), (
-            f"{kind} {row.argument}={value!r}: message does not name {row.argument!r}: {caught.value}"
+            f"{kind} {row.argument}={value!r}: message does not name {row.argument!r}: "
+            f"{caught.value}"
         )
         assert keras.config.dtype_policy().name == policy
         if row.state:

@@ -30,3 +30,42 @@ def test_ci_installs_and_tests_the_way_the_readme_says():
 def test_session_map_is_current():
     update = runpy.run_path(str(REPO_ROOT / "scripts" / "update_readme.py"))
     assert update["updated"](README) == README, "run: python scripts/update_readme.py"
+
+
+ARCHITECTURE = REPO_ROOT / "docs" / "ARCHITECTURE.md"
+_PATH_SUFFIXES = (".py", ".md", ".toml", ".txt", ".ipynb", ".json", ".h5", ".csv", ".tsv")
+
+
+def _named_paths(text):
+    """Every repository path named inside backticks: a word with a slash or a file suffix."""
+    paths = set()
+    for span in re.findall(r"`([^`\n]+)`", text):
+        for word in span.split():
+            word = word.strip("\"'(),;:")
+            if word.startswith(("-", ".", "/", "<", "@", "http")) or any(
+                c in word for c in "*{}<>=$"
+            ):
+                continue
+            if "/" in word or word.endswith(_PATH_SUFFIXES):
+                paths.add(word.rstrip("/"))
+    return paths
+
+
+def test_named_paths_sees_paths_in_commands_and_skips_other_code():
+    text = (
+        "run `python scripts/x.py --out a.json`, see `course/`, `keras.Model(x)`, `.h5`, `--flag`"
+    )
+    assert _named_paths(text) == {"scripts/x.py", "a.json", "course"}
+
+
+def test_architecture_doc_names_only_paths_that_exist():
+    paths = _named_paths(ARCHITECTURE.read_text())
+    assert len(paths) > 30, sorted(paths)
+    missing = sorted(p for p in paths if not (REPO_ROOT / p).exists())
+    assert not missing, f"docs/ARCHITECTURE.md names paths that do not exist: {missing}"
+
+
+def test_contributing_points_to_the_architecture_doc():
+    contributing = (REPO_ROOT / "CONTRIBUTING.md").read_text()
+    assert "](docs/ARCHITECTURE.md)" in contributing
+    assert "shared/DESIGN.md" not in contributing

@@ -38,7 +38,8 @@ def test_fresh_process_reloads_lazily_imported_classes(tmp_path):
     np.save(tmp_path / "x.npy", x)
     code = (
         f"import numpy as np, course; m = course.load_model({str(path)!r}); "
-        f"np.save({str(tmp_path / 'y.npy')!r}, m.predict(np.load({str(tmp_path / 'x.npy')!r}), verbose=0))"
+        f"np.save({str(tmp_path / 'y.npy')!r}, m.predict(np.load({str(tmp_path / 'x.npy')!r}), "
+        "verbose=0))"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=300)
     np.testing.assert_allclose(np.load(tmp_path / "y.npy"), model.predict(x, verbose=0), atol=1e-6)
@@ -125,16 +126,21 @@ def test_every_registered_name_wins_over_a_keras_class_of_the_same_name(tmp_path
     code = (
         "import course, keras, json\n"
         "from course.saving import _StandIn\n"
-        "_StandIn.from_config = classmethod(lambda cls, config: cls)  # resolve only, import nothing\n"
-        "spaces = [keras.layers, keras.regularizers, keras.optimizers, keras.optimizers.schedules,\n"
+        "_StandIn.from_config = classmethod(lambda cls, config: cls)  # resolve only, import "
+        "nothing\n"
+        "spaces = [keras.layers, keras.regularizers, keras.optimizers, "
+        "keras.optimizers.schedules,\n"
         "          keras.losses, keras.metrics, keras.initializers, keras.constraints]\n"
-        "builtins = {k: v for space in spaces for k, v in vars(space).items() if isinstance(v, type)}\n"
+        "builtins = {k: v for space in spaces for k, v in vars(space).items() if isinstance(v, "
+        "type)}\n"
         "found = {}\n"
         "for name, module in course.saving.registered_names().items():\n"
         "    short = name.split('>')[1]\n"
-        "    config = {'module': module, 'class_name': short, 'config': {}, 'registered_name': name}\n"
+        "    config = {'module': module, 'class_name': short, 'config': {}, 'registered_name': "
+        "name}\n"
         "    cls = keras.saving.deserialize_keras_object(config, module_objects=builtins)\n"
-        "    resolved = [cls.module, cls.class_name] if issubclass(cls, _StandIn) else [cls.__module__, None]\n"
+        "    resolved = [cls.module, cls.class_name] if issubclass(cls, _StandIn) else "
+        "[cls.__module__, None]\n"
         "    found[name] = resolved + [short in builtins]\n"
         "print(json.dumps(found))\n"
     )

@@ -25,7 +25,8 @@ SCRIPT = textwrap.dedent("""
     mode, out = sys.argv[1], sys.argv[2]
     if mode == "mirrored":
         cpu = tf.config.list_physical_devices("CPU")[0]
-        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
         strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     elif mode == "workers":
         strategy = tf.distribute.MultiWorkerMirroredStrategy()
@@ -33,7 +34,7 @@ SCRIPT = textwrap.dedent("""
     from course.train import Trainer
 
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(41, 5)).astype("float32")          # 41 = 2 full batches of 16 + 9 (split 5/4)
+    x = rng.normal(size=(41, 5)).astype("float32")  # 41 = 2 full batches of 16 + 9 (5/4)
     y = (x @ rng.normal(size=(5, 3))).argmax(1).astype("int64")
     sample_weight = rng.uniform(0.5, 1.5, size=41).astype("float32")
     data = tf.data.Dataset.from_tensor_slices((x, y, sample_weight)).batch(16)
@@ -45,14 +46,16 @@ SCRIPT = textwrap.dedent("""
                                for i, w in enumerate(model.get_weights())])
         trainer = Trainer(model, optimizer=keras.optimizers.SGD(0.2),
                           loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                          metrics=["accuracy"], steps_per_execution=2, global_clipnorm=5.0, verbose=0,
-                          strategy=strategy)
+                          metrics=["accuracy"], steps_per_execution=2, global_clipnorm=5.0,
+                          verbose=0, strategy=strategy)
         history = trainer.fit(data, epochs=3)
         return {"replicas": strategy.num_replicas_in_sync, "history": history.history,
-                "weights": [w.tolist() for w in model.get_weights()], "eval": trainer.evaluate(data)}
+                "weights": [w.tolist() for w in model.get_weights()],
+                "eval": trainer.evaluate(data)}
 
     result = {"distributed": train(strategy)}
-    if mode == "mirrored":  # a model built outside the scope must be refused, not silently unreplicated
+    # a model built outside the scope must be refused, not silently unreplicated
+    if mode == "mirrored":
         outside = keras.Sequential([keras.Input((5,)), keras.layers.Dense(3)])
         try:
             Trainer(outside, loss="mse", strategy=strategy)

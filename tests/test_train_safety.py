@@ -25,7 +25,8 @@ def images(bad_example=None, n=64, seed=0):
 
 
 def small_cnn(seed=0):
-    """Max-pooling drops a NaN activation, so a NaN pixel leaves the prediction (and loss) finite."""
+    """Max-pooling drops a NaN activation, so a NaN pixel leaves the prediction (and loss)
+    finite."""
     keras.utils.set_random_seed(seed)
     return keras.Sequential(
         [
@@ -59,7 +60,8 @@ def test_a_nan_pixel_gives_a_finite_loss_but_a_nan_kernel_gradient():
     ids=["spe1", "spe4", "clipvalue"],
 )
 def test_nan_weights_stop_training_naming_the_variable_and_the_step(kwargs):
-    """A NaN gradient reaches the weights at the same step, clipped or not (NaN passes every clip)."""
+    """A NaN gradient reaches the weights at the same step, clipped or not (NaN passes every
+    clip)."""
     model = small_cnn()
     trainer = Trainer(model, loss=LOSS, verbose=0, check_data=False, **kwargs)
     with pytest.warns(

@@ -24,7 +24,7 @@ from course.transfer.freezing import _all_layers
 
 
 def _bn_layers(model):
-    return [l for l in _all_layers(model) if isinstance(l, keras.layers.BatchNormalization)]
+    return [lay for lay in _all_layers(model) if isinstance(lay, keras.layers.BatchNormalization)]
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +44,19 @@ def test_fine_tune_trains_top_layers_with_bn_frozen():
         pretrained_digits_backbone(), 5, mode="fine_tune", fine_tune_from="conv3"
     )
     base = find_backbone(model)
-    trainable = {l.name for l in base.layers if l.trainable and l.weights}
+    trainable = {lay.name for lay in base.layers if lay.trainable and lay.weights}
     assert trainable == {"conv3"}
-    assert all(not l.trainable for l in _bn_layers(base))
+    assert all(not lay.trainable for lay in _bn_layers(base))
 
 
 def test_full_mode_trains_every_conv_but_no_bn():
     base = find_backbone(build_transfer_model(pretrained_digits_backbone(), 5, mode="full"))
-    assert {l.name for l in base.layers if l.trainable and l.weights} == {"conv1", "conv2", "conv3"}
-    assert all(not l.trainable for l in _bn_layers(base))
+    assert {lay.name for lay in base.layers if lay.trainable and lay.weights} == {
+        "conv1",
+        "conv2",
+        "conv3",
+    }
+    assert all(not lay.trainable for lay in _bn_layers(base))
 
 
 def test_bn_moving_statistics_do_not_change_during_fine_tuning(target):
@@ -228,7 +232,8 @@ def test_compare_strategies_runs_a_subset_and_returns_learning_curves(target):
 
 
 def test_from_scratch_trains_its_batchnorm_statistics(target, monkeypatch):
-    """A new network has no source statistics to protect: frozen at mean 0 / variance 1, BN would not normalise."""
+    """A new network has no source statistics to protect: frozen at mean 0 / variance 1, BN would
+    not normalise."""
     import course.transfer.builder as builder
 
     built, original = [], builder.build_transfer_model

@@ -2,7 +2,8 @@
 
 `robustness_sweeps` measures accuracy (overall and per class) under rotation, blur, scale,
 occlusion and noise at a grid of severities; `error_report` adds the confusion matrix and names
-the augmentations to add. Perturbations are deterministic TensorFlow ops (`course.analysis.perturb`).
+the augmentations to add. Perturbations are deterministic TensorFlow ops
+(`course.analysis.perturb`).
 """
 
 from course.analysis.confusion import (

@@ -73,7 +73,10 @@ def _scale(x, severity, seed, value_range):
 
 def _blur_layer(sigma):
     kernel = 2 * math.ceil(3 * sigma) + 1
-    return f"keras.layers.RandomGaussianBlur(kernel_size={kernel}, sigma=(0, {sigma:g}), value_range=(0, 1))"
+    return (
+        f"keras.layers.RandomGaussianBlur(kernel_size={kernel}, sigma=(0, {sigma:g}), "
+        "value_range=(0, 1))"
+    )
 
 
 @dataclass(frozen=True)

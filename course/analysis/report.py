@@ -84,7 +84,8 @@ class ErrorReport:
         return np.diag(self.confusion) / np.maximum(support, 1)
 
     def most_affected_classes(self, perturbation, k=3):
-        """(class name, clean accuracy, accuracy at the worst severity) of the `k` hardest-hit classes."""
+        """(class name, clean accuracy, accuracy at the worst severity) of the `k` hardest-hit
+        classes."""
         result = self.sweeps[perturbation]
         worst = int(np.argmax(result.drops))
         clean = self.per_class_accuracy

@@ -30,7 +30,8 @@ class OnlineOffline:
         return "\n".join(
             [
                 f"{'':28}{'online':>12}{'offline':>12}",
-                f"{'epoch time (s)':28}{self.online_epoch_seconds:12.3f}{self.offline_epoch_seconds:12.3f}",
+                f"{'epoch time (s)':28}{self.online_epoch_seconds:12.3f}"
+                f"{self.offline_epoch_seconds:12.3f}",
                 f"{'extra disk (MiB)':28}{0:12.2f}{self.disk_bytes / mib:12.2f}",
                 f"{'one-off generation (s)':28}{0:12.3f}{self.generate_seconds:12.3f}",
                 f"{'distinct versions per image':28}{'unlimited':>12}{self.copies:>12}",
@@ -103,8 +104,8 @@ def compare_online_offline(
     """Measure both strategies on (x, y) with the same `augment` layer.
 
     Online: `make_pipeline` caches the originals and augments each batch on the fly. Offline:
-    write `copies` augmented copies to TFRecords once, then each epoch reads one copy. With a compiled
-    `model`, an epoch includes its training steps; otherwise it only drains the pipeline.
+    write `copies` augmented copies to TFRecords once, then each epoch reads one copy. With a
+    compiled `model`, an epoch includes its training steps; otherwise it only drains the pipeline.
     Returns `OnlineOffline` with the best epoch time of each strategy.
     """
     check_number("epochs", epochs, 1, integer=True)

@@ -69,7 +69,8 @@ def make_fruit_table(n_per_fruit=100, seed=SEED):
 
 
 def make_fruit_baskets(n_baskets=600, max_fruits=3, noise=0.05, seed=SEED):
-    """(x, y): e-nose readings (n_baskets, 8) float32 and multi-hot fruit presence (n_baskets, 6)."""
+    """(x, y): e-nose readings (n_baskets, 8) float32 and multi-hot fruit presence (n_baskets,
+    6)."""
     check_number("n_baskets", n_baskets, 1, integer=True)
     check_number("max_fruits", max_fruits, 1, len(FRUITS), integer=True)
     check_number("noise", noise, 0)
@@ -102,7 +103,8 @@ def _table_path(data_dir, name):
 
 
 def load_fruit_table(data_dir=None):
-    """The single-label table (x, y) from the shipped ``fruits.csv`` (or `data_dir`), else regenerated."""
+    """The single-label table (x, y) from the shipped ``fruits.csv`` (or `data_dir`), else
+    regenerated."""
     path = _table_path(data_dir, TABLE_CSV)
     if not path.exists():
         return make_fruit_table()
@@ -111,7 +113,8 @@ def load_fruit_table(data_dir=None):
 
 
 def load_fruit_baskets(data_dir=None):
-    """The multi-label baskets (x, y) from the shipped ``fruit_baskets.csv`` (or `data_dir`), else regenerated."""
+    """The multi-label baskets (x, y) from the shipped ``fruit_baskets.csv`` (or `data_dir`), else
+    regenerated."""
     path = _table_path(data_dir, BASKETS_CSV)
     if not path.exists():
         return make_fruit_baskets()

@@ -133,15 +133,16 @@ def _load_arrays(name, cache_dir, timeout):
     if not is_online(host, timeout=timeout):
         where = cache_dir or "the Keras cache (~/.keras or $KERAS_HOME)"
         raise DatasetUnavailableError(
-            f"{name} is not in {where} and {host} could not be reached within {timeout:g} s (offline?). "
-            f"Use the embedded data instead: {KERAS_DATASETS[name][1]}."
+            f"{name} is not in {where} and {host} could not be reached within {timeout:g} s "
+            f"(offline?). Use the embedded data instead: {KERAS_DATASETS[name][1]}."
         ) from None
     with _keras_files(loader, cache_dir, download=True):
         return loader()
 
 
 def _keras_files(loader, cache_dir, download):
-    """Point the loader's `get_file` at `cache_dir`; without `download`, a fetch raises `_NotCached`."""
+    """Point the loader's `get_file` at `cache_dir`; without `download`, a fetch raises
+    `_NotCached`."""
     import keras
 
     stack = ExitStack()

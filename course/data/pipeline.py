@@ -1,4 +1,5 @@
-"""The `tf.data` input pipeline builder: preprocess -> cache -> shuffle -> batch -> augment -> prefetch.
+"""The `tf.data` input pipeline builder: preprocess -> cache -> shuffle -> batch -> augment ->
+prefetch.
 
 Deterministic work (decoding, resizing, scaling) runs once and is cached; random work
 (augmentation) runs after the cache on every epoch, so no epoch ever replays a cached augmented
@@ -42,8 +43,8 @@ def make_pipeline(
     `training=True`) or a function of an image batch returning images or an (images, labels)
     pair; mapped over whole batches, in order. with_labels: the augmentation also sees the labels
     (mixing: MixUp, CutMix): a layer gets `{"images", "labels"}` and returns that dict, a
-    function gets (images, labels) and returns a pair. deterministic: None keeps tf.data's default; True
-    or False fixes the output order of the parallel preprocess map. seed: the shuffle seed.
+    function gets (images, labels) and returns a pair. deterministic: None keeps tf.data's default;
+    True or False fixes the output order of the parallel preprocess map. seed: the shuffle seed.
     drop_remainder: drop the last short batch so the batch dimension is static.
     parallel_augment: run the augment map with parallel calls: faster for slow augmentations, but
     calls racing on a layer's seed state may repeat a draw and the run is not repeatable; safe for

@@ -99,7 +99,8 @@ def split_arrays(x, y, val_fraction, test_fraction, seed, class_names=()):
 
 
 def split_train_val(train, test, val_fraction, seed, class_names=()):
-    """A `Split` from a dataset's own (x, y) train and test parts: validation is carved from train."""
+    """A `Split` from a dataset's own (x, y) train and test parts: validation is carved from
+    train."""
     check_number("val_fraction", val_fraction, 0, 1, low_open=True, high_open=True)
     (x, y), (x_test, y_test) = train, test
     x_train, y_train, x_val, y_val = train_test(x, y, val_fraction, seed, stratify=True)

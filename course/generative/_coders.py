@@ -43,7 +43,8 @@ def check_common(input_shape, latent_dim, kind, hidden_units, filters):
 
 
 def feature_network(input_shape, kind, hidden_units, filters, activation, name, flatten=True):
-    """Image -> hidden features: a dense stack, or strided convs (flattened unless ``flatten=False``)."""
+    """Image -> hidden features: a dense stack, or strided convs (flattened unless
+    ``flatten=False``)."""
     inputs = keras.Input(input_shape)
     h = inputs
     if kind == "conv":
@@ -117,7 +118,8 @@ def decoder(
 
 
 def unpack(data):
-    """Split a batch into (x, y): accepts ``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``."""
+    """Split a batch into (x, y): accepts ``x``, ``(x,)``, ``(x, y)`` or ``(x, y,
+    sample_weight)``."""
     if isinstance(data, (tuple, list)):
         return data[0], (data[1] if len(data) > 1 else None)
     return data, None

@@ -31,13 +31,15 @@ class LossModel(ResumableModel):
         self.built = True
 
     def compile(self, *args, **kwargs):
-        """`keras.Model.compile`, then the optimizer's variables are built at once (`build_optimizer`)."""
+        """`keras.Model.compile`, then the optimizer's variables are built at once
+        (`build_optimizer`)."""
         super().compile(*args, **kwargs)
         if self.optimizer is not None:
             build_optimizer(self.optimizer, self.trainable_variables)
 
     def compile_from_config(self, config):
-        """Compile on `.keras` loading (Keras skips a custom `compile` unless this is overridden)."""
+        """Compile on `.keras` loading (Keras skips a custom `compile` unless this is
+        overridden)."""
         self.compile(**keras.saving.deserialize_keras_object(config))
 
     @property

@@ -242,7 +242,8 @@ def frechet_distance(real, fake, path=None):
 
 
 def sample_quality(images, requested_labels=None, real=None, path=None):
-    """All metrics at once as a dict: coverage, entropy, and if given, conditional accuracy and FID."""
+    """All metrics at once as a dict: coverage, entropy, and if given, conditional accuracy and
+    FID."""
     cov = class_coverage(images, path=path)
     report = {
         "classes_covered": cov.classes_covered,

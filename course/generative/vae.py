@@ -108,7 +108,8 @@ class VAE(LossModel):
         return stats[:, : self.latent_dim], stats[:, self.latent_dim :]
 
     def reparameterize(self, mean, log_var):
-        """z = mu + sigma * eps with eps ~ N(0, I): a sample of q(z|x) differentiable in mu, sigma."""
+        """z = mu + sigma * eps with eps ~ N(0, I): a sample of q(z|x) differentiable in mu,
+        sigma."""
         eps = keras.random.normal(ops.shape(mean), seed=self.seed_generator)
         return mean + ops.exp(0.5 * log_var) * eps
 
@@ -201,8 +202,9 @@ class VAE(LossModel):
 
 @keras.saving.register_keras_serializable(package="course")
 class ConditionalVAE(VAE):
-    """VAE whose encoder and decoder also see the one-hot class, so `generate(n, labels)` draws digits
-    of the requested class. Batches are ``(x, y)`` with integer labels; `call` takes ``(x, y)``.
+    """VAE whose encoder and decoder also see the one-hot class, so `generate(n, labels)` draws
+    digits of the requested class. Batches are ``(x, y)`` with integer labels; `call` takes ``(x,
+    y)``.
     """
 
     def __init__(self, input_shape, num_classes, latent_dim=2, **kwargs):

@@ -4,7 +4,8 @@ A conv encoder maps an image to a grid of `latent_dim`-vectors z_e; `VectorQuant
 each by its nearest codebook entry z_q. argmin has no gradient, so the decoder sees
 z_e + stop_gradient(z_q - z_e) (the straight-through estimator: forward value z_q, gradient
 copied to z_e). The loss is
-    reconstruction + ||sg(z_e) - z_q||^2 (moves the codebook) + commitment_cost * ||z_e - sg(z_q)||^2
+    reconstruction + ||sg(z_e) - z_q||^2 (moves the codebook)
+        + commitment_cost * ||z_e - sg(z_q)||^2
 and codebook usage and perplexity (exp of the entropy of code frequencies) show how many codes
 the model really uses. The codebook is an `add_weight` variable: a raw `tf.Variable` would not be
 tracked, so it would get no gradient and silently stop training.

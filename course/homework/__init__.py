@@ -3,14 +3,15 @@
 `instructor` extra) is `course.homework.release`; sandboxed batch grading, with hidden tests drawn
 and judged in the grader's process, is `course.homework.grade`."""
 
-from course.homework import (
+# Importing each assignment module registers its questions in QUESTIONS; the names stay unused.
+from course.homework import (  # noqa: F401
     hw1_data,
     hw2_transfer,
     hw3_regularization,
     hw4_nn,
     hw5_optim,
     hw6_generative,
-)  # noqa: F401
+)
 from course.homework.engine import QUESTIONS
 from course.homework.selfcheck import check
 

@@ -119,8 +119,9 @@ def compare(got, case):
 
 
 def judge(qid, cases, results):
-    """Raise on the first case whose plain result (as `probe` makes it) is wrong: NotImplementedError for a stub,
-    AssertionError (naming the case, expected against got) otherwise."""
+    """Raise on the first case whose plain result (as `probe` makes it) is wrong:
+    NotImplementedError for a stub, AssertionError (naming the case, expected against got)
+    otherwise."""
     if not isinstance(results, list) or len(results) != len(cases):
         raise AssertionError(f"{qid}: expected {len(cases)} results, got {str(results)[:200]}")
     for case, result in zip(cases, results):

@@ -1,8 +1,9 @@
 """Batch grading: every submission in its own sandbox, hidden tests judged in the grader's process.
 
 For each `SUBMISSIONS/<student>/<assignment>.ipynb` the grader draws the hidden inputs, runs the
-submission's cells and the probes of its answers in a bubblewrap sandbox (`course.homework.sandbox`),
-reads the plain results back and judges them against the expected values it kept, then writes the
+submission's cells and the probes of its answers in a bubblewrap sandbox
+(`course.homework.sandbox`), reads the plain results back and judges them against the expected
+values it kept, then writes the
 student's gradebook row and feedback (`course.homework.gradebook`). A submission that cannot be
 graded (invalid JSON, a crash, a limit) scores zero where it failed, with a note saying why; the
 batch goes on.
@@ -39,7 +40,8 @@ def _read_submission(folder, notebook_name):
     except Exception as err:  # any unreadable file is the student's problem, not the batch's
         return (
             None,
-            f"{notebook_name} is not a valid notebook file ({type(err).__name__}: {str(err).splitlines()[0][:200]})",
+            f"{notebook_name} is not a valid notebook file ({type(err).__name__}: "
+            f"{str(err).splitlines()[0][:200]})",
         )
 
 

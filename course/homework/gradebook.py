@@ -87,9 +87,12 @@ def write_feedback(path, result, maximum):
         for source, text, verdict in result.cells
     )
     page = (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{esc(result.student)}</title></head><body>"
-        f"<section id='course-summary'><h2>{esc(result.student)}: {result.total:g} / {sum(maximum.values()):g}"
-        f" points</h2><table>{rows}</table><ul>{notes}</ul></section><section id='cells'>{cells}</section>"
+        "<!DOCTYPE html><html><head><meta "
+        f"charset='utf-8'><title>{esc(result.student)}</title></head><body><section "
+        f"id='course-summary'><h2>{esc(result.student)}: {result.total:g} / "
+        f"{sum(maximum.values()):g} "
+        f"points</h2><table>{rows}</table><ul>{notes}</ul></section><section "
+        f"id='cells'>{cells}</section>"
         "</body></html>"
     )
     _atomic_write(path, page)

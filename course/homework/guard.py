@@ -54,7 +54,8 @@ def find_shortcut(fn, blocked, _seen=None):
 
 
 def call_from_scratch(qid, fn, args, extra=()):
-    """Call `fn(*args)` after refusing shortcuts; imports of blocked modules fail during the call."""
+    """Call `fn(*args)` after refusing shortcuts; imports of blocked modules fail during the
+    call."""
     blocked = BLOCKED + tuple(extra)
     used = find_shortcut(fn, blocked)
     if used:

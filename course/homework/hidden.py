@@ -45,7 +45,8 @@ def draw(qid, hidden, seed=None):
 
 
 def verdict(qid, cases, results, seed):
-    """None when every result is right, else a one-paragraph reason (the seed for the instructor)."""
+    """None when every result is right, else a one-paragraph reason (the seed for the
+    instructor)."""
     try:
         judge(qid, cases, results)
     except NotImplementedError:

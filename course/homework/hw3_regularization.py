@@ -20,7 +20,8 @@ def has_dropout_and_batchnorm(got, case):
     """The probed model contains Dropout and BatchNormalization layers."""
     kinds = set(got["layers"])
     assert {"Dropout", "BatchNormalization"} <= kinds, (
-        f"the model must contain Dropout and BatchNormalization layers; its layers are {sorted(kinds)}"
+        "the model must contain Dropout and BatchNormalization layers; its layers are "
+        f"{sorted(kinds)}"
     )
 
 

@@ -35,7 +35,8 @@ def graded_cells(released):
             match = CHECK.search(cell.source)
             if match is None:
                 raise ValueError(
-                    f'graded cell {info["grade_id"]!r} does not call check("QID", answer): {cell.source!r}'
+                    f'graded cell {info["grade_id"]!r} does not call check("QID", answer): '
+                    f"{cell.source!r}"
                 )
             found.append(
                 Graded(
@@ -48,7 +49,8 @@ def graded_cells(released):
 def steps(released, submitted):
     """(cells and probes in run order, notes on edited or missing check cells).
 
-    A cell step is {"gid", "source"}; a probe step {"gid", "qid", "name"} (the grader adds "args")."""
+    A cell step is {"gid", "source"}; a probe step {"gid", "qid", "name"} (the grader adds
+    "args")."""
     known = {_info(c).get("grade_id") for c in released.cells if _info(c).get("grade_id")}
     answer_ids = {_info(c)["grade_id"] for c in released.cells if _info(c).get("solution")}
     answers, added, anchor = {}, {}, None
@@ -72,7 +74,8 @@ def steps(released, submitted):
             run.append({"gid": gid, "qid": g.qid, "name": g.name})
             if gid not in submitted_sources:
                 notes.append(
-                    f"{gid}: the check cell was missing from the submission; graded as in the release"
+                    f"{gid}: the check cell was missing from the submission; graded as in the "
+                    "release"
                 )
             elif submitted_sources[gid] != cell.source:
                 notes.append(

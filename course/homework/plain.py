@@ -1,4 +1,5 @@
-"""Plain data between the grader and a sandboxed submission: JSON whose arrays travel as base64 bytes.
+"""Plain data between the grader and a sandboxed submission: JSON whose arrays travel as base64
+bytes.
 
 Nothing that runs code crosses the boundary (no pickle): numbers, strings, booleans, lists, dicts
 with string keys and numeric/boolean arrays only. Tuples become lists; a value of any other type
@@ -15,7 +16,8 @@ _KINDS = "biufc"  # bool, integers, floats, complex: arrays that hold numbers on
 
 
 def to_plain(value):
-    """`value` as JSON-ready plain data (arrays as tagged base64 dicts); TypeError on anything else."""
+    """`value` as JSON-ready plain data (arrays as tagged base64 dicts); TypeError on anything
+    else."""
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, np.generic):

@@ -24,7 +24,8 @@ def probe_kind(name):
 
 @probe_kind("call")
 def _call(question, answer, args):
-    """The answer called on the case's inputs (through the shortcut guard for from-scratch questions)."""
+    """The answer called on the case's inputs (through the shortcut guard for from-scratch
+    questions)."""
     if not callable(answer):
         raise TypeError(f"expected a function, got {type(answer).__name__}")
     args = specs.build(list(args))
@@ -41,7 +42,8 @@ def _value(question, answer, args):
 
 @probe_kind("trainable_flags")
 def _trainable_flags(question, answer, args):
-    """Call the answer on a model it should modify in place; report each layer's `trainable` flag."""
+    """Call the answer on a model it should modify in place; report each layer's `trainable`
+    flag."""
     if not callable(answer):
         raise TypeError(f"expected a function, got {type(answer).__name__}")
     model, *rest = specs.build(list(args))
@@ -58,7 +60,8 @@ def _all_layers(model):
 
 @probe_kind("model")
 def _model(question, answer, args):
-    """A trained model's predictions on the images sent, its layer types and BatchNorm moving means."""
+    """A trained model's predictions on the images sent, its layer types and BatchNorm moving
+    means."""
     if not hasattr(answer, "predict"):
         raise TypeError(f"expected a trained Keras model, got {type(answer).__name__}")
     import numpy as np

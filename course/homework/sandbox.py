@@ -30,8 +30,9 @@ from course.validation import check_number
 SANDBOX_UIDS = range(3_000_000, 4_000_000)
 INSTALL_HINT = (
     "bubblewrap (`bwrap`) is needed to grade untrusted submissions safely; install it with "
-    "`sudo apt-get install bubblewrap` (Debian/Ubuntu; `dnf install bubblewrap` on Fedora), or pass "
-    "--unsafe-no-sandbox to grade without isolation (the gradebook records it). Colab cannot grade safely."
+    "`sudo apt-get install bubblewrap` (Debian/Ubuntu; `dnf install bubblewrap` on Fedora), or "
+    "pass --unsafe-no-sandbox to grade without isolation (the gradebook records it). Colab cannot "
+    "grade safely."
 )
 MAX_OUTPUT = 256 * 2**20  # bytes of results read from one sandbox; a flood beyond this is cut off
 
@@ -70,7 +71,8 @@ def bwrap():
 
 def _package_dirs():
     """(folders to bind read-only, PYTHONPATH entry): the Python installation and the course package
-    (its folder alone: an editable install's repository, with its instructor sources, stays hidden)."""
+    (its folder alone: an editable install's repository, with its instructor sources, stays
+    hidden)."""
     import importlib.resources
     import site
 
@@ -90,7 +92,8 @@ def _package_dirs():
 
 
 def _system_binds():
-    """bwrap arguments for the system folders: /usr and /etc read-only, merged-/usr symlinks kept."""
+    """bwrap arguments for the system folders: /usr and /etc read-only, merged-/usr symlinks
+    kept."""
     args = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
     for name in ("bin", "sbin", "lib", "lib64", "lib32"):
         path = Path("/") / name

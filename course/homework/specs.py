@@ -1,4 +1,5 @@
-"""Inputs that are objects (a model to predict with, image transforms, a critic), sent as plain specs.
+"""Inputs that are objects (a model to predict with, image transforms, a critic), sent as plain
+specs.
 
 A hidden case cannot ship a function across the sandbox boundary, so it names a builder
 registered here and its numeric parameters: `spec("tta_model", weights=w)`. The grader builds the

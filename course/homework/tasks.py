@@ -1,4 +1,5 @@
-"""Data and held-out judging for the modelling tasks (train on what students get, grade on the rest).
+"""Data and held-out judging for the modelling tasks (train on what students get, grade on the
+rest).
 
 Students get the train and validation splits; the visible check scores the validation split. At
 grading the grader draws the test split in its own process, shuffles it and adds a little fresh
@@ -35,7 +36,8 @@ def digits_task():
 
 
 def transfer_task():
-    """(x_train, y_train, x_val, y_val): digits 5-9 as 32x32 RGB, relabelled 0-4, for fine-tuning."""
+    """(x_train, y_train, x_val, y_val): digits 5-9 as 32x32 RGB, relabelled 0-4, for
+    fine-tuning."""
     split = _transfer()
     return split.x_train, split.y_train, split.x_val, split.y_val
 

@@ -1,5 +1,6 @@
-"""`compile_classifier`: the one compile call the course's small classifiers share; `build_optimizer`,
-which the course's compile calls use so that the first training step creates no optimizer variables."""
+"""`compile_classifier`: the one compile call the course's small classifiers share;
+`build_optimizer`, which the course's compile calls use so that the first training step creates no
+optimizer variables."""
 
 from course.validation import check_model, check_number
 

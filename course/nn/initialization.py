@@ -31,7 +31,8 @@ def initializer(name, seed=0, normal_std=0.01):
 
 
 def init_std(name, fan_in, fan_out, normal_std=0.01):
-    """Standard deviation of the weights `initializer(name)` draws for a (fan_in, fan_out) kernel."""
+    """Standard deviation of the weights `initializer(name)` draws for a (fan_in, fan_out)
+    kernel."""
     check_choice("name", name, INITS)
     check_number("fan_in", fan_in, 1, integer=True)
     check_number("fan_out", fan_out, 1, integer=True)

@@ -18,9 +18,13 @@ from course.validation import check_choice
 HEADS = ("sigmoid", "softmax")
 
 
-def head_model(x_train, head="sigmoid", hidden=32, n_outputs=len(FRUITS), seed=0):
-    """Standardise (adapted on `x_train`) -> Dense(hidden, relu) -> Dense(6, head)."""
+def head_model(x_train, head="sigmoid", hidden=32, n_outputs=None, seed=0):
+    """Standardise (adapted on `x_train`) -> Dense(hidden, relu) -> Dense(n_outputs, head).
+
+    n_outputs: None means one output per fruit (6)."""
     check_choice("head", head, HEADS)
+    if n_outputs is None:
+        n_outputs = len(FRUITS)
     norm = keras.layers.Normalization()
     norm.adapt(np.asarray(x_train, dtype="float32"))
     return mlp(

@@ -18,7 +18,8 @@ KINDS = NORMS
 
 
 def make_norm(kind, groups=4, momentum=0.9):
-    """A `course.layers` normaliser: "batch" (BatchNorm), "layer" (LayerNorm), "group" (GroupNorm)."""
+    """A `course.layers` normaliser: "batch" (BatchNorm), "layer" (LayerNorm), "group"
+    (GroupNorm)."""
     check_choice("kind", kind, KINDS)
     options = {"batch": {"momentum": momentum}, "layer": {}, "group": {"groups": groups}}[kind]
     return norm_layer(kind, **options)

@@ -36,7 +36,9 @@ class Schedule(keras.optimizers.schedules.LearningRateSchedule):
 
 @keras.saving.register_keras_serializable(package="course")
 class CosineDecay(Schedule):
-    """lr(t) = initial * ((1 - alpha) * 0.5 * (1 + cos(pi * min(t, T) / T)) + alpha), T = decay_steps.
+    """lr(t) = initial * ((1 - alpha) * 0.5 * (1 + cos(pi * min(t, T) / T)) + alpha).
+
+    T = decay_steps.
 
     Args:
         initial_learning_rate: the rate at step 0, >= 0.

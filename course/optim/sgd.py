@@ -1,4 +1,5 @@
-"""Stochastic gradient descent with optional (Nesterov) momentum, written like `keras.optimizers.SGD`.
+"""Stochastic gradient descent with optional (Nesterov) momentum, written like
+`keras.optimizers.SGD`.
 
 Keras keeps a velocity that already contains the minus sign and the learning rate:
     v <- momentum * v - lr * g;   w <- w + v                      (heavy ball)

@@ -1,8 +1,9 @@
 """Overfitting made visible, and each remedy of the notes measured on the same data.
 
 A big MLP (`course.models.mlp` with the `BASELINE` arguments) trained on a few hundred digits
-memorises them: training loss goes to ~0 while validation loss turns back up. `compare_remedies` retrains it once per remedy (penalties,
-weight decay, early stopping, a smaller model, dropout, BatchNorm, augmentation) and reports
+memorises them: training loss goes to ~0 while validation loss turns back up. `compare_remedies`
+retrains it once per remedy (penalties, weight decay, early stopping, a smaller model, dropout,
+BatchNorm, augmentation) and reports
 the final training and validation loss (both in inference mode) and their gap.
 """
 
@@ -19,7 +20,8 @@ BASELINE = {"hidden": (512, 512), "output_activation": None}  # `course.models.m
 
 
 def augmenter(translate=0.15, rotate=0.05, seed=0):
-    """Small random shifts and rotations for 8x8 digits (labels unchanged), for the input pipeline."""
+    """Small random shifts and rotations for 8x8 digits (labels unchanged), for the input
+    pipeline."""
     import keras
 
     check_number("translate", translate, 0, 1)

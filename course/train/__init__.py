@@ -1,7 +1,8 @@
 """`course.train`: a tf.function training engine for any `keras.Model`.
 
-``trainer = Trainer(model, optimizer=..., loss=..., metrics=[...], steps_per_execution=..., callbacks=[...])``,
-``history = trainer.fit(train_ds, epochs=..., validation_data=val_ds)``, ``trainer.evaluate(ds)``;
+``trainer = Trainer(model, optimizer=..., loss=..., metrics=[...], steps_per_execution=...,
+callbacks=[...])``, ``history = trainer.fit(train_ds, epochs=..., validation_data=val_ds)``,
+``trainer.evaluate(ds)``;
 ``fit(model, data, ...)`` is the one-call shortcut. Several machines or devices: build the model
 inside ``with get_strategy().scope():`` and the trainer picks the strategy up. A model that
 overrides ``train_step``/``test_step`` (Keras-3 style: returns ``{name: value}``) is trained

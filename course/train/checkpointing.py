@@ -44,7 +44,10 @@ def _optimizer_difference(saved, current):
         return f"it holds {len(saved)} optimizer(s), this run has {len(current)}"
     for i, (old, new) in enumerate(zip(saved, current)):
         if old["class_name"] != new["class_name"]:
-            return f"optimizer {i} is {old['class_name']} in the checkpoint but {new['class_name']} in this run"
+            return (
+                f"optimizer {i} is {old['class_name']} in the checkpoint but {new['class_name']} "
+                "in this run"
+            )
         changed = sorted(
             k
             for k in set(old["config"]) | set(new["config"])
@@ -120,9 +123,11 @@ class TrainingState:
                     break
         if problem:
             raise ValueError(
-                f"cannot resume from checkpoint {path!r}: it was written for a different model ({problem}). "
+                f"cannot resume from checkpoint {path!r}: it was written for a different model "
+                f"({problem}). "
                 f"Checkpointed model:\n{saved_description}\nThis model:\n{describe(self.model)}\n"
-                "Use another checkpoint directory or the model that wrote it; the checkpoint was left untouched."
+                "Use another checkpoint directory or the model that wrote it; the checkpoint was "
+                "left untouched."
             )
         if _OPTIMIZERS in shapes:
             difference = _optimizer_difference(
@@ -130,15 +135,17 @@ class TrainingState:
             )
             if difference:
                 raise ValueError(
-                    f"cannot resume from checkpoint {path!r}: {difference}. Resuming continues the run that "
-                    "wrote the checkpoint, optimizer state included, so the optimizer and its settings must "
-                    "match; nothing was restored. Use the same optimizer settings, or start a new run "
+                    f"cannot resume from checkpoint {path!r}: {difference}. Resuming continues the "
+                    "run that wrote the checkpoint, optimizer state included, so the optimizer and "
+                    "its settings must match; nothing was restored. Use the same optimizer "
+                    "settings, or start a new run "
                     "(another directory, or Checkpointer(..., resume=False))."
                 )
         saved_steps = int(reader.get_tensor(_STEPS))
         if saved_steps != int(self.steps_per_epoch.numpy()):
             raise ValueError(
-                f"cannot resume from checkpoint {path!r}: it was written with {saved_steps} steps per epoch, "
+                f"cannot resume from checkpoint {path!r}: it was written with {saved_steps} steps "
+                "per epoch, "
                 f"this run has {int(self.steps_per_epoch.numpy())} (batch size or dataset changed)"
             )
 

@@ -65,7 +65,8 @@ def strategy_for(model, strategy=None):
     ]
     if outside:
         raise ValueError(
-            f"model variables {outside[:3]} were created outside the scope of {type(strategy).__name__}; "
+            f"model variables {outside[:3]} were created outside the scope of "
+            f"{type(strategy).__name__}; "
             "build the model inside `with strategy.scope():` (see course.train.get_strategy())"
         )
     return strategy

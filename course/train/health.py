@@ -137,10 +137,12 @@ def nonfinite_message(step, epoch, loss_history, learning_rate=None, culprit=Non
     lr = f" (learning rate {learning_rate:.3g})" if learning_rate is not None else ""
     if culprit is not None:
         return (
-            f"{culprit} became non-finite (NaN/Inf) at step {step} (epoch {epoch + 1}) while the loss "
-            "was still finite: a NaN/Inf in the inputs reaches the weights' gradients (NaN x 0 is NaN) "
+            f"{culprit} became non-finite (NaN/Inf) at step {step} (epoch {epoch + 1}) while the "
+            "loss was still finite: a NaN/Inf in the inputs reaches the weights' gradients (NaN x "
+            "0 is NaN) "
             "even where the forward pass drops it, e.g. in max-pooling (check_data=True names the "
-            f"batch); otherwise the update overflowed: lower the learning rate{lr} or clip gradients."
+            f"batch); otherwise the update overflowed: lower the learning rate{lr} or clip "
+            "gradients."
         )
     where = f"Loss became non-finite (NaN/Inf) at step {step} (epoch {epoch + 1})"
     if len(finite) >= 2 and finite[-1] > 2 * max(finite[0], 1e-12):

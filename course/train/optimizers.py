@@ -11,7 +11,8 @@ from course.validation import check_number
 
 
 def check_optimizer(optimizer):
-    """Raise unless `optimizer` is None, a Keras optimizer name or a `keras.optimizers.Optimizer`."""
+    """Raise unless `optimizer` is None, a Keras optimizer name or a
+    `keras.optimizers.Optimizer`."""
     if optimizer is None or isinstance(optimizer, keras.optimizers.Optimizer):
         return
     if not isinstance(optimizer, str):

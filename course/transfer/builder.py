@@ -25,7 +25,8 @@ def _resolve_backbone(backbone, input_shape, weights):
     if isinstance(backbone, str):
         return load_backbone(backbone, input_shape, weights)
     raise TypeError(
-        f"backbone must be a keras.applications name or a keras.Model, got {type(backbone).__name__}"
+        "backbone must be a keras.applications name or a keras.Model, got "
+        f"{type(backbone).__name__}"
     )
 
 

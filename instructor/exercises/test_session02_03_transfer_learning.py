@@ -74,7 +74,8 @@ def test_exercise2_batchnorm_pitfall_in_plain_keras():
 
 @pytest.fixture(scope="module")
 def frozen_features():
-    """{target: (train features, train labels, test features, test labels)} from the frozen backbone."""
+    """{target: (train features, train labels, test features, test labels)} from the frozen
+    backbone."""
     base, n = pretrained_digits_backbone(), 150
     tasks = {
         "similar": digits_rgb(classes=range(5, 10), max_samples=700),
@@ -124,7 +125,8 @@ def test_exercise4_fine_tuning_learning_rate_sets_how_far_pretrained_weights_mov
         keras.utils.set_random_seed(1)
         model.fit(x, y, epochs=1, batch_size=32, shuffle=False, verbose=0)
         moved[lr] = float(np.abs(kernel.numpy() - before).max())
-        # Adam's step is lr * m_hat / sqrt(v_hat): exactly lr * sign(gradient) at the first step, and
-        # (Cauchy-Schwarz over the bias-corrected averages) at most ~1.01 lr in each of the first few
+        # Adam's step is lr * m_hat / sqrt(v_hat): exactly lr * sign(gradient) at the first
+        # step, and (Cauchy-Schwarz over the bias-corrected averages) at most ~1.01 lr in each
+        # of the first few steps.
         assert lr * 0.5 < moved[lr] <= steps * lr * 1.01
     assert 30 < moved[1e-2] / moved[1e-4] < 300  # ~100x, the ratio of the rates

@@ -67,7 +67,8 @@ class FixedProbabilities(ClassifierMixin, BaseEstimator):
 
 
 def sklearn_vote(probs, voting, weights=None):
-    """scikit-learn's VotingClassifier over members that return the given (members, examples, K) rows."""
+    """scikit-learn's VotingClassifier over members that return the given (members, examples, K)
+    rows."""
     classes = probs.shape[2]
     estimators = [(f"m{i}", FixedProbabilities(p)) for i, p in enumerate(probs)]
     voter = VotingClassifier(estimators, voting=voting, weights=weights)
@@ -81,7 +82,8 @@ def test_exercise3_hard_against_soft_voting():
     probs = np.array([[[0.9, 0.1, 0.0]], [[0.4, 0.6, 0.0]], [[0.4, 0.6, 0.0]]])
     assert hard_vote(probs)[0] == 1  # two of three members vote class 1
     assert soft_vote(probs)[0] == 0  # mean probabilities 0.567, 0.433, 0: the confident member wins
-    # weighted: class 0 scores (0.9 w + 0.8) / (w + 2), class 1 (0.1 w + 1.2) / (w + 2): equal at w = 1/2
+    # weighted: class 0 scores (0.9 w + 0.8) / (w + 2), class 1 (0.1 w + 1.2) / (w + 2):
+    # equal at w = 1/2
     assert (
         soft_vote(probs, weights=[0.49, 1, 1])[0] == 1
         and soft_vote(probs, weights=[0.51, 1, 1])[0] == 0

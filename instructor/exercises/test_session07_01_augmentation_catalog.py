@@ -32,7 +32,8 @@ def test_exercise2_keras_perspective_keeps_the_top_left_corner():
 
 
 def largest_hue_shift(hue, n=500):
-    """Largest |hue change| in turns that build("color_jitter", 0, hue=hue) makes, measured by colorsys."""
+    """Largest |hue change| in turns that build("color_jitter", 0, hue=hue) makes, measured by
+    colorsys."""
     colour = (0.9, 0.5, 0.2)
     images = np.broadcast_to(np.float32(colour), (n, 2, 2, 3)).copy()
     out = np.asarray(

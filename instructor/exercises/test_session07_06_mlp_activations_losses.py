@@ -30,7 +30,7 @@ def test_exercise2_best_constant_is_mean_for_mse_and_median_for_mae():
     y = np.array([1.0, 2.0, 3.0, 4.0, 100.0])
     best = {
         name: scipy.optimize.minimize_scalar(
-            lambda c: float(loss(y, np.full_like(y, c))),
+            lambda c, loss=loss: float(loss(y, np.full_like(y, c))),
             bounds=(0, 100),
             method="bounded",
             options={"xatol": 1e-6},
@@ -87,7 +87,7 @@ def test_exercise5_huber_matches_keras_and_sits_between_mse_and_mae():
     intercepts = {}
     for name, loss in (("mse", L.mse), ("mae", L.mae), ("huber", huber)):
         intercepts[name] = scipy.optimize.minimize(
-            lambda wb: float(loss(y_line, wb[0] * x + wb[1])),
+            lambda wb, loss=loss: float(loss(y_line, wb[0] * x + wb[1])),
             x0=[0.0, 0.0],
             method="Nelder-Mead",
             options={"xatol": 1e-6, "fatol": 1e-9},

@@ -41,8 +41,13 @@ def settle(optimizer, gradient, steps):
 
 def test_exercise3_where_sgd_and_adam_settle():
     fixed_point = 0.3 / 1.1  # 2 (w - 0.3) + 0.2 w = 0
-    task = lambda w: 2 * (w - 0.3)
-    penalised = lambda w: 2 * (w - 0.3) + 2 * 0.1 * w
+
+    def task(w):
+        return 2 * (w - 0.3)
+
+    def penalised(w):
+        return 2 * (w - 0.3) + 2 * 0.1 * w
+
     assert settle(optim.SGD(0.1, weight_decay=0.2), task, steps=100) == pytest.approx(
         fixed_point, abs=1e-5
     )

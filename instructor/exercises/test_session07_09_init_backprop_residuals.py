@@ -44,7 +44,8 @@ def test_exercise3_variance_per_layer():
 
 
 def tanh_sweep(gain, depth=50, width=256, batch=512, seed=0):
-    """Layer-50 variance and mean tanh' of the last pre-activations with Var(W) = gain^2 / fan_in."""
+    """Layer-50 variance and mean tanh' of the last pre-activations with Var(W) = gain^2 /
+    fan_in."""
     rng = np.random.default_rng(seed)
     h = rng.standard_normal((batch, width))
     for _ in range(depth):

@@ -83,7 +83,10 @@ def run_steps(optimizer, gradient, steps, w0=1.0):
 
 
 def test_exercise4_decoupled_decay_against_an_l2_penalty_under_adam():
-    zero = lambda w: tf.zeros_like(w)
+
+    def zero(w):
+        return tf.zeros_like(w)
+
     expected = (1 - 0.1 * 0.1) ** 50  # w <- w (1 - lr wd), 50 times: 0.605
     assert run_steps(optim.AdamW(0.1, weight_decay=0.1), zero, 50) == pytest.approx(
         expected, rel=1e-5
@@ -91,9 +94,10 @@ def test_exercise4_decoupled_decay_against_an_l2_penalty_under_adam():
     assert run_steps(keras.optimizers.AdamW(0.1, weight_decay=0.1), zero, 50) == pytest.approx(
         expected, rel=1e-5
     )
-    # L2 under Adam: the gradient 2 lam w is divided by its own RMS, so the first step is ~lr for any lam.
+    # L2 under Adam: the gradient 2 lam w is divided by its own RMS, so the first step is ~lr for
+    # any lam.
     for lam in (1e-4, 1.0):
-        moved = 1.0 - run_steps(optim.Adam(0.1), lambda w: 2 * lam * w, 1)
+        moved = 1.0 - run_steps(optim.Adam(0.1), lambda w, lam=lam: 2 * lam * w, 1)
         g = 2 * lam
         assert moved == pytest.approx(0.1 * g / (g + EPS / np.sqrt(1 - BETA_2)), rel=1e-4)
         assert moved == pytest.approx(0.1, rel=0.02)

@@ -36,7 +36,8 @@ def sampling_timesteps(timesteps, sampler="ddim", steps=None):
 
 
 def predicted_x0(schedule, x, eps, t):
-    """x0_hat from x_t and eps_hat, clipped to [-1, 1]; and eps recomputed to match the clipped x0_hat."""
+    """x0_hat from x_t and eps_hat, clipped to [-1, 1]; and eps recomputed to match the clipped
+    x0_hat."""
     ab = schedule.alpha_bars[t]
     x0 = np.clip((x - np.sqrt(1.0 - ab) * eps) / np.sqrt(ab), -1.0, 1.0)
     return x0, (x - np.sqrt(ab) * x0) / np.sqrt(1.0 - ab)

@@ -3,8 +3,8 @@
 beta_t is the variance added at step t, alpha_t = 1 - beta_t and alpha_bar_t = prod_{s<=t} alpha_s.
 Because Gaussians compose, x_t can be drawn in one shot (the closed form used in training):
     x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps,   eps ~ N(0, I),
-which `noise_step_by_step` checks against t explicit steps x_t = sqrt(alpha_t) x_{t-1} + sqrt(beta_t) eps_t.
-Timesteps are 0-based here: t = 0 is the first noising step, t = T - 1 the last.
+which `noise_step_by_step` checks against t explicit steps x_t = sqrt(alpha_t) x_{t-1} +
+sqrt(beta_t) eps_t. Timesteps are 0-based here: t = 0 is the first noising step, t = T - 1 the last.
 """
 
 import numpy as np
@@ -55,7 +55,8 @@ class NoiseSchedule:
         return f"NoiseSchedule({self.name!r}, timesteps={self.timesteps})"
 
     def gather(self, values, t, ndim):
-        """values[t] as float32, shaped (batch, 1, ..., 1) to broadcast against a rank-`ndim` batch."""
+        """values[t] as float32, shaped (batch, 1, ..., 1) to broadcast against a rank-`ndim`
+        batch."""
         picked = ops.take(ops.convert_to_tensor(values.astype("float32")), ops.cast(t, "int32"))
         return ops.reshape(picked, (-1,) + (1,) * (ndim - 1))
 

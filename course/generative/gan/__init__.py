@@ -1,4 +1,5 @@
-"""The GAN family: `GAN` base, `DCGAN`, `ConditionalGAN`, `ACGAN`, `WGANGP`, their networks and stabilizers."""
+"""The GAN family: `GAN` base, `DCGAN`, `ConditionalGAN`, `ACGAN`, `WGANGP`, their networks and
+stabilizers."""
 
 from course.generative.gan.base import GAN, two_time_scale
 from course.generative.gan.conditional import ACGAN, ConditionalGAN

@@ -48,7 +48,8 @@ def _bce(logits, target):
 
 @keras.saving.register_keras_serializable(package="course")
 class GAN(ResumableModel):
-    """Unconditional GAN over given sub-models: ``generator(z)`` -> image, ``discriminator(image)`` -> logit.
+    """Unconditional GAN over given sub-models: ``generator(z)`` -> image, and
+    ``discriminator(image)`` -> logit.
 
     `latent_dim` is the noise size. ``feature_matching=True`` replaces the generator's loss by
     the squared distance between the mean discriminator features (layer ``"features"``) of
@@ -72,7 +73,8 @@ class GAN(ResumableModel):
         noise_size = generator.inputs[0].shape[-1]
         if noise_size != latent_dim:
             raise ValueError(
-                f"latent_dim={latent_dim} does not match the generator's noise input size {noise_size}"
+                f"latent_dim={latent_dim} does not match the generator's noise input size "
+                f"{noise_size}"
             )
         check_seed(seed)
         super().__init__(**kwargs)
@@ -113,7 +115,8 @@ class GAN(ResumableModel):
         return cls(**config)
 
     def compile(self, d_optimizer=None, g_optimizer=None, label_smoothing=0.0, **kwargs):
-        """Set both optimizers (defaults: Adam(2e-4, beta_1=0.5) each) and one-sided label smoothing.
+        """Set both optimizers (defaults: Adam(2e-4, beta_1=0.5) each) and one-sided label
+        smoothing.
 
         Remaining keyword arguments go to `keras.Model.compile` (e.g. ``run_eagerly``). Under
         the ``mixed_float16`` policy each optimizer is wrapped in a `LossScaleOptimizer`.
@@ -122,7 +125,8 @@ class GAN(ResumableModel):
         g_optimizer = keras.optimizers.get(g_optimizer) or self.default_optimizer()
         if d_optimizer is g_optimizer:
             raise ValueError(
-                "d_optimizer and g_optimizer must be two optimizer instances, got the same object twice"
+                "d_optimizer and g_optimizer must be two optimizer instances, got the same object "
+                "twice"
             )
         self.label_smoothing = check_number(
             "label_smoothing", label_smoothing, 0, 1, high_open=True
@@ -245,7 +249,8 @@ class GAN(ResumableModel):
 
     # ---- one training step ---------------------------------------------------------------
     def _descend(self, optimizer, variables, loss_name, compute):
-        """One optimizer step on `variables` minimising ``compute()[loss_name]``; returns the values."""
+        """One optimizer step on `variables` minimising ``compute()[loss_name]``; returns the
+        values."""
         with tf.GradientTape() as tape:
             values = compute()
             scaled = optimizer.scale_loss(values[loss_name])
@@ -263,7 +268,8 @@ class GAN(ResumableModel):
     def train_step(self, data):
         if self.d_optimizer is None:
             raise RuntimeError(
-                f"compile the {type(self).__name__} before training: model.compile(d_optimizer=..., g_optimizer=...)"
+                f"compile the {type(self).__name__} before training: "
+                "model.compile(d_optimizer=..., g_optimizer=...)"
             )
         real, labels = self._unpack(data)
         batch_size = ops.shape(real)[0]

@@ -46,7 +46,8 @@ class ConvGAN(GAN):
             check_number("num_classes", num_classes, 2, integer=True)
         elif num_classes is not None:
             raise ValueError(
-                f"{type(self).__name__} is unconditional: num_classes must be None, got {num_classes!r}"
+                f"{type(self).__name__} is unconditional: num_classes must be None, got "
+                f"{num_classes!r}"
             )
         if generator is None:
             generator = build_generator(image_shape, latent_dim, num_classes, width)

@@ -120,7 +120,8 @@ def score(model, real, n=None, seed=0):
 def run(
     recipe, data, epochs, batch_size=64, seed=0, callbacks=(), n_samples=None, run_eagerly=None
 ):
-    """Train `recipe` on a `Split` (labels used only by conditional models) and score it on the test set."""
+    """Train `recipe` on a `Split` (labels used only by conditional models) and score it on the test
+    set."""
     check_number("epochs", epochs, 1, integer=True)
     keras.utils.set_random_seed(seed)
     model = build(recipe, seed, run_eagerly)

@@ -12,7 +12,8 @@ from course.homework.tasks import held_out
 
 
 def _votes(rng, hidden):
-    """Probabilities of shape (models, samples, classes); two models at least, where votes can differ."""
+    """Probabilities of shape (models, samples, classes); two models at least, where votes can
+    differ."""
     for _ in range(6 if hidden else 1):
         m, n, k = rng.integers(2, 8), rng.integers(5, 12), rng.integers(2, 5)
         yield rng.dirichlet(np.ones(k), size=(m, n))

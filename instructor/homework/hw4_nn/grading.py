@@ -60,7 +60,7 @@ def _dense_backward(rng, hidden=True):
         x, w, b = rng.normal(size=(n, d)), rng.normal(size=(d, k)), rng.normal(size=k)
         target = rng.normal(size=(n, k))
 
-        def loss(x_, w_, b_):  # L = 0.5 * sum((relu(x w + b) - target)^2)
+        def loss(x_, w_, b_, target=target):  # L = 0.5 * sum((relu(x w + b) - target)^2)
             return 0.5 * np.sum((np.maximum(x_ @ w_ + b_, 0.0) - target) ** 2)
 
         grads = []

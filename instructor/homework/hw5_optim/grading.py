@@ -98,7 +98,8 @@ def _exponential_decay(rng, hidden=True):
         yield Case(
             (step, lr0, steps, rate, staircase),
             float(schedule(step)),
-            f"learning rate at step {step} (decay_steps={steps}, rate={rate:.2f}, staircase={staircase})",
+            f"learning rate at step {step} (decay_steps={steps}, rate={rate:.2f}, "
+            f"staircase={staircase})",
             atol=0,
         )  # relative only: an absolute 1e-5 would accept any small rate
 

@@ -78,7 +78,8 @@ def _q_sample(rng, hidden=True):
         alpha_bar = np.cumprod(1 - betas)
         t = int(rng.integers(0, len(betas)))
         x0, noise = rng.normal(size=(2, 3, 4))
-        # x_t = sqrt(a) x0 + sqrt(1 - a) noise; written via the signal-to-noise ratio to be independent.
+        # x_t = sqrt(a) x0 + sqrt(1 - a) noise; written via the signal-to-noise ratio to be
+        # independent.
         snr = alpha_bar[t] / (1 - alpha_bar[t])
         expected = (np.sqrt(snr) * x0 + noise) / np.sqrt(1 + snr)
         yield Case((x0, t, noise, alpha_bar), expected, f"x_t at t={t}", atol=1e-6)
