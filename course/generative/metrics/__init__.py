@@ -14,6 +14,10 @@ by ``scripts/train_reference_classifier.py`` and stored in ``data/``):
 - `frechet_distance`: the Frechet distance between Gaussians fitted to the classifier's
   penultimate features of real and generated images ("FID on digits");
 - `SampleGridCallback`: saves a grid of samples every few epochs during training.
+
+Scores of generative models are computed under one `EvaluationProtocol` (``protocol.py``: the
+reference digits, the sample size and the real-versus-real floor), with KID (``kid.py``) beside
+FID and, for conditional models, within-class diversity (``diversity.py``).
 """
 
 import functools
@@ -242,7 +246,8 @@ def frechet_distance(real, fake, path=None):
 
 
 def sample_quality(images, requested_labels=None, real=None, path=None):
-    """All metrics at once as a dict: coverage, entropy, and if given, conditional accuracy and FID."""
+    """All metrics at once as a dict: coverage, entropy, and if given, conditional accuracy and
+    FID."""
     cov = class_coverage(images, path=path)
     report = {
         "classes_covered": cov.classes_covered,
@@ -313,3 +318,18 @@ class SampleGridCallback(keras.callbacks.Callback):
             return
         path = self.directory / f"epoch_{epoch + 1:03d}.png"
         self.paths.append(save_image_grid(self._samples(), path, self.labels, self.ncols))
+
+
+# The protocol modules build on the classifier above, so they are imported last.
+from course.generative.metrics.diversity import Diversity, within_class_diversity  # noqa: E402, F401
+from course.generative.metrics.kid import (  # noqa: E402, F401
+    kernel_inception_distance,
+    mmd2_unbiased,
+    polynomial_kernel,
+)
+from course.generative.metrics.protocol import (  # noqa: E402, F401
+    DEFAULT_PROTOCOL,
+    Evaluation,
+    EvaluationProtocol,
+    evaluate,
+)
