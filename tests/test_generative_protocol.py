@@ -108,6 +108,6 @@ def test_protocol_refuses_bad_sizes(digits):
     with pytest.raises(ValueError, match="samples"):
         metrics.EvaluationProtocol(reference_size=1000, samples=900)
     with pytest.raises(ValueError, match="samples"):
-        metrics.DEFAULT_PROTOCOL.evaluate(digits.x_train[:800])
+        metrics.DEFAULT_PROTOCOL.evaluate(digits.x_train[:1001])
     with pytest.raises(ValueError, match="labels"):
         metrics.DEFAULT_PROTOCOL.evaluate(digits.x_test[:50], digits.y_test[:49])

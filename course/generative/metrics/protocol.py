@@ -4,7 +4,7 @@ A score means something only next to what real data scores under the same condit
 `EvaluationProtocol` fixes those conditions once:
 - the *reference set*: `reference_size` real digits drawn (seeded) from all 1797 of
   scikit-learn's digits (`course.data.load_digits`); every generated sample is compared with it;
-- the *floor pool*: the remaining real digits, disjoint from the reference set;
+- the *floor pool*: the remaining 1000 real digits, disjoint from the reference set;
 - the default *sample size* `samples` (callers with a smaller budget pass their own);
 - the *feature extractor*: the frozen reference classifier's 64 penultimate features.
 
@@ -36,8 +36,8 @@ class EvaluationProtocol:
     draws the reference set and the KID subsets.
     """
 
-    reference_size: int = 1000
-    samples: int = 500
+    reference_size: int = 797
+    samples: int = 1000
     kid_subset_size: int = 50
     seed: int = 0
     classifier_path: str | None = None
