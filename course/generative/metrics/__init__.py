@@ -261,13 +261,13 @@ def sample_quality(images, requested_labels=None, real=None, path=None):
     return report
 
 
-def save_image_grid(images, path, labels=None, ncols=8):
-    """Write images (in [0, 1]) as one PNG grid; returns the path."""
+def save_image_grid(images, path, labels=None, ncols=8, title=None):
+    """Write images (in [0, 1]) as one PNG grid headed by `title`; returns the path."""
     import matplotlib.pyplot as plt
 
     from course.viz import image_grid
 
-    fig = image_grid(check_images(images), labels=labels, ncols=ncols)
+    fig = image_grid(check_images(images), labels=labels, ncols=ncols, title=title)
     for ax in fig.axes:
         for img in ax.get_images():
             img.set_clim(0.0, 1.0)
@@ -317,7 +317,9 @@ class SampleGridCallback(keras.callbacks.Callback):
         if (epoch + 1) % self.every:
             return
         path = self.directory / f"epoch_{epoch + 1:03d}.png"
-        self.paths.append(save_image_grid(self._samples(), path, self.labels, self.ncols))
+        self.paths.append(
+            save_image_grid(self._samples(), path, self.labels, self.ncols, f"epoch {epoch + 1}")
+        )
 
 
 # The protocol modules build on the classifier above, so they are imported last.
