@@ -54,7 +54,7 @@ def main(argv=None):
             "total_seconds": round(time.perf_counter() - start, 1),
             **{k: v if isinstance(v, int) else round(float(v), 4) for k, v in run.scores.items()},
         }
-        print(f"{name:<17} {json.dumps(results[name])}", flush=True)
+        print(f"{name:<17} {json.dumps(results[name])}\n  {run.evaluation}", flush=True)
 
     base = results.get("dcgan", {}).get("seconds_per_epoch")
     print(

@@ -23,11 +23,23 @@ def plot_curves(histories, metric="loss", ax=None, title=None):
     return ax
 
 
-def image_grid(images, labels=None, ncols=8, cmap="gray", size=1.2):
-    """Show images (N, H, W[, C]) in a grid with optional labels; returns the figure."""
+def image_grid(images, labels=None, ncols=8, cmap="gray", size=1.2, row_titles=None, title=None):
+    """Show images (N, H, W[, C]) in a grid; returns the figure.
+
+    `labels` titles each image (one per image: the class, step or scale it shows); `row_titles`
+    names each row at its left (one per row, e.g. "guidance 3" or "t = 250"); `title` heads the
+    whole figure.
+    """
     images = np.asarray(images)
     n = len(images)
     nrows = int(np.ceil(n / ncols))
+    if labels is not None and len(labels) != n:
+        raise ValueError(f"labels must hold one entry per image: {len(labels)} for {n} images")
+    if row_titles is not None and len(row_titles) != nrows:
+        raise ValueError(
+            f"row_titles must hold one entry per row: {len(row_titles)} for {nrows} rows "
+            f"({n} images, ncols={ncols})"
+        )
     fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
@@ -36,5 +48,17 @@ def image_grid(images, labels=None, ncols=8, cmap="gray", size=1.2):
             ax.imshow(img[..., 0] if img.ndim == 3 and img.shape[-1] == 1 else img, cmap=cmap)
             if labels is not None:
                 ax.set_title(str(labels[i]), fontsize=8)
+    for row, text in enumerate(row_titles or ()):
+        axes[row, 0].text(
+            -0.15,
+            0.5,
+            str(text),
+            transform=axes[row, 0].transAxes,
+            ha="right",
+            va="center",
+            fontsize=8,
+        )
+    if title is not None:
+        fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     return fig

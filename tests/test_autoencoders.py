@@ -127,6 +127,35 @@ def test_anomaly_detector_threshold_and_auc():
     assert report.false_alarm_rate <= 0.2 and "ROC AUC" in str(report)
 
 
+class _Memorizer:
+    """Reconstructs its training images exactly and others badly: an overfitted autoencoder."""
+
+    def __init__(self, train):
+        self.seen = {x.tobytes() for x in train}
+
+    def predict(self, x, **kwargs):
+        return np.stack([xi if xi.tobytes() in self.seen else 0.5 * xi for xi in x])
+
+
+def test_calibrated_threshold_flags_five_percent_of_fresh_normal_data():
+    from scipy import stats
+
+    rng = np.random.default_rng(4)
+
+    def normal(n):
+        return rng.random((n, 4, 4, 1)).astype("float32")
+
+    train, calibration, fresh = normal(500), normal(2000), normal(4000)
+    model = _Memorizer(train)
+    anomalies = np.ones((50, 4, 4, 1), "float32")
+    report = evaluate_detector(model, calibration, fresh, anomalies, percentile=95)
+    low, high = stats.binom.interval(0.999, len(fresh), 0.05)
+    assert low / len(fresh) <= report.false_alarm_rate <= high / len(fresh)
+    # The training errors (all 0 for this model) would put the threshold at 0: every fresh
+    # normal image flagged.
+    assert evaluate_detector(model, train, fresh, anomalies).false_alarm_rate == 1.0
+
+
 def test_split_normal_anomalous():
     x, y = np.arange(10), np.array([0, 1, 2, 0, 1, 2, 0, 1, 2, 3])
     normal, anomalous = split_normal_anomalous(x, y, normal_classes=(0, 1))

@@ -45,9 +45,17 @@ def test_a_short_conditional_run_is_timed_and_scored():
         "entropy",
         "normalized_entropy",
         "conditional_accuracy",
+        "diversity_ratio",
         "fid",
+        "kid",
+        "kid_se",
+        "floor_fid",
+        "floor_kid",
+        "floor_kid_se",
+        "samples",
     }
     assert 0 <= run.scores["conditional_accuracy"] <= 1 and len(run.history["d_loss"]) == 2
+    assert run.evaluation.samples == run.evaluation.floor.samples == 100
 
 
 def test_epoch_timer_records_each_epoch():

@@ -8,7 +8,7 @@ import tensorflow as tf
 import tensorflow_probability as tfp
 from generative_steps import train_steps
 
-from course.generative.vae import VAE, ConditionalVAE, bernoulli_nll, gaussian_kl
+from course.generative.vae import VAE, ConditionalVAE, continuous_bernoulli_nll, gaussian_kl
 from course.generative.vqvae import VQVAE, VectorQuantizer, code_statistics
 
 tfd = tfp.distributions
@@ -34,13 +34,24 @@ def test_closed_form_kl_equals_tfp(batch):
     assert np.allclose(gaussian_kl(np.zeros((2, 5)), np.zeros((2, 5))), 0.0)  # q = prior
 
 
-def test_bernoulli_nll_is_summed_binary_cross_entropy(batch):
+def test_continuous_bernoulli_nll_matches_its_closed_form_density(batch):
+    # log p(x | lambda) = x log lambda + (1 - x) log(1 - lambda) + log C(lambda), with
+    # C(lambda) = 2 artanh(1 - 2 lambda) / (1 - 2 lambda) (Loaiza-Ganem & Cunningham 2019).
     x, _ = batch
-    logits = np.random.default_rng(2).normal(size=x.shape).astype("float32")
-    bce = keras.losses.binary_crossentropy(
-        x.reshape(32, -1), logits.reshape(32, -1), from_logits=True
+    logits = np.random.default_rng(2).normal(0, 3, size=x.shape)
+    logits[0, 0, 0, 0] = 0.5  # lambda near 1/2, where C tends to 2
+    lam = 1 / (1 + np.exp(-logits))
+    log_c = np.log(2 * np.arctanh(1 - 2 * lam) / (1 - 2 * lam))
+    log_p = x * np.log(lam) + (1 - x) * np.log(1 - lam) + log_c
+    expected = -log_p.reshape(32, -1).sum(axis=1)
+    got = continuous_bernoulli_nll(x, logits.astype("float32")).numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-4)
+    # A density on [0, 1]: it integrates to 1 (midpoint rule over one pixel).
+    grid = (np.arange(20_000) + 0.5) / 20_000
+    one_pixel = np.exp(
+        -continuous_bernoulli_nll(grid.reshape(-1, 1, 1, 1), np.full((1, 1, 1, 1), 2.0))
     )
-    np.testing.assert_allclose(bernoulli_nll(x, logits).numpy(), 64 * bce.numpy(), rtol=1e-5)
+    assert float(np.mean(one_pixel)) == pytest.approx(1.0, abs=1e-4)
 
 
 def test_reparameterization_is_differentiable_and_has_the_right_moments():

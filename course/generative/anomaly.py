@@ -1,8 +1,12 @@
 """Anomaly detection by reconstruction error (Session 7 section 5.4).
 
 An autoencoder trained on normal data reconstructs normal inputs well and anomalies badly, so the
-per-example reconstruction error is an anomaly score. A threshold at a percentile of the training
-errors turns it into a detector; ROC AUC measures the score independently of any threshold.
+per-example reconstruction error is an anomaly score. A threshold at a percentile of the errors
+on *held-out* normal data (a calibration set the model never trained on) turns it into a detector
+whose false-alarm rate on fresh normal data is about 100 - percentile %. The training errors
+would not do: the model fits its training images better than new ones, so a threshold taken
+from them sits too low and flags far more fresh normal data than intended. ROC AUC measures the
+score independently of any threshold.
 """
 
 from dataclasses import dataclass
@@ -19,11 +23,12 @@ def reconstruction_errors(model, x, batch_size=256):
     return np.mean(np.square(x - x_hat).reshape(len(x), -1), axis=1)
 
 
-def percentile_threshold(train_errors, percentile=95.0):
-    """Threshold rule: flag anything above the `percentile`-th percentile of training errors, so
-    about (100 - percentile)% of normal data is flagged by construction."""
+def percentile_threshold(calibration_errors, percentile=95.0):
+    """Threshold rule: flag anything above the `percentile`-th percentile of the errors of
+    held-out normal data, so about (100 - percentile)% of fresh normal data from the same
+    distribution is flagged."""
     check_number("percentile", percentile, 0, 100)
-    return float(np.percentile(np.asarray(train_errors), percentile))
+    return float(np.percentile(np.asarray(calibration_errors), percentile))
 
 
 def split_normal_anomalous(x, y, normal_classes):
@@ -55,15 +60,16 @@ class AnomalyReport:
         )
 
 
-def evaluate_detector(model, x_normal_train, x_normal_test, x_anomaly, percentile=95.0):
+def evaluate_detector(model, x_normal_calibration, x_normal_test, x_anomaly, percentile=95.0):
     """Score held-out normal and anomalous data with `model`'s reconstruction error.
 
-    The threshold comes from the training errors only (`percentile_threshold`); ROC AUC is
-    scikit-learn's with anomalies as the positive class.
+    The threshold comes from `x_normal_calibration`, normal images the model was not trained on
+    and disjoint from `x_normal_test` (`percentile_threshold`); ROC AUC is scikit-learn's with
+    anomalies as the positive class.
     """
     from sklearn.metrics import roc_auc_score
 
-    threshold = percentile_threshold(reconstruction_errors(model, x_normal_train), percentile)
+    threshold = percentile_threshold(reconstruction_errors(model, x_normal_calibration), percentile)
     normal = reconstruction_errors(model, x_normal_test)
     anomalous = reconstruction_errors(model, x_anomaly)
     labels = np.r_[np.zeros(len(normal)), np.ones(len(anomalous))]

@@ -3,7 +3,13 @@
 
 The encoder maps x to the mean and log-variance of q(z|x) = N(mu, sigma^2); z = mu + sigma * eps
 with eps ~ N(0, I) (the reparameterization trick, so gradients reach mu and sigma); the decoder
-gives Bernoulli logits of p(x|z), scored with `tfp.distributions`. The loss is the negative ELBO
+gives the logits of p(x|z), a *continuous Bernoulli* per pixel (Loaiza-Ganem & Cunningham 2019),
+scored with `tfp.distributions`. Digits are grey levels in [0, 1], not binary: a plain Bernoulli
+likelihood on them is a cross-entropy, not a density, and its "ELBO" bounds no log-likelihood.
+The continuous Bernoulli adds the normalising constant log C(lambda) that makes p(x|z) a density
+on [0, 1], so the ELBO below is a true lower bound of log p(x) (densities can exceed 1, so it
+may be positive). Images are decoded to lambda = sigmoid(logits), the distribution's parameter
+(its mean lies closer to 0.5). The loss is the negative ELBO
 with the KL term weighted by `beta`:
     loss = E_q[-log p(x|z)] + beta * KL(q(z|x) || N(0, I)),   ELBO = -(reconstruction + KL).
 All losses are per example (summed over pixels and latent units), in nats.
@@ -28,9 +34,12 @@ def gaussian_kl(mean, log_var):
     return 0.5 * ops.sum(ops.square(mean) + ops.exp(log_var) - log_var - 1.0, axis=-1)
 
 
-def bernoulli_nll(x, logits):
-    """-log p(x | logits) per example under independent Bernoulli pixels (TFP), in nats."""
-    likelihood = tfd.Independent(tfd.Bernoulli(logits=logits), reinterpreted_batch_ndims=3)
+def continuous_bernoulli_nll(x, logits):
+    """-log p(x | logits) per example under independent continuous-Bernoulli pixels (TFP), in
+    nats: the binary cross-entropy minus log C(lambda), summed over pixels."""
+    likelihood = tfd.Independent(
+        tfd.ContinuousBernoulli(logits=logits), reinterpreted_batch_ndims=3
+    )
     return -likelihood.log_prob(x)
 
 
@@ -114,13 +123,13 @@ class VAE(LossModel):
         return mean + ops.exp(0.5 * log_var) * eps
 
     def decode_logits(self, z, y=None, training=False):
-        """Bernoulli logits of p(x | z)."""
+        """Continuous-Bernoulli logits of p(x | z)."""
         c = self.condition(y)
         z = ops.convert_to_tensor(z, "float32")
         return self.decoder(z if c is None else ops.concatenate([z, c], axis=-1), training=training)
 
     def decode(self, z, y=None):
-        """Mean images (pixel probabilities) decoded from latent codes `z`."""
+        """Images (lambda = sigmoid(logits), in [0, 1]) decoded from latent codes `z`."""
         return ops.sigmoid(self.decode_logits(z, y))
 
     def call(self, inputs, training=False):
@@ -138,7 +147,7 @@ class VAE(LossModel):
         x = ops.convert_to_tensor(x, "float32")
         mean, log_var = self.encode(x, y, training)
         z = self.reparameterize(mean, log_var)
-        reconstruction = ops.mean(bernoulli_nll(x, self.decode_logits(z, y, training)))
+        reconstruction = ops.mean(continuous_bernoulli_nll(x, self.decode_logits(z, y, training)))
         kl = ops.mean(gaussian_kl(mean, log_var))
         return {
             "loss": reconstruction + self.beta * kl,

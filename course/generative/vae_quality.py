@@ -1,6 +1,5 @@
 """Quality figures of the autoencoder family on held-out data: reconstruction MSE, ELBO, and for
-a conditional model the share of its samples that the reference digits classifier assigns to
-the requested class (`course.generative.metrics.conditional_accuracy`)."""
+a conditional model its samples scored under `course.generative.metrics.EvaluationProtocol`."""
 
 import numpy as np
 
@@ -26,24 +25,27 @@ def elbo(model, x, y=None, batch_size=256):
     return total / len(x)
 
 
-def quality(model, x, y, samples_per_class=50, seed=0):
+def quality(model, x, y, samples_per_class=None, seed=0, protocol=None):
     """Quality figures of `model` on labelled held-out images (x, y), as a dict.
 
     Keys: ``reconstruction_mse``; ``elbo`` (nats per image) for a VAE; for a model with
-    ``num_classes`` (a conditional VAE) ``conditional_accuracy`` of `samples_per_class`
-    generated images per class, and ``fid`` (Frechet distance on reference-classifier features)
-    between those samples and `x`.
+    ``num_classes`` (a conditional VAE) the figures of `samples_per_class` generated images per
+    class (default: the protocol's sample size) under `protocol` (default
+    `metrics.DEFAULT_PROTOCOL`): ``fid``, ``kid``, their ``floor_*``, ``conditional_accuracy``,
+    ``diversity_ratio`` and coverage (see `metrics.Evaluation.as_dict`).
     """
     from course.generative import metrics
 
-    check_number("samples_per_class", samples_per_class, 1, integer=True)
+    protocol = protocol or metrics.DEFAULT_PROTOCOL
     num_classes = getattr(model, "num_classes", None)
+    if samples_per_class is None:
+        samples_per_class = protocol.samples // (num_classes or 1)
+    check_number("samples_per_class", samples_per_class, 1, integer=True)
     report = {"reconstruction_mse": reconstruction_mse(model, x, y if num_classes else None)}
     if "elbo" in getattr(model, "loss_names", ()):
         report["elbo"] = elbo(model, x, y)
     if num_classes:
         labels = np.repeat(np.arange(num_classes), samples_per_class)
         samples = model.generate(len(labels), labels=labels, seed=seed)
-        report["conditional_accuracy"] = metrics.conditional_accuracy(samples, labels)
-        report["fid"] = metrics.frechet_distance(x, samples)
+        report.update(protocol.evaluate(samples, labels).as_dict())
     return report

@@ -49,12 +49,27 @@ def test_exercise2_gradients_through_the_trick():
     d_mu, d_sigma = tape.gradient(second_moment, [mu, sigma])
     assert float(d_mu) == pytest.approx(2 * 1.5, rel=0.01)  # d/dmu (mu^2 + sigma^2)
     assert float(d_sigma) == pytest.approx(2 * 0.5, rel=0.02)  # d/dsigma (mu^2 + sigma^2)
-    # Sampling with mean/stddev arguments hides the path from z to mu and sigma: no gradient.
+    # (a) tf.random.normal(mean=mu, stddev=sigma) is itself computed as mu + sigma * N(0, 1):
+    # the trick, so the tape differentiates through it and finds the same gradients.
     with tf.GradientTape() as tape:
-        direct = tf.reduce_mean(
-            tf.square(tf.random.normal((1000,), mean=tf.stop_gradient(mu), seed=0))
-        )
-    assert tape.gradient(direct, mu) is None
+        direct = tf.random.normal((400_000,), mean=mu, stddev=sigma, seed=0)
+        direct_moment = tf.reduce_mean(tf.square(direct))
+    d_mu, d_sigma = tape.gradient(direct_moment, [mu, sigma])
+    assert float(d_mu) == pytest.approx(3.0, rel=0.01)
+    assert float(d_sigma) == pytest.approx(1.0, rel=0.02)
+    # (b) A discrete sample has no such path: k ~ Bernoulli(p) drawn with tf.random.categorical
+    # gives the tape nothing to differentiate, although d/dp E[k] = d/dp p = 1.
+    p = tf.Variable(0.3)
+    with tf.GradientTape() as tape:
+        log_probs = tf.math.log(tf.stack([1.0 - p, p]))[None, :]
+        k = tf.cast(tf.random.categorical(log_probs, 400_000, seed=0)[0], tf.float32)
+        mean_k = tf.reduce_mean(k)
+    assert tape.gradient(mean_k, p) is None
+    # The score-function (REINFORCE) estimator recovers it: E[f(k) d/dp log p(k)].
+    with tf.GradientTape() as tape:
+        log_p_k = k * tf.math.log(p) + (1.0 - k) * tf.math.log(1.0 - p)
+        surrogate = tf.reduce_mean(tf.stop_gradient(k) * log_p_k)
+    assert float(tape.gradient(surrogate, p)) == pytest.approx(1.0, rel=0.03)
 
 
 def _train(model, digits, epochs=20):
@@ -79,8 +94,10 @@ def conditional_vae_losses(encoder, decoder, x, y, eps, num_classes=10, beta=1.0
     latent_dim = stats.shape[-1] // 2
     mean, log_var = stats[:, :latent_dim], stats[:, latent_dim:]
     logits = decoder(tf.concat([reparameterize(mean, log_var, eps), condition], axis=-1))
-    reconstruction = tf.reduce_sum(
-        tf.nn.sigmoid_cross_entropy_with_logits(labels=x, logits=logits), axis=[1, 2, 3]
+    reconstruction = tf.reduce_sum(  # continuous Bernoulli: cross-entropy - log C(lambda)
+        tf.nn.sigmoid_cross_entropy_with_logits(labels=x, logits=logits)
+        - tf.math.log(logits / tf.tanh(logits / 2)),
+        axis=[1, 2, 3],
     )
     kl = 0.5 * tf.reduce_sum(tf.square(mean) + tf.exp(log_var) - log_var - 1.0, axis=-1)
     return {

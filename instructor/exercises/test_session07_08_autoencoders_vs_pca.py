@@ -62,13 +62,14 @@ def test_exercise2_no_noise_is_a_plain_autoencoder(digits):
 def test_exercise3_swapped_normal_classes(digits):
     normal = range(5, 10)
     normal_train, _ = split_normal_anomalous(digits.x_train, digits.y_train, normal_classes=normal)
+    normal_val, _ = split_normal_anomalous(digits.x_val, digits.y_val, normal_classes=normal)
     normal_test, anomalies = split_normal_anomalous(
         digits.x_test, digits.y_test, normal_classes=normal
     )
     detector = _fit(
         lambda: Autoencoder(digits.input_shape, 8), normal_train, epochs=config.epochs(150, 20)
     )
-    report = evaluate_detector(detector, normal_train, normal_test, anomalies, percentile=95)
+    report = evaluate_detector(detector, normal_val, normal_test, anomalies, percentile=95)
     assert (
         report.auc > 0.6
     )  # "normal" is whatever the AE was fitted to, not a property of the digits

@@ -1,25 +1,18 @@
 """Measured trade-offs of a trained `DiffusionModel` on digits: sampler steps vs wall time vs
-quality, and guidance scale vs conditional accuracy vs diversity (`course.generative.metrics`)."""
+quality, and guidance scale vs conditional accuracy vs diversity, all scored under one
+`course.generative.metrics.EvaluationProtocol`."""
 
 import time
 
 import numpy as np
 
+from course.generative.metrics import DEFAULT_PROTOCOL
 from course.validation import check_number
 
 
-def _score(images, labels, real, train=None):
-    from course.generative import metrics
-
-    report = metrics.sample_quality(images, labels, real)
-    if train is not None:
-        report["fid_train"] = metrics.frechet_distance(train, images)
-    # Within-class diversity: mean per-pixel standard deviation over samples of one requested
-    # class, averaged over classes (guidance trades this for accuracy).
-    report["within_class_std"] = float(
-        np.mean([images[labels == c].std(axis=0).mean() for c in np.unique(labels)])
-    )
-    return report
+def _score(images, labels, protocol):
+    """The `protocol`'s figures of one sample as a flat dict (see `metrics.Evaluation`)."""
+    return protocol.evaluate(images, labels).as_dict()
 
 
 def balanced_labels(num_classes, per_class):
@@ -28,16 +21,26 @@ def balanced_labels(num_classes, per_class):
     return np.repeat(np.arange(num_classes), per_class)
 
 
+def _requested_labels(model, per_class, protocol):
+    """Balanced labels for `model`, `per_class` each (default: the protocol's sample size)."""
+    return balanced_labels(model.num_classes, per_class or protocol.samples // model.num_classes)
+
+
 def sampler_table(
-    model, real, per_class=100, ddim_steps=(10, 20, 50), guidance_scale=1.0, seeds=(0,), train=None
+    model,
+    per_class=None,
+    ddim_steps=(10, 20, 50),
+    guidance_scale=1.0,
+    seeds=(0,),
+    protocol=DEFAULT_PROTOCOL,
 ):
     """Rows (dicts) for DDPM with all T steps and DDIM (eta = 0) with each of `ddim_steps`:
-    steps, seconds to sample 10 * per_class images, FID against `real`, conditional accuracy,
-    coverage and within-class spread, each the mean over sampling `seeds` (`fid_spread` is the
-    standard deviation of FID across them). With `train` images also `fid_train`: FID against
-    that larger set, whose lower noise floor resolves smaller differences. A first short call
-    traces the network before timing."""
-    labels = balanced_labels(model.num_classes, per_class)
+    steps, seconds to sample num_classes * per_class images (default: the `protocol`'s sample
+    size) and the `protocol`'s figures (FID, KID, their floor, conditional accuracy, coverage,
+    within-class diversity), each the mean over sampling `seeds` (``fid_spread`` and
+    ``kid_spread`` are the standard deviations across them). A first short call traces the
+    network before timing."""
+    labels = _requested_labels(model, per_class, protocol)
     seeds = _check_seeds(seeds)
     model.generate(
         len(labels), labels=labels, seed=seeds[0], steps=1, guidance_scale=guidance_scale
@@ -57,7 +60,7 @@ def sampler_table(
                 guidance_scale=guidance_scale,
             )
             runs.append(
-                {"seconds": time.perf_counter() - start, **_score(images, labels, real, train)}
+                {"seconds": time.perf_counter() - start, **_score(images, labels, protocol)}
             )
         rows.append(
             {
@@ -78,18 +81,24 @@ def _check_seeds(seeds):
 
 
 def _mean_over_runs(runs):
-    """The mean of every metric over runs (one per seed), and the spread of each FID."""
+    """The mean of every metric over runs (one per seed), and the spread of FID and KID."""
     row = {key: float(np.mean([r[key] for r in runs])) for key in runs[0]}
-    for key in ("fid", "fid_train"):
-        if key in runs[0]:
-            row[f"{key}_spread"] = float(np.std([r[key] for r in runs]))
+    for key in ("fid", "kid"):
+        row[f"{key}_spread"] = float(np.std([r[key] for r in runs]))
     return row
 
 
-def guidance_table(model, real, scales=(0.0, 1.0, 2.0, 3.0, 5.0), per_class=100, steps=50, seed=0):
-    """Rows for each classifier-free guidance scale (DDIM, eta = 0, `steps` steps): conditional
-    accuracy, classes covered, entropy, within-class spread and FID against `real`."""
-    labels = balanced_labels(model.num_classes, per_class)
+def guidance_table(
+    model,
+    scales=(0.0, 1.0, 2.0, 3.0, 5.0),
+    per_class=None,
+    steps=50,
+    seed=0,
+    protocol=DEFAULT_PROTOCOL,
+):
+    """Rows for each classifier-free guidance scale (DDIM, eta = 0, `steps` steps): the
+    `protocol`'s figures of num_classes * per_class samples (default: its sample size)."""
+    labels = _requested_labels(model, per_class, protocol)
     rows = []
     for scale in scales:
         start = time.perf_counter()
@@ -104,7 +113,7 @@ def guidance_table(model, real, scales=(0.0, 1.0, 2.0, 3.0, 5.0), per_class=100,
             {
                 "guidance_scale": scale,
                 "seconds": time.perf_counter() - start,
-                **_score(images, labels, real),
+                **_score(images, labels, protocol),
             }
         )
     return rows

@@ -10,7 +10,7 @@ and read back by `stored_figures`.
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import keras
@@ -93,13 +93,19 @@ class EpochTimer(keras.callbacks.Callback):
 
 @dataclass
 class Run:
-    """One trained recipe: the model, its Keras history, per-epoch times and quality scores."""
+    """One trained recipe: the model, its Keras history, per-epoch times and its
+    `metrics.Evaluation` under the evaluation protocol."""
 
     recipe: str
     model: keras.Model
     history: dict
     epoch_seconds: list
-    scores: dict = field(default_factory=dict)
+    evaluation: metrics.Evaluation
+
+    @property
+    def scores(self):
+        """The evaluation's figures as a flat dict (`metrics.Evaluation.as_dict`)."""
+        return self.evaluation.as_dict()
 
     @property
     def seconds_per_epoch(self):
@@ -108,20 +114,20 @@ class Run:
         return float(np.median(times))
 
 
-def score(model, real, n=None, seed=0):
-    """Coverage, entropy and FID against `real` of `n` samples (default 1000, 200 in fast mode);
-    conditional accuracy too for conditional models."""
+def score(model, n=None, seed=0, protocol=metrics.DEFAULT_PROTOCOL):
+    """`metrics.Evaluation` of `n` samples (default 1000, 200 in fast mode) under `protocol`:
+    FID and KID against its reference set and floor, coverage, and for conditional models
+    conditional accuracy and within-class diversity."""
     n = n or config.samples(1000, 200)
     labels = np.arange(n) % model.num_classes if model.conditional else None
     images = model.generate(n, labels=labels, seed=seed)
-    return metrics.sample_quality(images, requested_labels=labels, real=real)
+    return protocol.evaluate(images, labels)
 
 
 def run(
     recipe, data, epochs, batch_size=64, seed=0, callbacks=(), n_samples=None, run_eagerly=None
 ):
-    """Train `recipe` on a `Split` (labels used only by conditional models) and score it on the test
-    set."""
+    """Train `recipe` on a `Split` (labels used only by conditional models) and `score` it."""
     check_number("epochs", epochs, 1, integer=True)
     keras.utils.set_random_seed(seed)
     model = build(recipe, seed, run_eagerly)
@@ -135,9 +141,7 @@ def run(
         verbose=0,
         callbacks=[timer, *callbacks],
     )
-    return Run(
-        recipe, model, history.history, timer.seconds, score(model, data.x_test, n_samples, seed)
-    )
+    return Run(recipe, model, history.history, timer.seconds, score(model, n_samples, seed))
 
 
 def stored_figures(path=None):

@@ -14,6 +14,10 @@ by ``scripts/train_reference_classifier.py`` and stored in ``data/``):
 - `frechet_distance`: the Frechet distance between Gaussians fitted to the classifier's
   penultimate features of real and generated images ("FID on digits");
 - `SampleGridCallback`: saves a grid of samples every few epochs during training.
+
+Scores of generative models are computed under one `EvaluationProtocol` (``protocol.py``: the
+reference digits, the sample size and the real-versus-real floor), with KID (``kid.py``) beside
+FID and, for conditional models, within-class diversity (``diversity.py``).
 """
 
 import functools
@@ -257,13 +261,13 @@ def sample_quality(images, requested_labels=None, real=None, path=None):
     return report
 
 
-def save_image_grid(images, path, labels=None, ncols=8):
-    """Write images (in [0, 1]) as one PNG grid; returns the path."""
+def save_image_grid(images, path, labels=None, ncols=8, title=None):
+    """Write images (in [0, 1]) as one PNG grid headed by `title`; returns the path."""
     import matplotlib.pyplot as plt
 
     from course.viz import image_grid
 
-    fig = image_grid(check_images(images), labels=labels, ncols=ncols)
+    fig = image_grid(check_images(images), labels=labels, ncols=ncols, title=title)
     for ax in fig.axes:
         for img in ax.get_images():
             img.set_clim(0.0, 1.0)
@@ -313,4 +317,21 @@ class SampleGridCallback(keras.callbacks.Callback):
         if (epoch + 1) % self.every:
             return
         path = self.directory / f"epoch_{epoch + 1:03d}.png"
-        self.paths.append(save_image_grid(self._samples(), path, self.labels, self.ncols))
+        self.paths.append(
+            save_image_grid(self._samples(), path, self.labels, self.ncols, f"epoch {epoch + 1}")
+        )
+
+
+# The protocol modules build on the classifier above, so they are imported last.
+from course.generative.metrics.diversity import Diversity, within_class_diversity  # noqa: E402, F401
+from course.generative.metrics.kid import (  # noqa: E402, F401
+    kernel_inception_distance,
+    mmd2_unbiased,
+    polynomial_kernel,
+)
+from course.generative.metrics.protocol import (  # noqa: E402, F401
+    DEFAULT_PROTOCOL,
+    Evaluation,
+    EvaluationProtocol,
+    evaluate,
+)
