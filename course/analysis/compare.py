@@ -114,7 +114,7 @@ class Comparison:
         return f"{seeds}, fast mode" if self.fast else seeds
 
     def verdict(self, a, b):
-        """"A beats B by x (95 % CI lo to hi, n seeds)" when the interval excludes zero, else
+        """ "A beats B by x (95 % CI lo to hi, n seeds)" when the interval excludes zero, else
         "A and B are within noise (difference x, 95 % CI lo to hi, n seeds)". The winner is the
         arm with the higher mean (lower, when `higher_is_better` is False: a loss)."""
         d = self.difference(a, b)
@@ -128,7 +128,9 @@ class Comparison:
             d = self.difference(b, a)
         gap = abs(d.estimate)
         low, high = sorted((abs(d.low), abs(d.high)))
-        return f"{d.a} beats {d.b} by {gap:.3f} ({level} CI {low:.3f} to {high:.3f}, {self._tail()})"
+        return (
+            f"{d.a} beats {d.b} by {gap:.3f} ({level} CI {low:.3f} to {high:.3f}, {self._tail()})"
+        )
 
     def verdicts(self):
         """One verdict sentence per pair of arms, in the order the arms were given."""
@@ -195,7 +197,9 @@ class Comparison:
         rows = []
         for d in self.differences:
             row = {"difference": f"{d.a} - {d.b}", "estimate": d.estimate}
-            row.update({"ci low": d.low, "ci high": d.high, "resolved": "yes" if d.resolved else "no"})
+            row.update(
+                {"ci low": d.low, "ci high": d.high, "resolved": "yes" if d.resolved else "no"}
+            )
             if self.kind == "correct":
                 row["McNemar p"] = f"{d.p_value:.3g}"
             rows.append(row)
