@@ -96,6 +96,8 @@ def stack_models(models):
     stacked model maps flattened inputs (K, batch, features) to (K, batch, outputs).
     """
     first = models[0]
+    if not first.built:
+        raise ValueError("build_model must return a built model: start it with keras.Input(shape)")
     layers = []
     for i, layer in enumerate(first.layers):
         peers = [m.layers[i] for m in models]
@@ -112,9 +114,9 @@ def stack_models(models):
                 layer.use_bias,
             )
             stacked.build((len(models), None, layer.kernel.shape[0]))
-            stacked.kernel.assign(np.stack([p.kernel.numpy() for p in peers]))
+            stacked.kernel.assign(np.stack([ops.convert_to_numpy(p.kernel) for p in peers]))
             if layer.use_bias:
-                stacked.bias.assign(np.stack([p.bias.numpy() for p in peers]))
+                stacked.bias.assign(np.stack([ops.convert_to_numpy(p.bias) for p in peers]))
             layers.append(stacked)
         elif isinstance(layer, keras.layers.Activation):
             layers.append(keras.layers.Activation(layer.activation))
@@ -164,7 +166,8 @@ class SeedRun:
         return self.predict(x).argmax(axis=-1) == y[None, :]
 
     def model(self, seed):
-        """Seed `seed` as a stand-alone model of `build_model`'s architecture, with its weights."""
+        """Seed `seed` as a stand-alone model of `build_model`'s architecture, with its weights
+        (built after ``keras.utils.set_random_seed(seed)``, which resets the global seed)."""
         if seed not in self.seeds:
             raise ValueError(
                 f"seed must be one of the trained seeds {list(self.seeds)}, got {seed!r}"
