@@ -208,7 +208,8 @@ class Comparison:
     def __str__(self):
         arms, differences = self.tables()
         what = "accuracy" if self.kind == "correct" else "score"
-        head = f"{what} over {self._tail()} on {self.n_items} items (std, min, max over seeds)"
+        head = f"{what} over {self.n_seeds} seeds on {self.n_items} items"
+        head += " (fast mode)" if self.fast else ""
         return f"{head}\n{arms}\n\n{differences}\n\n{self.ranking()}"
 
 
@@ -302,7 +303,10 @@ def mcnemar(a, b, confidence=0.95):
 
     Returns (difference, low, high, p_value): the accuracy difference a - b, its exact
     conditional interval (Clopper-Pearson on the share of discordant pairs `a` wins, scaled by
-    the discordant share) and the two-sided exact binomial p-value on the discordant pairs.
+    the discordant share) and the two-sided exact binomial p-value on the discordant pairs. The
+    verdict follows the interval. Pooling counts every (seed, item) cell as one pair, so it does
+    not see a seed that moves all items together: when the arms' spread over seeds is as large
+    as their difference, compare with ``kind="score"`` (the bootstrap resamples seeds too).
     """
     from scipy.stats import binomtest
 

@@ -220,6 +220,21 @@ def _from_logits(model):
     )
 
 
+def _batches(seeds, n, epochs, batch_size):
+    """Every step's rows for every seed, (steps, K, batch), and the rows' weights (steps, batch):
+    each epoch's short last batch is padded with weight-0 rows, so all steps share one shape."""
+    per_epoch = -(-n // batch_size)
+    pad = per_epoch * batch_size - n
+    orders = np.stack([epoch_order(seed, n, epochs) for seed in seeds], axis=1)  # (epochs, K, n)
+    orders = np.pad(orders, ((0, 0), (0, 0), (0, pad)))
+    batches = orders.reshape(epochs, len(seeds), per_epoch, batch_size).transpose(0, 2, 1, 3)
+    weight = np.pad(np.ones(n, "float32"), (0, pad)).reshape(per_epoch, batch_size)
+    return (
+        batches.reshape(-1, len(seeds), batch_size).astype("int32"),
+        np.tile(weight, (epochs, 1)),
+    )
+
+
 def train_seeds(
     build_model,
     x,
@@ -272,26 +287,22 @@ def train_seeds(
     y_all = tf.constant(y.astype("int32"))
     optimizer.build(stacked.trainable_variables)
 
-    def step(index):  # index: (K, batch) rows of x_all for each seed
+    def step(index, weight):  # index: (K, batch) rows of x_all per seed; weight: 0 on padding
         with tf.GradientTape() as tape:
             out = stacked(tf.gather(x_all, index), training=True)
             losses = keras.losses.sparse_categorical_crossentropy(
                 tf.gather(y_all, index), out, from_logits=from_logits
             )
-            loss = ops.sum(ops.mean(losses, axis=1))  # each seed's own mean: gradients apart
+            # Each seed's own mean over its real examples, summed: the seeds' gradients stay apart.
+            loss = ops.sum(ops.sum(losses * weight, axis=1) / ops.sum(weight))
         grads = tape.gradient(loss, stacked.trainable_variables)
         optimizer.apply(grads, stacked.trainable_variables)
 
     @tf.function
-    def run(batches):  # (steps, K, batch)
+    def run(batches, weights):  # (steps, K, batch), (steps, batch): the whole run in one call
         for i in tf.range(tf.shape(batches)[0]):
-            step(batches[i])
+            step(batches[i], weights[i])
 
-    orders = np.stack([epoch_order(seed, len(x), epochs) for seed in seeds], axis=1)
-    full = len(x) // batch_size * batch_size
-    for epoch in orders:  # (K, n)
-        if full:
-            run(epoch[:, :full].reshape(len(seeds), -1, batch_size).transpose(1, 0, 2))
-        if full < len(x):
-            run(epoch[None, :, full:])
+    batches, weights = _batches(seeds, len(x), epochs, batch_size)
+    run(batches, weights)
     return SeedRun(seeds, stacked, build_model)
