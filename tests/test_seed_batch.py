@@ -12,7 +12,7 @@ from course.train.seed_batch import StackedDense, epoch_order, train_seeds
 
 SEEDS = (3, 7)
 EPOCHS = 3
-BATCH = 32  # 180 training images: 5 full batches and a last one of 20
+BATCH = 32  # 210 training images: 6 full batches and a last one of 18
 
 
 @pytest.fixture(scope="module")
@@ -88,11 +88,13 @@ def test_stacked_dense_round_trips_its_config():
         ({"seeds": ()}, ValueError, "seeds"),
         ({"epochs": 0}, ValueError, "epochs"),
         ({"y": np.zeros(5)}, ValueError, "same length"),
+        ({"y": lambda d: d.y_train.astype("float32")}, ValueError, "integer class labels"),
         ({"build": lambda d: _build(d, output_activation="sigmoid")}, ValueError, "softmax"),
     ],
 )
 def test_bad_input_is_refused(digits, kwargs, error, message):
     build = kwargs.pop("build", _build)(digits)
+    kwargs = {k: v(digits) if callable(v) else v for k, v in kwargs.items()}
     args = {"x": digits.x_train, "y": digits.y_train, "seeds": (0, 1), "epochs": 1, **kwargs}
     with pytest.raises(error, match=message):
         train_seeds(build, **args)

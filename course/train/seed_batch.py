@@ -276,6 +276,8 @@ def train_seeds(
     y = np.asarray(y)
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    if y.ndim != 1 or y.dtype.kind not in "iu":
+        raise ValueError(f"y must be integer class labels of shape (n,), got {y.dtype} {y.shape}")
     optimizer = _optimizer(optimizer, learning_rate)
     models = []
     for seed in seeds:
