@@ -1,4 +1,5 @@
-"""Error analysis: how a trained model fails and which augmentations would fix it.
+"""Error analysis: how a trained model fails and which augmentations would fix it; comparisons of
+arms over seeds with intervals and verdict sentences (`compare`).
 
 `robustness_sweeps` measures accuracy (overall and per class) under rotation, blur, scale,
 occlusion and noise at a grid of severities; `error_report` adds the confusion matrix and names
@@ -6,6 +7,16 @@ the augmentations to add. Perturbations are deterministic TensorFlow ops
 (`course.analysis.perturb`).
 """
 
+from course.analysis.compare import (
+    ArmSummary,
+    Comparison,
+    Difference,
+    compare,
+    compare_arms,
+    mcnemar,
+    paired_bootstrap,
+    run_arms,
+)
 from course.analysis.confusion import (
     confusion_matrix,
     most_confused,
@@ -26,16 +37,23 @@ from course.analysis.sweep import SweepResult, plot_sweeps, robustness_sweeps, s
 
 __all__ = [
     "PERTURBATIONS",
+    "ArmSummary",
+    "Comparison",
+    "Difference",
     "ErrorReport",
     "Perturbation",
     "Recommendation",
     "SweepResult",
     "add_noise",
     "blur",
+    "compare",
+    "compare_arms",
     "confusion_matrix",
     "error_report",
     "most_confused",
+    "mcnemar",
     "occlude",
+    "paired_bootstrap",
     "per_class_accuracy",
     "plot_sweeps",
     "predict_labels",
@@ -43,5 +61,6 @@ __all__ = [
     "rescale",
     "robustness_sweeps",
     "rotate",
+    "run_arms",
     "sweep",
 ]

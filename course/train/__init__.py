@@ -7,7 +7,8 @@ callbacks=[...])``, ``history = trainer.fit(train_ds, epochs=..., validation_dat
 inside ``with get_strategy().scope():`` and the trainer picks the strategy up. A model that
 overrides ``train_step``/``test_step`` (Keras-3 style: returns ``{name: value}``) is trained
 through them. ``trainer.trace_count`` counts graph traces (1 per loop for a whole run).
-``train_full_batch`` is the small full-batch loop of the section's toy experiments.
+``train_full_batch`` is the small full-batch loop of the section's toy experiments;
+``train_seeds`` trains several seeds of a small dense classifier together in one graph.
 """
 
 from course.train.callbacks import EarlyStopping, ProgressBar, TensorBoard
@@ -15,16 +16,19 @@ from course.train.checkpointing import Checkpointer
 from course.train.distribution import get_strategy
 from course.train.full_batch import train_full_batch
 from course.train.health import nonfinite_message
+from course.train.seed_batch import SeedRun, train_seeds
 from course.train.trainer import Trainer, fit
 
 __all__ = [
     "Checkpointer",
     "EarlyStopping",
     "ProgressBar",
+    "SeedRun",
     "TensorBoard",
     "Trainer",
     "fit",
     "get_strategy",
     "nonfinite_message",
     "train_full_batch",
+    "train_seeds",
 ]

@@ -1,0 +1,310 @@
+"""Seeds that cost little: K seeds of a small dense model trained together in one graph.
+
+A `StackedDense` layer holds K independent kernels with a leading seed axis and applies them with
+one `einsum`, so a step of K seeds is one step of a K-times-wider batch of tiny matrix products:
+on a CPU a step of the digits MLP is dominated by per-step overhead, which K seeds then share.
+The loss is the sum of the seeds' own mean losses, so seed k's gradient is exactly its own
+model's gradient; Keras' optimizers update element by element (SGD, momentum, Adam, RMSprop...),
+so one optimizer over the stacked weights is K independent optimizers.
+
+`train_seeds(build_model, x, y, seeds, epochs)` builds ``build_model()`` after
+``keras.utils.set_random_seed(seed)`` for each seed, exactly as a single run would, stacks those
+initial weights, and trains every seed on its own minibatch order (`epoch_order`). Each seed then
+ends where that seed trained alone on the same order ends (tests/test_seed_batch.py proves it).
+Dropout draws independent masks per seed, but not the masks a single run would draw.
+"""
+
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+from keras import ops
+
+from course.validation import check_number
+
+SUPPORTED = "Input, Flatten, Dense, Activation and Dropout (Keras' or course.layers')"
+
+
+@keras.saving.register_keras_serializable(package="course")
+class StackedDense(keras.layers.Layer):
+    """`stack` independent Dense layers at once: (stack, batch, in) -> (stack, batch, units).
+
+    Args:
+        units: output width of every member.
+        stack: the number of members K (one per seed).
+        activation: a Keras activation, applied on the last axis.
+        use_bias: add one bias per member.
+    """
+
+    def __init__(self, units, stack, activation=None, use_bias=True, **kwargs):
+        check_number("units", units, 1, integer=True)
+        check_number("stack", stack, 1, integer=True)
+        super().__init__(**kwargs)
+        self.units, self.stack, self.use_bias = units, stack, bool(use_bias)
+        self.activation = keras.activations.get(activation)
+
+    def build(self, input_shape):
+        if len(input_shape) != 3 or input_shape[0] not in (None, self.stack):
+            raise ValueError(
+                f"StackedDense expects inputs of shape (stack={self.stack}, batch, features), "
+                f"got {tuple(input_shape)}"
+            )
+        self.kernel = self.add_weight(
+            shape=(self.stack, input_shape[-1], self.units), initializer="glorot_uniform"
+        )
+        self.bias = (
+            self.add_weight(shape=(self.stack, self.units), initializer="zeros")
+            if self.use_bias
+            else None
+        )
+
+    def call(self, inputs):
+        outputs = ops.einsum("kbi,kio->kbo", inputs, self.kernel)
+        if self.bias is not None:
+            outputs = outputs + self.bias[:, None, :]
+        return self.activation(outputs)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "stack": self.stack,
+            "activation": keras.activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+        }
+
+
+def _dropout_rate(layer):
+    from course.layers import Dropout
+
+    if isinstance(layer, keras.layers.Dropout):
+        return layer.rate
+    if isinstance(layer, Dropout):
+        if not layer.inverted or layer.mc or layer.noise_shape is not None:
+            raise ValueError(
+                "build_model's course.layers.Dropout must be inverted, without mc or noise_shape "
+                "to be stacked"
+            )
+        return layer.rate
+    return None
+
+
+def stack_models(models):
+    """One `keras.Sequential` of `StackedDense`/`Dropout` holding every model's weights.
+
+    `models` are built Sequential models of the same architecture made of `SUPPORTED` layers; the
+    stacked model maps flattened inputs (K, batch, features) to (K, batch, outputs).
+    """
+    first = models[0]
+    if not first.built:
+        raise ValueError("build_model must return a built model: start it with keras.Input(shape)")
+    layers = []
+    for i, layer in enumerate(first.layers):
+        peers = [m.layers[i] for m in models]
+        if isinstance(layer, keras.layers.Dense):
+            if layer.kernel_regularizer is not None or layer.bias_regularizer is not None:
+                raise ValueError(
+                    f"build_model's Dense layers must have no regularizer to be stacked, "
+                    f"got one on {layer.name}"
+                )
+            stacked = StackedDense(
+                layer.units,
+                len(models),
+                keras.activations.serialize(layer.activation),
+                layer.use_bias,
+            )
+            stacked.build((len(models), None, layer.kernel.shape[0]))
+            stacked.kernel.assign(np.stack([ops.convert_to_numpy(p.kernel) for p in peers]))
+            if layer.use_bias:
+                stacked.bias.assign(np.stack([ops.convert_to_numpy(p.bias) for p in peers]))
+            layers.append(stacked)
+        elif isinstance(layer, keras.layers.Activation):
+            layers.append(keras.layers.Activation(layer.activation))
+        elif _dropout_rate(layer) is not None:
+            layers.append(keras.layers.Dropout(_dropout_rate(layer), seed=len(layers)))
+        elif not isinstance(layer, keras.layers.Flatten):
+            raise ValueError(
+                f"build_model must return a model made of {SUPPORTED}; got a "
+                f"{type(layer).__name__} layer ({layer.name})"
+            )
+    return keras.Sequential(layers)
+
+
+def epoch_order(seed, n, epochs):
+    """The order seed `seed` visits `n` training examples: one permutation per epoch, shape
+    (epochs, n), from ``numpy.random.default_rng(seed)``. A single run trained on the same
+    batches of this order is the reference each stacked seed equals."""
+    rng = np.random.default_rng(seed)
+    return np.stack([rng.permutation(n) for _ in range(epochs)])
+
+
+@dataclass(frozen=True, eq=False)
+class SeedRun:
+    """K trained seeds: the stacked model and the builder, to predict or rebuild one seed."""
+
+    seeds: tuple
+    stacked: keras.Model
+    build_model: object
+
+    def predict(self, x, batch_size=1024):
+        """Every seed's outputs on `x`: shape (seeds, items, outputs)."""
+        x = np.asarray(x, dtype="float32").reshape(len(x), -1)
+        parts = []
+        for start in range(0, len(x), batch_size):
+            chunk = np.broadcast_to(
+                x[start : start + batch_size],
+                (len(self.seeds),) + x[start : start + batch_size].shape,
+            )
+            parts.append(ops.convert_to_numpy(self.stacked(chunk, training=False)))
+        return np.concatenate(parts, axis=1)
+
+    def correct(self, x, y):
+        """Per-item correctness (seeds, items) of the argmax prediction: `compare`'s input."""
+        y = np.asarray(y)
+        if len(y) != len(x):
+            raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+        return self.predict(x).argmax(axis=-1) == y[None, :]
+
+    def model(self, seed):
+        """Seed `seed` as a stand-alone model of `build_model`'s architecture, with its weights
+        (built after ``keras.utils.set_random_seed(seed)``, which resets the global seed)."""
+        if seed not in self.seeds:
+            raise ValueError(
+                f"seed must be one of the trained seeds {list(self.seeds)}, got {seed!r}"
+            )
+        k = self.seeds.index(seed)
+        keras.utils.set_random_seed(seed)
+        model = self.build_model()
+        stacked = iter(layer for layer in self.stacked.layers if isinstance(layer, StackedDense))
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.Dense):
+                source = next(stacked)
+                layer.kernel.assign(source.kernel[k])
+                if layer.use_bias:
+                    layer.bias.assign(source.bias[k])
+        return model
+
+
+def _optimizer(optimizer, learning_rate):
+    """A fresh copy of `optimizer` (a name or an unused instance) at `learning_rate`."""
+    if isinstance(optimizer, str):
+        optimizer = keras.optimizers.get(optimizer)
+    elif not isinstance(optimizer, keras.optimizers.Optimizer):
+        raise TypeError(
+            f"optimizer must be a Keras optimizer name or an unused keras.optimizers.Optimizer, "
+            f"got {type(optimizer).__name__}"
+        )
+    elif optimizer.built:
+        raise ValueError("optimizer must be unused (not built): its state would mix with ours")
+    config = optimizer.get_config()
+    for key in ("clipnorm", "global_clipnorm"):
+        if config.get(key) is not None:
+            raise ValueError(
+                f"optimizer must not set {key}: a norm over the stacked weights mixes the seeds"
+            )
+    if learning_rate is not None:
+        config["learning_rate"] = check_number("learning_rate", learning_rate, 0, low_open=True)
+    return type(optimizer).from_config(config)
+
+
+def _from_logits(model):
+    last = model.layers[-1]
+    activation = getattr(last, "activation", None)
+    if activation is keras.activations.softmax:
+        return False
+    if activation is keras.activations.linear:
+        return True
+    raise ValueError(
+        "build_model's last layer must be a Dense with softmax (probabilities) or no activation "
+        f"(logits), got {getattr(activation, '__name__', activation)}"
+    )
+
+
+def _batches(seeds, n, epochs, batch_size):
+    """Every step's rows for every seed, (steps, K, batch), and the rows' weights (steps, batch):
+    each epoch's short last batch is padded with weight-0 rows, so all steps share one shape."""
+    per_epoch = -(-n // batch_size)
+    pad = per_epoch * batch_size - n
+    orders = np.stack([epoch_order(seed, n, epochs) for seed in seeds], axis=1)  # (epochs, K, n)
+    orders = np.pad(orders, ((0, 0), (0, 0), (0, pad)))
+    batches = orders.reshape(epochs, len(seeds), per_epoch, batch_size).transpose(0, 2, 1, 3)
+    weight = np.pad(np.ones(n, "float32"), (0, pad)).reshape(per_epoch, batch_size)
+    return (
+        batches.reshape(-1, len(seeds), batch_size).astype("int32"),
+        np.tile(weight, (epochs, 1)),
+    )
+
+
+def train_seeds(
+    build_model,
+    x,
+    y,
+    seeds,
+    epochs,
+    *,
+    batch_size=32,
+    optimizer="adam",
+    learning_rate=1e-3,
+):
+    """Train ``build_model()`` once per seed, all seeds together in one graph; return a `SeedRun`.
+
+    Seed s starts from the weights ``build_model()`` gets after ``keras.utils.set_random_seed(s)``
+    and sees batches of `batch_size` in `epoch_order(s, len(x), epochs)`, with its own copy of
+    `optimizer` (a name or an unused instance; `learning_rate` overrides its rate, None keeps
+    it) on sparse categorical cross-entropy (from logits when the head has no softmax).
+
+    Args:
+        build_model: zero-argument callable returning an uncompiled classifier made of
+            Input, Flatten, Dense, Activation and Dropout layers (e.g. `course.models.mlp`
+            without norm or preprocessing).
+        x, y: training inputs and integer labels.
+        seeds: distinct non-negative ints.
+        epochs: passes over the data.
+    """
+    import tensorflow as tf
+
+    if not callable(build_model):
+        raise TypeError(f"build_model must be a callable, got {type(build_model).__name__}")
+    seeds = tuple(seeds)
+    for seed in seeds:
+        check_number("seeds", seed, 0, integer=True)
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be one or more different ints, got {list(seeds)}")
+    check_number("epochs", epochs, 1, integer=True)
+    check_number("batch_size", batch_size, 1, integer=True)
+    x = np.asarray(x, dtype="float32")
+    y = np.asarray(y)
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    if y.ndim != 1 or y.dtype.kind not in "iu":
+        raise ValueError(f"y must be integer class labels of shape (n,), got {y.dtype} {y.shape}")
+    optimizer = _optimizer(optimizer, learning_rate)
+    models = []
+    for seed in seeds:
+        keras.utils.set_random_seed(seed)
+        models.append(build_model())
+    from_logits = _from_logits(models[0])
+    stacked = stack_models(models)
+    x_all = tf.constant(x.reshape(len(x), -1))
+    y_all = tf.constant(y.astype("int32"))
+    optimizer.build(stacked.trainable_variables)
+
+    def step(index, weight):  # index: (K, batch) rows of x_all per seed; weight: 0 on padding
+        with tf.GradientTape() as tape:
+            out = stacked(tf.gather(x_all, index), training=True)
+            losses = keras.losses.sparse_categorical_crossentropy(
+                tf.gather(y_all, index), out, from_logits=from_logits
+            )
+            # Each seed's own mean over its real examples, summed: the seeds' gradients stay apart.
+            loss = ops.sum(ops.sum(losses * weight, axis=1) / ops.sum(weight))
+        grads = tape.gradient(loss, stacked.trainable_variables)
+        optimizer.apply(grads, stacked.trainable_variables)
+
+    @tf.function
+    def run(batches, weights):  # (steps, K, batch), (steps, batch): the whole run in one call
+        for i in tf.range(tf.shape(batches)[0]):
+            step(batches[i], weights[i])
+
+    batches, weights = _batches(seeds, len(x), epochs, batch_size)
+    run(batches, weights)
+    return SeedRun(seeds, stacked, build_model)
