@@ -242,3 +242,20 @@ def check_waveform(name, waveform, min_samples=1, ndim=None):
     if shape[-1] is not None and shape[-1] < min_samples:
         raise ValueError(f"{name} must have at least {min_samples} samples, got shape {shape}")
     return waveform
+
+
+def check_pixels(name, images, low=0.0, high=1.0):
+    """Raise unless `images` is a concrete batch of images with every value in [low, high]
+    (a model whose likelihood is defined on [0, 1] returns inf for 8-bit pixel values)."""
+    import numpy as np
+
+    array = np.asarray(check_image_batch(name, images), dtype="float64")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must hold finite pixel values, got NaN or inf")
+    if array.min() < low or array.max() > high:
+        hint = " (divide 8-bit images by 255)" if array.max() > 1 and high == 1.0 else ""
+        raise ValueError(
+            f"{name} must hold pixels in [{low:g}, {high:g}]{hint}, got values from "
+            f"{array.min():g} to {array.max():g}"
+        )
+    return images

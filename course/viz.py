@@ -1,7 +1,11 @@
 """Plotting helpers used across notebooks (matplotlib only)."""
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
+
+from course.validation import check_examples, check_sized
 
 
 def plot_curves(histories, metric="loss", ax=None, title=None):
@@ -9,6 +13,18 @@ def plot_curves(histories, metric="loss", ax=None, title=None):
 
     `histories` maps a run name to a Keras `History` or a dict of metric lists.
     """
+    if not isinstance(histories, Mapping) or not histories:
+        raise TypeError(
+            "histories must be a non-empty dict mapping a run name to a keras History or a dict "
+            f"of metric lists, got {type(histories).__name__} {histories!r}"
+        )
+    for name, history in histories.items():
+        logs = getattr(history, "history", history)
+        if not isinstance(logs, Mapping) or metric not in logs:
+            raise ValueError(
+                f"histories[{name!r}] has no {metric!r} curve (metric={metric!r}); it logged "
+                f"{sorted(logs) if isinstance(logs, Mapping) else type(logs).__name__}"
+            )
     ax = ax or plt.subplots(figsize=(6, 4))[1]
     for i, (name, history) in enumerate(histories.items()):
         logs = getattr(history, "history", history)
@@ -30,8 +46,10 @@ def image_grid(images, labels=None, ncols=8, cmap="gray", size=1.2, row_titles=N
     names each row at its left (one per row, e.g. "guidance 3" or "t = 250"); `title` heads the
     whole figure.
     """
-    images = np.asarray(images)
+    images = check_examples("images", images, ndim=(3, 4))
     n = len(images)
+    if labels is not None:
+        check_sized("labels", labels, "None or a list with one title per image")
     nrows = int(np.ceil(n / ncols))
     if labels is not None and len(labels) != n:
         raise ValueError(f"labels must hold one entry per image: {len(labels)} for {n} images")

@@ -87,7 +87,7 @@ CASES = [
         r"images must have shape \(batch, height, width, channels\)",
     ),
     (lambda: augment.under_represented([]), ValueError, "labels must hold at least one label"),
-    (lambda: data.make_pipeline([], []), ValueError, "x and y must hold at least one example"),
+    (lambda: data.make_pipeline([], []), ValueError, "x must hold at least one example"),
     (
         lambda: data.make_pipeline(np.zeros((4, 2)), np.zeros(4), cache="/no/such/folder/cache"),
         ValueError,
@@ -197,6 +197,11 @@ CASES = [
         ),
         ValueError,
         r"t must hold timesteps in \[0, 10\) .* got values from 2 to 50",
+    ),
+    (
+        lambda: gen.VAE((8, 8, 1), latent_dim=2).compute_losses(np.full((2, 8, 8, 1), 255.0)),
+        ValueError,
+        r"x must hold pixels in \[0, 1\] \(divide 8-bit images by 255\), got values from 255",
     ),
     (
         lambda: course.homework.check("data.hflp", 1),

@@ -163,7 +163,7 @@ def test_dataset_input_and_file_cache(arrays, tmp_path):
     [
         ({"batch_size": 0}, "batch_size"),
         ({"y": None}, "y is required"),
-        ({"y": np.zeros(3)}, "same length"),
+        ({"y": np.zeros(3)}, "y must have one entry per row of x"),
         ({"augment": 3}, "augment"),
         ({"parallel_augment": "yes"}, "parallel_augment"),
     ],

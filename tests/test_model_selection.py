@@ -48,5 +48,5 @@ def test_kfold_rejects_bad_arguments(kwargs, arg):
     x, y = np.zeros((40, 3), "float32"), np.repeat(np.arange(4), 10)
     with pytest.raises(ValueError, match=arg):
         kfold_evaluate(lambda: _linear_model(0.0), x, y, **kwargs)
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match="y must have one entry per row of x"):
         kfold_evaluate(lambda: _linear_model(0.0), x, y[:-1])

@@ -842,7 +842,8 @@ def test_bad_structure_is_refused_naming_the_argument(row, draw, tmp_path, monke
             )
             message = str(error)
             assert row.argument in message, (
-                f"{kind} {row.argument}={value!r}: message does not name {row.argument!r}: {message}"
+                f"{kind} {row.argument}={value!r}: message does not name "
+                f"{row.argument!r}: {message}"
             )
             assert not ESCAPE.search(message), f"{kind}: a terminal colour code in {message!r}"
         else:

@@ -17,13 +17,14 @@ All losses are per example (summed over pixels and latent units), in nats.
 
 import keras
 import numpy as np
+import tensorflow as tf
 import tensorflow_probability as tfp
 from keras import ops
 
 from course.generative import _coders
 from course.generative._checks import check_labels, check_seed
 from course.generative._steps import LossModel
-from course.validation import check_number
+from course.validation import check_number, check_pixels
 
 tfd = tfp.distributions
 
@@ -144,6 +145,8 @@ class VAE(LossModel):
         return inputs, None
 
     def compute_losses(self, x, y=None, training=False):
+        if tf.executing_eagerly():  # a concrete batch: check it (inside a traced step it is data)
+            check_pixels("x", x)
         x = ops.convert_to_tensor(x, "float32")
         mean, log_var = self.encode(x, y, training)
         z = self.reparameterize(mean, log_var)
