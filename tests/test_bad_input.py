@@ -144,6 +144,11 @@ CASES = [
     ),
     (lambda: random_insertion("good movie", n=10**7), ValueError, r"n must be in \[0, 100000\]"),
     (
+        lambda: gen.DiffusionModel(image_shape=(8, 8, 1), timesteps=10**9),
+        ValueError,
+        r"timesteps must be in \[2, 100000\], got 1000000000",
+    ),
+    (
         lambda: _trainer().fit((np.zeros((10, 3), "float32"), np.zeros(9, "int64"))),
         ValueError,
         "data: the arrays of the tuple must have the same length .* got x 10, y 9",

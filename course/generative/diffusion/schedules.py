@@ -15,6 +15,12 @@ from course.validation import check_choice, check_number
 SCHEDULES = ("linear", "cosine")
 
 
+# DDPM uses 1000 steps. DDPM sampling costs one network call per timestep (linear in it) and
+# the schedule holds a few float64 arrays of that length; beyond this bound a value is a slip
+# (timesteps=10**9 would allocate gigabytes before anything trains), refused instead of run.
+MAX_TIMESTEPS = 100_000
+
+
 def linear_betas(timesteps):
     """Ho et al. (2020): betas linear from 1e-4 to 0.02 for T = 1000, rescaled by 1000 / T so a
     shorter chain still ends near pure noise."""
@@ -41,7 +47,7 @@ class NoiseSchedule:
 
     def __init__(self, name="cosine", timesteps=1000):
         check_choice("schedule", name, SCHEDULES)
-        check_number("timesteps", timesteps, 2, integer=True)
+        check_number("timesteps", timesteps, 2, MAX_TIMESTEPS, integer=True)
         self.name, self.timesteps = name, int(timesteps)
         self.betas = linear_betas(timesteps) if name == "linear" else cosine_betas(timesteps)
         self.alphas = 1.0 - self.betas
