@@ -139,6 +139,7 @@ def main(argv=None):
 
     import course
     from course.generative.diffusion import quality
+    from course.table import Table
 
     course.setup(seed=args.seed, verbose=False)
     import keras
@@ -185,7 +186,7 @@ def main(argv=None):
         row["fid_vs_ddpm"] = row["fid"] / ddpm_row["fid"]
         row["fid_train_vs_ddpm"] = row["fid_train"] / ddpm_row["fid_train"]
     print(
-        quality.format_table(
+        Table(
             steps_rows,
             [
                 "sampler",
@@ -210,7 +211,7 @@ def main(argv=None):
         model, data.x_test, scales, per_class=args.per_class, seed=args.seed
     )
     print(
-        quality.format_table(
+        Table(
             guide_rows,
             [
                 "guidance_scale",

@@ -36,11 +36,11 @@ from course import (
 )
 from course.augment import audio, tabular, text
 from course.ensemble.boosting import samme_alpha
+from course.experiments import small_batch_norm as nn_norm
 from course.nn import activations as nn_activations
 from course.nn import backprop as nn_backprop
 from course.nn import initialization as nn_init
 from course.nn import losses as nn_losses
-from course.nn import small_batch_norm as nn_norm
 
 NAN = float("nan")
 KINDS = {

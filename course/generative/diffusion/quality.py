@@ -108,15 +108,3 @@ def guidance_table(model, real, scales=(0.0, 1.0, 2.0, 3.0, 5.0), per_class=100,
             }
         )
     return rows
-
-
-def format_table(rows, columns):
-    """Plain-text table of `rows` (dicts) restricted to `columns`, floats with 3 decimals."""
-
-    def cell(v):
-        return f"{v:.3f}" if isinstance(v, float) else str(v)
-
-    widths = [max(len(c), *(len(cell(r[c])) for r in rows)) for c in columns]
-    lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths))]
-    lines += ["  ".join(cell(r[c]).rjust(w) for c, w in zip(columns, widths)) for r in rows]
-    return "\n".join(lines)

@@ -11,7 +11,7 @@ import keras
 import numpy as np
 
 from course import config
-from course.models.mlp import NORMS, mlp, norm_layer
+from course.models.dense import NORMS, mlp, norm_layer
 from course.validation import check_choice, check_number
 
 KINDS = NORMS

@@ -1,0 +1,115 @@
+"""Public means public: no code outside a package imports that package's private modules or
+names (a leading underscore), whether it is library code, a test, a benchmark, a script, an
+instructor file or a notebook cell. What another package needs is made public where it lives.
+
+Read from the source with `ast` (notebook cells through nbformat), so nothing is imported.
+"""
+
+import ast
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SCANNED = ("course", "tests", "benchmarks", "scripts", "instructor")
+
+
+def _private(part):
+    return part.startswith("_") and not part.startswith("__")
+
+
+def owner(dotted):
+    """The package that owns the first private part of a dotted name, or None if all is public.
+
+    `course.augment._table.Table` -> "course.augment"; `course.transfer.freezing._all_layers`
+    -> "course.transfer" (a private name is private to the package of its module).
+    """
+    parts = dotted.split(".")
+    for i, part in enumerate(parts):
+        if _private(part):
+            owning = parts[: i - 1] if i >= 2 and not _private(parts[i - 1]) else parts[:i]
+            # a private module is owned by its package; a private name by its module's package
+            return ".".join(parts[:i]) if _is_package(parts[:i]) else ".".join(owning)
+    return None
+
+
+def _is_package(parts):
+    return (ROOT.joinpath(*parts) / "__init__.py").is_file()
+
+
+def imported_names(source, module=""):
+    """Every dotted name an import statement in `source` reaches (`from a import b` -> "a.b").
+
+    Relative imports are resolved against `module` (the dotted name of the importing file's
+    package).
+    """
+    names = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = module.split(".")[: len(module.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            names += [f"{base}.{alias.name}" for alias in node.names]
+    return [name for name in names if name.split(".")[0] == "course"]
+
+
+def violations(source, where, package=""):
+    """(where, name) for each course name `source` imports from a package it is not inside."""
+    found = []
+    for name in imported_names(source, package):
+        owning = owner(name)
+        if owning is not None and not (package + ".").startswith(owning + "."):
+            found.append((where, name))
+    return found
+
+
+def _python_files():
+    for top in SCANNED:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            relative = path.relative_to(ROOT)
+            parts = relative.with_suffix("").parts
+            package = ".".join(parts[:-1] if parts[-1] == "__init__" else parts[:-1])
+            yield relative.as_posix(), path.read_text(encoding="utf-8"), package
+
+
+def _notebook_cells():
+    for path in sorted((ROOT / "notebooks").rglob("*.ipynb")):
+        for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.cell_type == "code":
+                lines = [
+                    line
+                    for line in cell.source.splitlines()
+                    if not line.lstrip().startswith(("%", "!"))
+                ]
+                yield f"{path.relative_to(ROOT).as_posix()} cell {i}", "\n".join(lines), ""
+
+
+def test_owner_of_private_modules_and_names():
+    assert owner("course.augment._table.Table") == "course.augment"
+    assert owner("course.transfer.freezing._all_layers") == "course.transfer"
+    assert owner("course._lazy.lazy_exports") == "course"
+    assert owner("course.train.Trainer") is None
+
+
+def test_the_scan_flags_a_private_import_across_packages():
+    source = "from course.optim._base import CourseOptimizer\nimport course.augment._table\n"
+    assert violations(source, "nb", "") == [
+        ("nb", "course.optim._base.CourseOptimizer"),
+        ("nb", "course.augment._table"),
+    ]
+    assert violations("from course.optim._base import X", "f", "course.optim") == []
+    assert violations("from ._base import X", "f", "course.optim") == []
+    assert violations("from course.optim._base import X", "f", "course.train") != []
+    assert violations("from course.transfer.freezing import _all_layers", "t", "tests") != []
+
+
+def test_no_private_import_across_packages():
+    found = []
+    for where, source, package in [*_python_files(), *_notebook_cells()]:
+        found += violations(source, where, package)
+    assert found == [], "private imports across packages: " + ", ".join(
+        f"{where}: {name}" for where, name in found
+    )
