@@ -101,9 +101,9 @@ def test_layer_and_group_norm_score_the_same_in_both_modes():
     ("build", "arg"),
     [
         (lambda: symmetry.symmetric_network(0, 5, 3), "n_inputs"),
-        (lambda: symmetry.symmetric_network(6, 5, 0), "n_classes"),
+        (lambda: symmetry.symmetric_network(6, 5, 0), "num_classes"),
         (lambda: S.norm_mlp(0, 3, "layer"), "n_inputs"),
-        (lambda: S.norm_mlp(8, 0, "layer"), "n_classes"),
+        (lambda: S.norm_mlp(8, 0, "layer"), "num_classes"),
         (lambda: S.norm_mlp(8, 3, "instance"), "kind"),
     ],
 )

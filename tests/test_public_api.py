@@ -113,3 +113,35 @@ def test_no_private_import_across_packages():
     assert found == [], "private imports across packages: " + ", ".join(
         f"{where}: {name}" for where, name in found
     )
+
+
+def _export_style(path):
+    """How a package `__init__` exports: "all" (an `__all__` list), "lazy" (`lazy_exports`
+    builds `__all__`), plus "own-getattr" if it writes a `__getattr__` of its own."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    styles = set()
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        for target in targets:
+            names = target.elts if isinstance(target, ast.Tuple) else [target]
+            if any(isinstance(name, ast.Name) and name.id == "__all__" for name in names):
+                call = node.value
+                is_lazy = (
+                    isinstance(call, ast.Call) and getattr(call.func, "id", "") == "lazy_exports"
+                )
+                styles.add("lazy" if is_lazy else "all")
+        if isinstance(node, ast.FunctionDef) and node.name == "__getattr__":
+            styles.add("own-getattr")
+    return styles
+
+
+def test_every_package_exports_in_the_one_style():
+    """An `__all__` list, or `lazy_exports` for a package that must stay cheap; never a
+    hand-written `__getattr__` (the root package's lazy submodules are the one exception)."""
+    found = {
+        path.parent.relative_to(ROOT).as_posix(): _export_style(path)
+        for path in sorted((ROOT / "course").rglob("__init__.py"))
+        if path.parent != ROOT / "course"
+    }
+    odd = {package: styles for package, styles in found.items() if len(styles) != 1}
+    assert odd == {}, "one export style per package __init__ (see course/__init__.py)"

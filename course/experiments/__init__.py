@@ -7,3 +7,14 @@ activation/loss); `activation_table` (the notes' table, measured); `symmetry` (i
 stay identical); `residual` (skips keep gradients alive); `small_batch_norm` and `bn_momentum`
 (normalisation at small batches and early in training). Import the submodules by name.
 """
+
+__all__ = [
+    "activation_table",
+    "bn_momentum",
+    "ovr",
+    "pairing",
+    "residual",
+    "small_batch_norm",
+    "symmetry",
+    "xor",
+]

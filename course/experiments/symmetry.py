@@ -12,7 +12,7 @@ from course.models import mlp
 from course.validation import check_number
 
 
-def symmetric_network(n_inputs, hidden, n_classes, value=None, seed=0):
+def symmetric_network(n_inputs, hidden, num_classes, value=None, seed=0):
     """Dense(hidden, tanh) -> Dense(softmax), symmetric in its hidden units when `value` is set.
 
     With a `value`, every hidden unit gets the same incoming weights (all `value`) and the same
@@ -20,19 +20,19 @@ def symmetric_network(n_inputs, hidden, n_classes, value=None, seed=0):
     (Had the outgoing weights also been one constant, every class logit would be equal and the
     hidden layer's gradient exactly zero.) ``value=None``: ordinary random Glorot weights.
     """
-    for name, size in (("n_inputs", n_inputs), ("hidden", hidden), ("n_classes", n_classes)):
+    for name, size in (("n_inputs", n_inputs), ("hidden", hidden), ("num_classes", num_classes)):
         check_number(name, size, 1, integer=True)
     init = keras.initializers.GlorotUniform
     model = mlp(
         n_inputs,
-        n_classes,
+        num_classes,
         hidden=(hidden,),
         activation="tanh",
         kernel_initializer=[init(seed), init(seed + 1)],
     )
     if value is not None:
         first, head = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-        row = np.random.default_rng(seed).normal(size=(1, n_classes))
+        row = np.random.default_rng(seed).normal(size=(1, num_classes))
         first.kernel.assign(np.full((n_inputs, hidden), value, dtype="float32"))
         head.kernel.assign(np.repeat(row, hidden, axis=0).astype("float32"))
     return model

@@ -5,3 +5,5 @@ against Keras or autodiff.
 The experiments that train models with them are `course.experiments`. Import the submodules by
 name.
 """
+
+__all__ = ["activations", "backprop", "initialization", "losses", "mlp"]
