@@ -21,15 +21,15 @@ def _private(part):
 def owner(dotted):
     """The package that owns the first private part of a dotted name, or None if all is public.
 
+    A private module belongs to its package, a private name to the package of its module:
     `course.augment._table.Table` -> "course.augment"; `course.transfer.freezing._all_layers`
-    -> "course.transfer" (a private name is private to the package of its module).
+    -> "course.transfer"; `course._lazy` -> "course".
     """
     parts = dotted.split(".")
     for i, part in enumerate(parts):
         if _private(part):
-            owning = parts[: i - 1] if i >= 2 and not _private(parts[i - 1]) else parts[:i]
-            # a private module is owned by its package; a private name by its module's package
-            return ".".join(parts[:i]) if _is_package(parts[:i]) else ".".join(owning)
+            parent = parts[:i]
+            return ".".join(parent if _is_package(parent) else parent[:-1])
     return None
 
 

@@ -1,4 +1,4 @@
-"""Why weights start random (section 9): a network whose hidden units start identical gets
+"""Why weights start random (section 11.1): a network whose hidden units start identical gets
 identical gradients for them, so training never tells them apart.
 
 `symmetric_network` builds the symmetric case with `course.models.mlp`, `hidden_unit_gradients`
