@@ -145,3 +145,39 @@ def test_every_package_exports_in_the_one_style():
     }
     odd = {package: styles for package, styles in found.items() if len(styles) != 1}
     assert odd == {}, "one export style per package __init__ (see course/__init__.py)"
+
+
+def _all_names(path):
+    """The names a package `__init__` exports: its `__all__` list, or the names (not the module
+    keys) of its `lazy_exports` table."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            names.update(ast.literal_eval(node.value))
+        elif isinstance(node, ast.Dict):
+            for value in node.values:
+                if isinstance(value, ast.Tuple):
+                    names.update(e.value for e in value.elts if isinstance(e, ast.Constant))
+    return names
+
+
+def test_no_exported_function_shares_its_name_with_a_submodule():
+    """`from course.models import mlp` must mean one thing whatever was imported before: a
+    package that exports a function or class named like one of its submodules makes the name
+    the module or the object depending on import order (or on `import a.b.c as m`)."""
+    clashes = []
+    for init in sorted((ROOT / "course").rglob("__init__.py")):
+        exported = _all_names(init)
+        for module in sorted(init.parent.glob("*.py")):
+            defined = {
+                node.name
+                for node in ast.parse(module.read_text(encoding="utf-8")).body
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+            }
+            for sub in init.parent.iterdir():
+                name = sub.stem if sub.suffix == ".py" else sub.name
+                if name in exported and name in defined and name != "__init__":
+                    clashes.append(f"{module.relative_to(ROOT)}: {name}")
+    assert clashes == [], "rename the submodule or the function: " + ", ".join(clashes)
