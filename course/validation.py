@@ -126,7 +126,7 @@ def check_array(name, value, ndim=None, finite=True):
 
 
 def check_labels(name, labels, num_classes):
-    """Integer class labels in ``[0, num_classes)`` as an int64 array (one-hot or float labels fail).
+    """Integer class labels in ``[0, num_classes)`` as int64 (one-hot or float labels fail).
 
     Concrete labels (lists, NumPy arrays, eager tensors) are checked at once. A tensor being
     traced into a graph has no values yet: its dtype is checked now and its range by

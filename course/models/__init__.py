@@ -4,8 +4,8 @@
 the name `course.models.mlp` always means the function) and `keras_mlp` (an `mlp` carrying a
 from-scratch `course.nn.mlp.MLP`'s weights), `small_cnn` (conv blocks and a dense head),
 `residual_mlp` with its `ResidualBlock`, and `compile_classifier` for the usual Adam + sparse
-cross-entropy set-up (`mlp_classifier`: a compiled `mlp`, the member ensembles rebuild). One builder per model kind: an experiment changes an argument, never a copy
-of the model.
+cross-entropy set-up (`mlp_classifier`: a compiled `mlp`, the member ensembles rebuild). One
+builder per model kind: an experiment changes an argument, never a copy of the model.
 """
 
 from course._lazy import lazy_exports
