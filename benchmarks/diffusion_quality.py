@@ -138,6 +138,7 @@ def main(argv=None):
 
     import course
     from course.generative.diffusion import quality
+    from course.table import Table
 
     course.setup(seed=args.seed, verbose=False)
     import keras
@@ -179,7 +180,7 @@ def main(argv=None):
         row["speedup_vs_ddpm"] = ddpm_row["seconds"] / row["seconds"]
         row["fid_vs_ddpm"] = row["fid"] / ddpm_row["fid"]
     print(
-        quality.format_table(
+        Table(
             steps_rows,
             [
                 "sampler",
@@ -204,7 +205,7 @@ def main(argv=None):
     scales = [float(s) for s in args.scales.split(",")]
     guide_rows = quality.guidance_table(model, scales, per_class=args.per_class, seed=args.seed)
     print(
-        quality.format_table(
+        Table(
             guide_rows,
             [
                 "guidance_scale",

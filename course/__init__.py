@@ -3,6 +3,12 @@
 Importing `course` is cheap and does not import TensorFlow. It only sets quiet defaults for
 TensorFlow's C++ logging before TensorFlow can load (never overriding a value the user set).
 Submodules load on first access, so ``course.layers`` works without an explicit import.
+
+Every package ``__init__`` exports one way: an ``__all__`` of public names, each imported
+from a public submodule (``from course.pkg.module import name``). A package that must stay cheap
+to import (`augment`, `generative`, `models`, part of `data`) declares the same names as
+``{submodule: names}`` through `course._lazy.lazy_exports`, which loads them on first access; a
+package of submodules used by name (`nn`, `experiments`) lists those submodules in ``__all__``.
 """
 
 import importlib
@@ -25,6 +31,7 @@ _SUBMODULES = (
     "config",
     "data",
     "ensemble",
+    "experiments",
     "generative",
     "homework",
     "layers",
@@ -36,6 +43,7 @@ _SUBMODULES = (
     "regularization",
     "saving",
     "semisupervised",
+    "table",
     "train",
     "transfer",
     "viz",

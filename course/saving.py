@@ -90,7 +90,7 @@ def load_model(path, **kwargs):
     return keras.models.load_model(path, **kwargs)
 
 
-class _StandIn:
+class StandIn:
     """Holds a course class's place in Keras' registry until its module is imported."""
 
     module = class_name = None
@@ -106,14 +106,14 @@ class _StandIn:
 
 
 def install_stand_ins():
-    """Enter a `_StandIn` in Keras' registry for every course name not registered yet."""
+    """Enter a `StandIn` in Keras' registry for every course name not registered yet."""
     import keras
 
     registry = keras.saving.get_custom_objects()
     for name, module in registered_names().items():
         class_name = name.split(">", 1)[1]
         registry.setdefault(
-            name, type(class_name, (_StandIn,), {"module": module, "class_name": class_name})
+            name, type(class_name, (StandIn,), {"module": module, "class_name": class_name})
         )
 
 

@@ -7,6 +7,7 @@ valid number; infinity is accepted only where the caller opts in with ``finite=F
 import difflib
 import math
 import numbers
+import sys
 
 
 def _interval(low, high, low_open, high_open):
@@ -50,6 +51,23 @@ def check_seed(seed, name="seed"):
     if seed is not None:
         check_number(name, seed, 0, integer=True)
     return seed
+
+
+def check_learning_rate(learning_rate, positive=False):
+    """A learning rate: a number >= 0 (> 0 with ``positive``) returned as float, or a schedule
+    (any callable, `LearningRateSchedule` included) returned as it is.
+
+    Keras accepts a rate of 0 (a frozen run); the trainer asks for ``positive`` because a run
+    that cannot move its weights is a mistake there.
+    """
+    if isinstance(learning_rate, numbers.Real) and not isinstance(learning_rate, bool):
+        return float(check_number("learning_rate", learning_rate, 0, low_open=positive))
+    if callable(learning_rate):
+        return learning_rate
+    raise TypeError(
+        "learning_rate must be a non-negative float, a LearningRateSchedule or a "
+        f"callable, got {learning_rate!r} ({type(learning_rate).__name__})"
+    )
 
 
 def check_choice(name, value, choices):
@@ -107,21 +125,37 @@ def check_array(name, value, ndim=None, finite=True):
     return array
 
 
-def check_labels(name, labels, n_classes):
-    """Integer class labels in [0, n_classes) as an int64 array (one-hot or float labels fail)."""
+def check_labels(name, labels, num_classes):
+    """Integer class labels in ``[0, num_classes)`` as int64 (one-hot or float labels fail).
+
+    Concrete labels (lists, NumPy arrays, eager tensors) are checked at once. A tensor being
+    traced into a graph has no values yet: its dtype is checked now and its range by
+    `tf.debugging` assertions that fire when the step runs (a label outside the classes would
+    otherwise read an arbitrary embedding row or decode with an all-zero one-hot); a Keras
+    symbolic input is returned as it is. Callers that need int32 cast the result.
+    """
     import numpy as np
 
+    accepted = f"{name} must be integer class indices in [0, {num_classes})"
+    keras = sys.modules.get("keras")
+    if keras is not None and isinstance(labels, keras.KerasTensor):
+        return labels  # a symbolic build: nothing to check yet
+    tf = sys.modules.get("tensorflow")
+    if tf is not None and tf.is_tensor(labels) and not tf.executing_eagerly():
+        if not labels.dtype.is_integer:
+            raise TypeError(f"{accepted}, got dtype {labels.dtype.name}")
+        labels = tf.cast(labels, "int64")
+        checks = [
+            tf.debugging.assert_non_negative(labels, message=accepted),
+            tf.debugging.assert_less(labels, tf.constant(num_classes, "int64"), message=accepted),
+        ]
+        with tf.control_dependencies(checks):
+            return tf.identity(labels)
     array = np.asarray(labels)
     if array.dtype.kind not in "iu":
-        raise TypeError(
-            f"{name} must be integer class indices in [0, {n_classes}), "
-            f"got dtype {array.dtype} with shape {array.shape}"
-        )
-    if array.size and (array.min() < 0 or array.max() >= n_classes):
-        raise ValueError(
-            f"{name} must be integer class indices in [0, {n_classes}), "
-            f"got values from {array.min()} to {array.max()}"
-        )
+        raise TypeError(f"{accepted}, got dtype {array.dtype} with shape {array.shape}")
+    if array.size and (array.min() < 0 or array.max() >= num_classes):
+        raise ValueError(f"{accepted}, got values from {array.min()} to {array.max()}")
     return array.astype("int64")
 
 

@@ -20,22 +20,17 @@ from course.analysis import (
     robustness_sweeps,
     sweep,
 )
-from course.data import load_digits, load_shapes
-
-
-@pytest.fixture(scope="module")
-def images():
-    return load_shapes(n=60, image_size=16, seed=0).x_test
+from course.data import load_digits
 
 
 @pytest.mark.parametrize("name", list(PERTURBATIONS))
-def test_severity_zero_is_the_identity(images, name):
-    np.testing.assert_array_equal(PERTURBATIONS[name].apply(images, 0, seed=1), images)
+def test_severity_zero_is_the_identity(shape_images, name):
+    np.testing.assert_array_equal(PERTURBATIONS[name].apply(shape_images, 0, seed=1), shape_images)
 
 
-def test_blur_matches_scipy_gaussian_filter(images):
-    expected = gaussian_filter(images, sigma=(0, 1.0, 1.0, 0), mode="mirror", truncate=3.0)
-    np.testing.assert_allclose(blur(images, 1.0), expected, atol=1e-5)
+def test_blur_matches_scipy_gaussian_filter(shape_images):
+    expected = gaussian_filter(shape_images, sigma=(0, 1.0, 1.0, 0), mode="mirror", truncate=3.0)
+    np.testing.assert_allclose(blur(shape_images, 1.0), expected, atol=1e-5)
 
 
 def test_occlusion_area_position_and_seed():

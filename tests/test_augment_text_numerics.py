@@ -1,7 +1,6 @@
 """EDA random insertion: linear cost in len(text) + n (counted, not timed), the same
 distribution as inserting one word at a time, and argument checks that name the argument."""
 
-import importlib
 import random
 from collections import Counter
 from itertools import combinations
@@ -11,8 +10,7 @@ import pytest
 from scipy.stats import chisquare
 
 from course.augment.text import random_insertion, synonyms_of, token_dropout
-
-EDA = importlib.import_module("course.augment.text.eda")  # the module (the package exports eda())
+from course.augment.text import word_edits as EDA
 
 
 def lookups(monkeypatch, text, n):

@@ -26,9 +26,8 @@ SHAPE = (8, 8, 1)
 
 
 @pytest.fixture(scope="module")
-def images():
-    rng = np.random.default_rng(0)
-    return (rng.random((32, *SHAPE)) > 0.6).astype("float32")
+def images(binary_batch):
+    return binary_batch[0]
 
 
 def test_linear_autoencoder_mse_is_mean_squared_error(images):

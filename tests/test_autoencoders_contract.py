@@ -5,7 +5,6 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from generative_steps import train_steps
 
 from course.generative.autoencoders import (
     Autoencoder,
@@ -15,6 +14,7 @@ from course.generative.autoencoders import (
 )
 from course.generative.vae import VAE, ConditionalVAE
 from course.generative.vqvae import VQVAE
+from tests.helpers import train_steps
 
 SHAPE = (8, 8, 1)
 MODELS = {  # name: (factory, takes (images, labels) in call)
@@ -30,17 +30,10 @@ MODELS = {  # name: (factory, takes (images, labels) in call)
 }
 
 
-@pytest.fixture(scope="module")
-def batch():
-    rng = np.random.default_rng(0)
-    x = (rng.random((32, *SHAPE)) > 0.6).astype("float32")
-    return x, rng.integers(0, 3, 32)
-
-
 @pytest.mark.parametrize("name", sorted(MODELS))
-def test_trains_round_trips_and_predicts(name, batch, tmp_path):
+def test_trains_round_trips_and_predicts(name, binary_batch, tmp_path):
     make, conditional = MODELS[name]
-    x, y = batch
+    x, y = binary_batch
     keras.utils.set_random_seed(0)
     model = make()
     model.compile(optimizer=keras.optimizers.Adam(1e-2))
@@ -60,18 +53,18 @@ def test_trains_round_trips_and_predicts(name, batch, tmp_path):
     np.testing.assert_allclose(loaded.predict(inputs, verbose=0), before, atol=1e-6)
 
 
-def test_fit_uses_the_custom_train_step(batch):
-    x, y = batch
+def test_fit_uses_the_custom_train_step(binary_batch):
+    x, y = binary_batch
     model = ConditionalVAE(SHAPE, num_classes=3, latent_dim=2, seed=0)
     model.compile(optimizer="adam")
     history = model.fit(x, y, epochs=2, batch_size=16, verbose=0).history
     assert set(history) == set(model.loss_names)
 
 
-def test_course_trainer_drives_the_custom_steps(batch):
+def test_course_trainer_drives_the_custom_steps(binary_batch):
     from course.train import Trainer
 
-    x, y = batch
+    x, y = binary_batch
     keras.utils.set_random_seed(0)
     model = VQVAE(SHAPE, latent_dim=4, num_embeddings=8)
     trainer = Trainer(model, keras.optimizers.Adam(1e-2), verbose=0, steps_per_execution=2)

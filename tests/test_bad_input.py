@@ -14,7 +14,7 @@ from course import generative as gen
 from course.augment.audio.layers import SpecAugment
 from course.augment.audio.spectrogram import LogSpectrogram
 from course.augment.tabular.oversample import smote
-from course.augment.text.eda import random_insertion
+from course.augment.text.word_edits import random_insertion
 from course.validation import check_choice
 
 ESCAPE = re.compile(r"\x1b\[")

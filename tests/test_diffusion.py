@@ -4,7 +4,6 @@ training step, EMA, `.keras` round trip and argument checks."""
 import keras
 import numpy as np
 import pytest
-from generative_steps import train_steps
 
 from course.generative.diffusion import (
     DiffusionModel,
@@ -15,6 +14,7 @@ from course.generative.diffusion import (
     samplers,
     sampling_timesteps,
 )
+from tests.helpers import image_batch, train_steps
 
 T = 20
 
@@ -34,11 +34,6 @@ def tiny(num_classes=10, **kwargs):
 @pytest.fixture(scope="module")
 def shared_model():
     return tiny()
-
-
-def batch(n=16, seed=0):
-    rng = np.random.default_rng(seed)
-    return rng.uniform(0, 1, (n, 8, 8, 1)).astype("float32"), rng.integers(0, 10, n)
 
 
 def randomize(weights, seed=0, scale=0.1):
@@ -164,7 +159,7 @@ def test_guidance_interpolates_conditional_and_unconditional_noise():
 def test_training_steps_lower_the_loss_on_a_fixed_batch():
     model = tiny()
     model.compile(optimizer=keras.optimizers.Adam(3e-3))
-    x, y = batch()
+    x, y = image_batch()
     rng = np.random.default_rng(0)
     t = rng.integers(0, T, len(x))
     noise = rng.standard_normal(x.shape).astype("float32")
@@ -194,7 +189,7 @@ def test_ema_moves_toward_the_weights():
     slots = len(model.optimizer.variables)  # compile built them all: the step adds none
     assert model.optimizer.built and slots > 2 * len(model.trainable_variables)
     old_ema = [np.asarray(w) for w in model.ema_network.weights]
-    train_steps(model, batch(), 1)
+    train_steps(model, image_batch(), 1)
     assert len(model.optimizer.variables) == slots
     new = [np.asarray(w) for w in model.network.weights]
     new_ema = [np.asarray(w) for w in model.ema_network.weights]
@@ -206,7 +201,7 @@ def test_ema_moves_toward_the_weights():
 def test_keras_round_trip_predict_and_evaluate(tmp_path):
     model = tiny(schedule="linear", label_dropout=0.2)
     model.compile(optimizer=keras.optimizers.Adam(1e-3))
-    x, y = batch()
+    x, y = image_batch()
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     randomize(model.ema_network.weights, seed=1)
     path = tmp_path / "diffusion.keras"
@@ -231,7 +226,7 @@ def test_keras_round_trip_predict_and_evaluate(tmp_path):
 def test_unconditional_model_generates_without_labels():
     model = tiny(num_classes=0)
     model.compile(optimizer=keras.optimizers.Adam(1e-3))
-    assert np.isfinite(train_steps(model, batch()[0], 1)[0]["loss"])
+    assert np.isfinite(train_steps(model, image_batch()[0], 1)[0]["loss"])
     assert model.generate(3, seed=0, sampler="ddpm").shape == (3, 8, 8, 1)
     with pytest.raises(ValueError, match="unconditional"):
         model.generate(3, labels=1)
@@ -288,7 +283,7 @@ def test_course_trainer_drives_the_train_step_and_the_ema():
     model = tiny()
     ema_before = [np.asarray(w) for w in model.ema_network.weights]
     history = Trainer(model, keras.optimizers.Adam(1e-2), verbose=0).fit(
-        batch(32), epochs=2, batch_size=16
+        image_batch(32), epochs=2, batch_size=16
     )
     history = getattr(history, "history", history)
     assert set(history) == {"loss"} and np.all(np.isfinite(history["loss"]))

@@ -2,8 +2,8 @@
 
 import itertools
 import math
+from functools import partial
 
-import keras
 import numpy as np
 import pytest
 
@@ -21,6 +21,7 @@ from course.ensemble import (
     soft_vote,
 )
 from course.ensemble.boosting import reweight, samme_alpha
+from course.models import mlp_classifier
 
 
 def enumerate_majority_error(e, m):
@@ -133,17 +134,7 @@ def test_samme_weights():
     np.testing.assert_allclose(w, [0.5, 1 / 6, 1 / 6, 1 / 6])
 
 
-def _small_mlp(n_classes=10):
-    model = keras.Sequential(
-        [
-            keras.Input((8, 8, 1)),
-            keras.layers.Flatten(),
-            keras.layers.Dense(16, activation="relu"),
-            keras.layers.Dense(n_classes, activation="softmax"),
-        ]
-    )
-    model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy")
-    return model
+_small_mlp = partial(mlp_classifier, (8, 8, 1), 10, hidden=(16,), learning_rate=0.01, metrics=())
 
 
 def test_bagging_and_boosting_train_and_predict():
@@ -153,7 +144,7 @@ def test_bagging_and_boosting_train_and_predict():
     assert probs.shape == (3, len(data.x_test), 10)
     assert (bag.predict(data.x_test) == data.y_test).mean() > 0.5
     boost = AdaBoostSAMME(_small_mlp, n_rounds=3).fit(
-        data.x_train, data.y_train, n_classes=10, epochs=5
+        data.x_train, data.y_train, num_classes=10, epochs=5
     )
     assert len(boost.learners) >= 1 and all(a > 0 for a in boost.alphas)
     assert (boost.predict(data.x_test) == data.y_test).mean() > 0.5
@@ -230,7 +221,7 @@ def test_correlated_simulation_handles_large_ensembles():
         ),
         (lambda: bootstrap_indices(10, 2, seed=-1), ValueError, "seed must be"),
         (lambda: samme_alpha(float("nan"), 3), ValueError, "error must be"),
-        (lambda: samme_alpha(0.2, 1), ValueError, "n_classes must be"),
+        (lambda: samme_alpha(0.2, 1), ValueError, "num_classes must be"),
         (lambda: BaggingEnsemble(_small_mlp, seed=0.5), TypeError, "seed must be an int"),
     ],
 )
@@ -255,5 +246,5 @@ def test_boosting_checks_labels_before_training(y, error, match):
     built = []
     boost = AdaBoostSAMME(lambda: built.append(1), n_rounds=2)
     with pytest.raises(error, match=match):
-        boost.fit(np.zeros((4, 8, 8, 1)), y, n_classes=3)
+        boost.fit(np.zeros((4, 8, 8, 1)), y, num_classes=3)
     assert built == [] and boost.learners == []  # nothing was built or trained

@@ -21,6 +21,7 @@ from course.generative.gan import (
     two_time_scale,
 )
 from course.generative.metrics import SampleGridCallback
+from tests.helpers import image_batch
 
 SMALL = dict(latent_dim=8, width=8, seed=3)
 MODELS = [
@@ -31,11 +32,6 @@ MODELS = [
     (DCGAN, {"spectral_norm": True, "feature_matching": True}),
 ]
 IDS = ["dcgan", "cgan", "acgan", "wgangp", "dcgan-sn-fm"]
-
-
-def batch(n=16, seed=0):
-    rng = np.random.default_rng(seed)
-    return rng.uniform(0, 1, size=(n, 8, 8, 1)).astype("float32"), rng.integers(0, 10, size=n)
 
 
 def make(cls, **kwargs):
@@ -75,7 +71,7 @@ def test_call_generates_images_in_unit_range(cls, kwargs):
 @pytest.mark.parametrize("cls,kwargs", MODELS, ids=IDS)
 def test_one_training_step_changes_both_networks_and_reports_every_tracker(cls, kwargs):
     model = make(cls, **kwargs)
-    x, y = batch()
+    x, y = image_batch()
     before_g = [w.copy() for w in model.generator.get_weights()]
     before_d = [w.copy() for w in model.discriminator.get_weights()]
     logs = step(model, x, y)
@@ -88,7 +84,7 @@ def test_one_training_step_changes_both_networks_and_reports_every_tracker(cls, 
 def test_fit_in_graph_mode_logs_the_tracker_names():
     model = ConditionalGAN(**SMALL)
     model.compile(**two_time_scale())
-    x, y = batch(32)
+    x, y = image_batch(32)
     history = model.fit(x, y, batch_size=16, epochs=1, verbose=0)
     assert sorted(history.history) == sorted(m.name for m in model.metrics)
     assert model.d_optimizer.iterations.numpy() == 2 and model.g_optimizer.iterations.numpy() == 2
@@ -99,14 +95,14 @@ def test_trains_with_the_course_trainer():
 
     model = ConditionalGAN(**SMALL)
     model.compile()
-    history = Trainer(model, verbose=0).fit(batch(32), epochs=1, batch_size=16)
+    history = Trainer(model, verbose=0).fit(image_batch(32), epochs=1, batch_size=16)
     assert sorted(history.history) == sorted(ConditionalGAN.metric_names)
     assert int(model.d_optimizer.iterations) == int(model.g_optimizer.iterations) == 2
 
 
 def test_wgan_takes_n_critic_critic_steps_per_generator_step():
     model = make(WGANGP, n_critic=3)
-    step(model, *batch())
+    step(model, *image_batch())
     assert model.d_optimizer.iterations.numpy() == 3 and model.g_optimizer.iterations.numpy() == 1
 
 
@@ -176,7 +172,7 @@ def test_default_interpolation_weight_is_uniform_per_example():
 
 
 def test_penalty_and_its_gradient_are_finite_for_identical_real_and_fake():
-    x, _ = batch(8)
+    x, _ = image_batch(8)
     critic = build_discriminator((8, 8, 1), width=8)
     with tf.GradientTape() as tape:
         penalty = gradient_penalty(critic, x, x, seed=0)
@@ -202,7 +198,7 @@ def test_epsilon_inside_the_root_keeps_the_gradient_finite_where_the_critic_is_f
 
 def test_feature_matching_loss_is_zero_for_identical_batches():
     model = make(DCGAN, feature_matching=True)
-    x, _ = batch()
+    x, _ = image_batch()
     real = x * 2 - 1
     assert float(model.feature_matching_loss(real, real, None, None)) == pytest.approx(
         0.0, abs=1e-8
@@ -216,7 +212,7 @@ def test_feature_matching_loss_is_zero_for_identical_batches():
 @pytest.mark.parametrize("cls,kwargs", MODELS[1:], ids=IDS[1:])  # plain DCGAN: see dcgan-sn-fm
 def test_keras_round_trip_keeps_weights_config_and_optimizers(cls, kwargs, tmp_path):
     model = make(cls, **kwargs)
-    step(model, *batch())
+    step(model, *image_batch())
     path = tmp_path / "gan.keras"
     model.save(path)
     loaded = keras.saving.load_model(path)
@@ -228,7 +224,7 @@ def test_keras_round_trip_keeps_weights_config_and_optimizers(cls, kwargs, tmp_p
         ours, theirs = getattr(model, name), getattr(loaded, name)
         assert type(theirs) is type(ours) and int(theirs.iterations) == int(ours.iterations)
         assert float(theirs.learning_rate) == pytest.approx(float(ours.learning_rate))
-    step(loaded, *batch())  # and it keeps training
+    step(loaded, *image_batch())  # and it keeps training
 
 
 def test_round_trip_before_training_loads_without_optimizer_warnings(tmp_path):
@@ -256,7 +252,7 @@ def test_round_trip_of_a_plain_gan_over_user_networks(tmp_path):
     )
     model = GAN(generator, discriminator, latent_dim=4)
     model.compile(run_eagerly=True)
-    step(model, *batch())
+    step(model, *image_batch())
     model.save(tmp_path / "plain.keras")
     loaded = keras.saving.load_model(tmp_path / "plain.keras")
     z = np.ones((2, 4), "float32")
@@ -278,7 +274,7 @@ def test_mixed_precision_wraps_both_optimizers_and_scales_the_losses():
                 scaled.append(float(loss)) or original(loss)
             )
         before = [w.copy() for w in model.generator.get_weights()]
-        logs = step(model, *batch())
+        logs = step(model, *image_batch())
         assert len(scaled) == 2 and all(np.isfinite(v) for v in logs.values())
         assert float(model.d_optimizer.scale_loss(1.0)) > 1  # a dynamic loss scale is in force
         assert any(not np.allclose(a, b) for a, b in zip(before, model.generator.get_weights()))
@@ -292,7 +288,7 @@ def test_mixed_precision_wraps_both_optimizers_and_scales_the_losses():
 def test_sample_grid_callback_saves_conditional_samples_during_fit(tmp_path):
     model = make(ConditionalGAN)
     callback = SampleGridCallback(tmp_path, num_samples=10, labels=np.arange(10))
-    model.fit(*batch(16), batch_size=16, epochs=2, verbose=0, callbacks=[callback])
+    model.fit(*image_batch(16), batch_size=16, epochs=2, verbose=0, callbacks=[callback])
     assert [p.name for p in callback.paths] == ["epoch_001.png", "epoch_002.png"]
 
 
@@ -325,4 +321,4 @@ def test_same_optimizer_twice_and_training_before_compile_are_refused():
     with pytest.raises(ValueError, match="g_optimizer"):
         DCGAN(**SMALL).compile(d_optimizer=optimizer, g_optimizer=optimizer)
     with pytest.raises(RuntimeError, match="compile"):
-        DCGAN(**SMALL).train_step(batch()[0])
+        DCGAN(**SMALL).train_step(image_batch()[0])

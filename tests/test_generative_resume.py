@@ -13,7 +13,7 @@ import pytest
 import course
 import course.generative
 from course.generative import gan
-from course.generative._resumable import seed_states
+from course.generative.resumable import seed_states
 
 X = np.random.default_rng(0).random((4, 8, 8, 1)).astype("float32")
 Y = np.array([0, 1, 2, 0], dtype="int32")

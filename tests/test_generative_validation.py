@@ -146,7 +146,8 @@ def _call(name, model, labels):
 @pytest.mark.parametrize("name", ["ConditionalVAE", "ConditionalGAN", "ACGAN", "DiffusionModel"])
 def test_eager_call_rejects_labels_outside_the_classes(conditional_models, name, kind):
     model = conditional_models[name]
-    with pytest.raises(ValueError, match=r"(labels|y) must be integer classes in \[0, 2\]"):
+    error = TypeError if kind == "fractional" else ValueError  # float labels fail on their dtype
+    with pytest.raises(error, match=r"(labels|y) must be integer class indices in \[0, 3\)"):
         _call(name, model, np.array(BAD_LABELS[kind]))
     assert np.all(
         np.isfinite(np.asarray(_call(name, model, np.array([0, 2]))))
@@ -157,7 +158,7 @@ def test_eager_call_rejects_labels_outside_the_classes(conditional_models, name,
 def test_graph_call_asserts_the_label_range(conditional_models, name):
     model = conditional_models[name]
     traced = tf.function(lambda labels: _call(name, model, labels))
-    with pytest.raises(tf.errors.InvalidArgumentError, match="must be integer classes"):
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must be integer class indices"):
         traced(tf.constant([0, 3]))
 
 
@@ -165,5 +166,5 @@ def test_conditional_gan_fit_rejects_out_of_range_training_labels(conditional_mo
     gan = conditional_models["ConditionalGAN"]
     gan.compile(run_eagerly=True)
     images = np.zeros((4, *SHAPE), "float32")
-    with pytest.raises(ValueError, match="y must be integer classes"):
+    with pytest.raises(ValueError, match="y must be integer class indices"):
         gan.fit(images, np.array([0, 1, 2, 7]), batch_size=4, epochs=1, verbose=0)

@@ -12,41 +12,19 @@ import nbformat
 import pytest
 
 from course.homework.grade import grade
-from course.homework.release import SOURCE_DIR, STUDENT_DIR
-
-ASSIGNMENT = "hw4_nn"
-
-
-def _edit(nb, gid, source):
-    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
-    cell.source = source
-    return nb
-
-
-def student():
-    return nbformat.read(STUDENT_DIR / f"{ASSIGNMENT}.ipynb", as_version=4)
-
-
-def solved():
-    """The student copy with every answer cell filled in from the source (as a student would)."""
-    source = nbformat.read(SOURCE_DIR / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    nb = student()
-    for cell in source.cells:
-        info = cell.metadata.get("nbgrader", {})
-        if info.get("solution"):
-            _edit(nb, info["grade_id"], cell.source)
-    return nb
+from course.homework.release import SOURCE_DIR
+from tests.helpers.homework import ASSIGNMENT, edit_cell, solved, student
 
 
 def _submissions():
-    spoof = _edit(student(), "nn-he_std", 'print("nn.he_std: visible tests pass")')
-    edited = _edit(solved(), "nn-sigmoid-answer", "def sigmoid(x):\n    return 0.5 + 0 * x")
-    _edit(edited, "nn-sigmoid", "pass  # check removed")
+    spoof = edit_cell(student(), "nn-he_std", 'print("nn.he_std: visible tests pass")')
+    edited = edit_cell(solved(), "nn-sigmoid-answer", "def sigmoid(x):\n    return 0.5 + 0 * x")
+    edit_cell(edited, "nn-sigmoid", "pass  # check removed")
     deleted = student()
     deleted.cells = [
         c for c in deleted.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "nn-he_std"
     ]
-    patched = _edit(
+    patched = edit_cell(
         student(),
         "nn-he_std-answer",
         "import course.homework, course.homework.engine\n"
@@ -55,14 +33,16 @@ def _submissions():
     )
     # SciPy rather than Keras keeps this kernel quick; test_homework_mutants refuses Keras, TF and
     # course.
-    shortcut = _edit(
+    shortcut = edit_cell(
         solved(),
         "nn-softmax-answer",
         "from scipy import special\ndef softmax(z):\n    return special.softmax(z, axis=-1)",
     )
-    loop = _edit(solved(), "nn-he_std-answer", "def he_std(fan_in):\n    while True:\n        pass")
-    exits = _edit(solved(), "nn-glorot_limit-answer", "import sys\nsys.exit(1)")
-    died = _edit(solved(), "nn-glorot_limit-answer", "import os\nos._exit(1)")
+    loop = edit_cell(
+        solved(), "nn-he_std-answer", "def he_std(fan_in):\n    while True:\n        pass"
+    )
+    exits = edit_cell(solved(), "nn-glorot_limit-answer", "import sys\nsys.exit(1)")
+    died = edit_cell(solved(), "nn-glorot_limit-answer", "import os\nos._exit(1)")
     return {
         "solved": solved(),
         "student": student(),
@@ -80,9 +60,9 @@ def _submissions():
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     root = tmp_path_factory.mktemp("grading")
-    for student, nb in _submissions().items():
-        (root / "subs" / student).mkdir(parents=True)
-        nbformat.write(nb, root / "subs" / student / f"{ASSIGNMENT}.ipynb")
+    for name, nb in _submissions().items():
+        (root / "subs" / name).mkdir(parents=True)
+        nbformat.write(nb, root / "subs" / name / f"{ASSIGNMENT}.ipynb")
     (root / "subs" / "broken").mkdir()
     (root / "subs" / "broken" / f"{ASSIGNMENT}.ipynb").write_text('{"cells": [')
     start = time.perf_counter()

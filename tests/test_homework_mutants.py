@@ -13,6 +13,8 @@ import course.homework
 from course.homework.hidden import load_hidden, run_in_process
 from course.homework.release import SOURCE_DIR, assignments
 
+pytestmark = pytest.mark.usefixtures("pinned_grading_seed")
+
 STUB = "def {name}(*args):\n    raise NotImplementedError()"
 
 # Two plausible wrong answers per question (a classic slip, then another), as source defining
@@ -282,12 +284,6 @@ def _solutions():
             qid = info.get("grade_id", "").removesuffix("-answer").replace("-", ".", 1)
             if info.get("solution") and qid in MUTANTS:
                 yield qid, cell.source
-
-
-@pytest.fixture(autouse=True)
-def _pinned_grading_seed(monkeypatch):
-    """The hidden run draws its seed from `secrets`; a fixed one keeps these tests deterministic."""
-    monkeypatch.setattr(secrets, "randbits", lambda bits: 20240515)
 
 
 def test_every_question_has_a_hidden_block_and_mutants():

@@ -148,9 +148,9 @@ def test_stored_visible_cases_are_what_the_instructor_generators_draw():
     import numpy as np
 
     from course.homework.plain import from_plain
-    from course.homework.selfcheck import _stored
+    from course.homework.selfcheck import stored_cases
 
-    fresh, stored = _visible_builder().build(), _stored()
+    fresh, stored = _visible_builder().build(), stored_cases()
     assert sorted(fresh) == sorted(stored) and len(stored) >= 35
     for qid, cases in fresh.items():
         assert [c["what"] for c in cases] == [c["what"] for c in stored[qid]], qid

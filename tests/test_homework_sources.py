@@ -4,8 +4,6 @@ runs them); after each graded check cell the hidden tests are drawn, probed and 
 does (with the instructor's grading cases); the sandboxed round trip is proven on one assignment in
 test_homework_grading.py."""
 
-import secrets
-
 import nbformat
 import pytest
 
@@ -14,15 +12,11 @@ from course.homework.hidden import load_hidden, run_in_process
 from course.homework.job import CHECK
 from course.homework.release import RAISES_TAG, SOURCE_DIR, STUDENT_DIR, assignments
 
+pytestmark = pytest.mark.usefixtures("pinned_grading_seed")
+
 # What a stub may raise: its own NotImplementedError, a check's verdict, or a name the stub never
 # defined.
 STUB_ERRORS = (NotImplementedError, AssertionError, NameError)
-
-
-@pytest.fixture(autouse=True)
-def _pinned_grading_seed(monkeypatch):
-    """The hidden run draws its seed from `secrets`; a fixed one keeps these tests deterministic."""
-    monkeypatch.setattr(secrets, "randbits", lambda bits: 20240515)
 
 
 def _run_cells(nb, hidden):

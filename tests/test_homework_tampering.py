@@ -11,11 +11,11 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from test_homework_grading import ASSIGNMENT, _edit, solved, student
 
 import course
 from course.homework import sandbox
 from course.homework.grade import grade
+from tests.helpers.homework import ASSIGNMENT, edit_cell, solved, student
 
 FULL = 12.0
 PACKAGE = Path(course.__file__).resolve().parent
@@ -29,7 +29,7 @@ def _with_cell(nb, source):
 
 def _he_std(body):
     """The solved notebook whose he_std answer cell is `body` (it must define he_std)."""
-    return _edit(solved(), "nn-he_std-answer", body)
+    return edit_cell(solved(), "nn-he_std-answer", body)
 
 
 def _attacks(root, port):

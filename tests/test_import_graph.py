@@ -1,5 +1,5 @@
 """The course package has no import cycles: the graph of every import between course modules,
-read from the source, is acyclic.
+read from the source, is acyclic; and between packages every import runs down `LAYERS`.
 
 Deferred imports (inside a function) count too: they only hide a cycle until someone moves
 them to the top of the module, and a cycle means two modules that are really one concept or
@@ -78,8 +78,8 @@ def find_cycle(graph):
 
 def test_the_graph_sees_real_imports():
     graph = import_graph()
-    assert "course.validation" in graph["course.models.mlp"]
-    assert "course.models.residual" in graph["course.nn.residual"]
+    assert "course.validation" in graph["course.models.dense"]
+    assert "course.models.residual" in graph["course.experiments.residual"]
     assert "course.data.pipeline" in graph["course.data.split"]  # a deferred import counts
 
 
@@ -91,3 +91,66 @@ def test_finding_a_cycle():
 def test_course_has_no_import_cycle():
     cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+# The package layering, lowest first: a package imports only packages of lower layers, never one
+# of its own layer or above (the import arrows all run down). Building blocks sit below the
+# models built from them, experiments above everything they train, the homework and the command
+# line on top. `course.saving` imports the registering modules by name at run time, so it sits
+# with the root.
+LAYERS = (
+    {"_lazy", "validation", "config", "keras_compat", "table"},
+    {"layers", "nn", "optim", "viz"},
+    {"models", "data", "train"},
+    {
+        "augment",
+        "ensemble",
+        "generative",
+        "model_selection",
+        "regularization",
+        "semisupervised",
+        "transfer",
+    },
+    {"analysis", "experiments", "notebooks"},
+    {"homework"},
+    {"cli", "saving"},
+)
+
+
+def package_of(module):
+    """`course.nn.xor` -> "nn", `course.config` -> "config"."""
+    return module.split(".")[1]
+
+
+def back_arrows(graph, layers=LAYERS):
+    """Sorted (module, imported module) pairs whose import does not run to a lower layer."""
+    rank = {package: level for level, packages in enumerate(layers) for package in packages}
+    return sorted(
+        (source, target)
+        for source, targets in graph.items()
+        if source != "course"
+        for target in targets
+        if package_of(source) != package_of(target)
+        and rank[package_of(target)] >= rank[package_of(source)]
+    )
+
+
+def test_every_package_has_a_layer():
+    packages = {package_of(module) for module in import_graph() if module != "course"}
+    placed = set().union(*LAYERS)
+    assert packages - placed == set(), "add the new package to LAYERS"
+    assert sum(map(len, LAYERS)) == len(placed), "a package sits in two layers"
+
+
+def test_finding_a_back_arrow():
+    graph = {"course.nn.a": {"course.models.b"}, "course.models.b": {"course.nn.c"}}
+    assert back_arrows(graph) == [("course.nn.a", "course.models.b")]
+    same_layer = {"course.models.b": {"course.data.d"}}
+    assert back_arrows(same_layer) == [("course.models.b", "course.data.d")]
+
+
+def test_no_import_runs_back_up_between_packages():
+    arrows = back_arrows(import_graph())
+    assert arrows == [], "imports against the package layering: " + ", ".join(
+        f"{source} -> {target}" for source, target in arrows
+    )

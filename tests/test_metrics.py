@@ -8,13 +8,8 @@ from course.data import load_digits
 from course.generative import metrics
 
 
-@pytest.fixture(scope="module")
-def digits():
-    return load_digits(max_samples=1797)
-
-
-def test_reference_classifier_is_accurate_on_held_out_digits(digits):
-    assert metrics.conditional_accuracy(digits.x_test, digits.y_test) >= 0.95
+def test_reference_classifier_is_accurate_on_held_out_digits(all_digits):
+    assert metrics.conditional_accuracy(all_digits.x_test, all_digits.y_test) >= 0.95
 
 
 def test_missing_classifier_file_names_the_script(tmp_path):
@@ -22,23 +17,23 @@ def test_missing_classifier_file_names_the_script(tmp_path):
         metrics.reference_classifier(tmp_path / "nope.keras")
 
 
-def test_images_outside_unit_range_are_rejected(digits):
+def test_images_outside_unit_range_are_rejected(all_digits):
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        metrics.classify(digits.x_test * 2 - 1)
+        metrics.classify(all_digits.x_test * 2 - 1)
     with pytest.raises(ValueError, match="shape"):
         metrics.classify(np.zeros((4, 8, 8, 3)))
 
 
-def test_larger_images_are_resized_and_channel_axis_optional(digits):
+def test_larger_images_are_resized_and_channel_axis_optional(all_digits):
     big = load_digits(image_size=16, max_samples=1797)
     assert metrics.conditional_accuracy(big.x_test, big.y_test) >= 0.9
     np.testing.assert_array_equal(
-        metrics.classify(digits.x_test[..., 0]), metrics.classify(digits.x_test)
+        metrics.classify(all_digits.x_test[..., 0]), metrics.classify(all_digits.x_test)
     )
 
 
-def test_conditional_accuracy_counts_requested_class(digits):
-    x = digits.x_test
+def test_conditional_accuracy_counts_requested_class(all_digits):
+    x = all_digits.x_test
     predicted = metrics.classify(x)
     wrong = (predicted + 1) % 10
     assert metrics.conditional_accuracy(x, predicted) == 1.0
@@ -61,9 +56,9 @@ def test_coverage_of_collapsed_and_uniform_labels():
     assert two.classes_covered == 2 and two.entropy == pytest.approx(np.log(2))
 
 
-def test_class_coverage_tells_real_digits_from_one_class(digits):
-    real = metrics.class_coverage(digits.x_test)
-    ones = metrics.class_coverage(digits.x_test[digits.y_test == 1])
+def test_class_coverage_tells_real_digits_from_one_class(all_digits):
+    real = metrics.class_coverage(all_digits.x_test)
+    ones = metrics.class_coverage(all_digits.x_test[all_digits.y_test == 1])
     assert real.classes_covered == 10 and real.normalized_entropy > 0.95
     assert ones.classes_covered <= 2 and ones.normalized_entropy < 0.2
 
@@ -99,17 +94,19 @@ def test_frechet_formula_on_commuting_covariances_matches_per_axis_sum():
     assert value == pytest.approx(expected, rel=1e-6)
 
 
-def test_frechet_distance_zero_for_identical_sets_and_grows_with_shift(digits):
-    x = digits.x_test
+def test_frechet_distance_zero_for_identical_sets_and_grows_with_shift(all_digits):
+    x = all_digits.x_test
     assert metrics.frechet_distance(x, x) == pytest.approx(0.0, abs=1e-3)
-    halves = metrics.frechet_distance(digits.x_train[:600], digits.x_train[600:1200])
+    halves = metrics.frechet_distance(all_digits.x_train[:600], all_digits.x_train[600:1200])
     shifted = metrics.frechet_distance(x, np.clip(x + 0.3, 0, 1))
-    one_image = metrics.frechet_distance(x, np.repeat(x[digits.y_test == 1][:1], len(x), axis=0))
+    one_image = metrics.frechet_distance(
+        x, np.repeat(x[all_digits.y_test == 1][:1], len(x), axis=0)
+    )
     assert halves < shifted < one_image
 
 
-def test_sample_quality_reports_every_metric(digits):
-    report = metrics.sample_quality(digits.x_test, digits.y_test, real=digits.x_val)
+def test_sample_quality_reports_every_metric(all_digits):
+    report = metrics.sample_quality(all_digits.x_test, all_digits.y_test, real=all_digits.x_val)
     assert set(report) == {
         "classes_covered",
         "entropy",

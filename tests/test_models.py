@@ -218,7 +218,7 @@ def test_each_model_kind_has_exactly_one_builder():
     assert found.get("cnn", [])[1:] == WEIGHTS_ARCHITECTURES
     found["cnn"] = found["cnn"][:1]
     assert found == {
-        "mlp": ["course/models/mlp.py: mlp"],
+        "mlp": ["course/models/dense.py: mlp"],
         "cnn": ["course/models/cnn.py: small_cnn"],
         "residual mlp": ["course/models/residual.py: residual_mlp"],
     }, "build models with course.models instead of writing a new builder"

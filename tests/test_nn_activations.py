@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course.nn import activation_table
+from course.experiments import activation_table
 from course.nn import activations as act
 
 X = np.concatenate([np.linspace(-6, 6, 97), [-30.0, -0.01, 0.01, 30.0]]).astype("float64")

@@ -4,7 +4,7 @@ it."""
 import pytest
 
 from course.data import load_digits
-from course.nn.bn_momentum import bn_momentum_gap
+from course.experiments.bn_momentum import bn_momentum_gap
 
 
 @pytest.fixture(scope="module")

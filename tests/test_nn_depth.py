@@ -5,10 +5,11 @@ import keras
 import numpy as np
 import pytest
 
+from course.experiments import residual as R
+from course.experiments import small_batch_norm as S
+from course.experiments import symmetry
 from course.models import residual_mlp
 from course.nn import initialization as I
-from course.nn import residual as R
-from course.nn import small_batch_norm as S
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(32, 6)).astype("float32")
@@ -16,18 +17,18 @@ Y = np.eye(3, dtype="float32")[RNG.integers(0, 3, 32)]
 
 
 def test_equal_weights_give_identical_gradients_and_stay_equal():
-    model = I.symmetric_network(6, 5, 3, value=0.3)
-    grads = I.hidden_unit_gradients(model, X, Y)
+    model = symmetry.symmetric_network(6, 5, 3, value=0.3)
+    grads = symmetry.hidden_unit_gradients(model, X, Y)
     assert grads.shape == (6, 5) and np.abs(grads).max() > 1e-4
-    assert I.unit_spread(grads) < 1e-7
+    assert symmetry.unit_spread(grads) < 1e-7
     model.compile(optimizer=keras.optimizers.SGD(0.5), loss="categorical_crossentropy")
     model.fit(X, Y, epochs=5, batch_size=8, verbose=0)
-    assert I.unit_spread(model.layers[0].kernel.numpy()) < 1e-6  # symmetry never breaks
+    assert symmetry.unit_spread(model.layers[0].kernel.numpy()) < 1e-6  # symmetry never breaks
 
 
 def test_random_weights_give_different_gradients():
-    grads = I.hidden_unit_gradients(I.symmetric_network(6, 5, 3, value=None), X, Y)
-    assert I.unit_spread(grads) > 1e-3
+    grads = symmetry.hidden_unit_gradients(symmetry.symmetric_network(6, 5, 3, value=None), X, Y)
+    assert symmetry.unit_spread(grads) > 1e-3
 
 
 @pytest.mark.parametrize("name", I.INITS)
@@ -99,10 +100,10 @@ def test_layer_and_group_norm_score_the_same_in_both_modes():
 @pytest.mark.parametrize(
     ("build", "arg"),
     [
-        (lambda: I.symmetric_network(0, 5, 3), "n_inputs"),
-        (lambda: I.symmetric_network(6, 5, 0), "n_classes"),
+        (lambda: symmetry.symmetric_network(0, 5, 3), "n_inputs"),
+        (lambda: symmetry.symmetric_network(6, 5, 0), "num_classes"),
         (lambda: S.norm_mlp(0, 3, "layer"), "n_inputs"),
-        (lambda: S.norm_mlp(8, 0, "layer"), "n_classes"),
+        (lambda: S.norm_mlp(8, 0, "layer"), "num_classes"),
         (lambda: S.norm_mlp(8, 3, "instance"), "kind"),
     ],
 )

@@ -4,7 +4,9 @@ import keras
 import numpy as np
 import pytest
 
-from course.nn import backprop, xor
+from course.experiments import xor
+from course.models import keras_mlp
+from course.nn import backprop
 from course.nn.mlp import MLP, dense, neuron
 
 
@@ -19,7 +21,7 @@ def test_neuron_is_weighted_sum_plus_bias_through_activation():
 def test_mlp_matches_keras_dense_stack_with_same_weights(activation):
     mlp = MLP((5, 16, 8, 3), activation=activation, head="softmax", seed=1)
     x = np.random.default_rng(0).normal(size=(10, 5)).astype("float32")
-    model = mlp.to_keras()
+    model = keras_mlp(mlp)
     np.testing.assert_allclose(mlp(x), model(x), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(np.sum(mlp(x), axis=-1), 1.0, atol=1e-6)
     assert mlp.parameter_count() == model.count_params() == 5 * 16 + 16 + 16 * 8 + 8 + 8 * 3 + 3

@@ -6,7 +6,7 @@ import pytest
 
 from course import artifacts
 from course.data import fruits, train_test
-from course.nn import ovr, pairing
+from course.experiments import ovr, pairing
 
 
 def test_csv_tables_equal_the_seeded_generator():

@@ -36,11 +36,11 @@ from course import (
 )
 from course.augment import audio, tabular, text
 from course.ensemble.boosting import samme_alpha
+from course.experiments import small_batch_norm as nn_norm
 from course.nn import activations as nn_activations
 from course.nn import backprop as nn_backprop
 from course.nn import initialization as nn_init
 from course.nn import losses as nn_losses
-from course.nn import small_batch_norm as nn_norm
 
 NAN = float("nan")
 KINDS = {
@@ -349,7 +349,7 @@ ROWS = [
     Row(ensemble.AdaBoostSAMME, "n_rounds", COUNT, lambda: {"build_model": _tiny_model}),
     Row(
         _fit,
-        "n_classes",
+        "num_classes",
         COUNT,
         lambda: {"x": np.zeros((4, 4), "float32"), "y": np.array([0, 1, 0, 1])},
         setup=lambda: ensemble.AdaBoostSAMME(_tiny_model, n_rounds=1),
@@ -360,13 +360,13 @@ ROWS = [
         _fit,
         "y",
         (),
-        lambda: {"x": np.zeros((4, 4), "float32"), "n_classes": 2},
+        lambda: {"x": np.zeros((4, 4), "float32"), "num_classes": 2},
         setup=lambda: ensemble.AdaBoostSAMME(_tiny_model, n_rounds=1),
         state=lambda boost: len(boost.learners),
         name="AdaBoostSAMME.fit",
         shapes=(np.array([0, 1, 2, 1]), np.eye(4, 2), np.array([0, 1])),
     ),
-    Row(samme_alpha, "error", FRACTION, lambda: {"n_classes": 3}, good=0.2),
+    Row(samme_alpha, "error", FRACTION, lambda: {"num_classes": 3}, good=0.2),
     Row(
         ensemble.soft_vote,
         "weights",

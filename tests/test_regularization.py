@@ -34,18 +34,11 @@ def test_penalty_is_added_to_the_model_loss():
     assert float(sum(model.losses)) == pytest.approx(0.5 * (kernel**2).sum(), rel=1e-5)
 
 
-@pytest.fixture(scope="module")
-def digits():
-    from course.data import load_digits
-
-    return load_digits(max_samples=1797)
-
-
-def test_big_model_on_few_samples_overfits_and_early_stopping_restores_the_best(digits):
-    x, y = regularization.small_training_set(digits, 100)
+def test_big_model_on_few_samples_overfits_and_early_stopping_restores_the_best(all_digits):
+    x, y = regularization.small_training_set(all_digits, 100)
     base, stop = [
         regularization.train_remedy(
-            remedy, x, y, digits.x_val, digits.y_val, 10, epochs=20, passes=4
+            remedy, x, y, all_digits.x_val, all_digits.y_val, 10, epochs=20, passes=4
         )
         for remedy in (
             regularization.Remedy("baseline", ""),
@@ -77,7 +70,7 @@ def test_default_remedies_cover_the_notes_toolkit():
     } <= names
 
 
-def test_augmenter_keeps_shape_and_changes_images(digits):
-    batch = digits.x_train[:16]
+def test_augmenter_keeps_shape_and_changes_images(all_digits):
+    batch = all_digits.x_train[:16]
     out = np.asarray(regularization.augmenter(seed=1)(batch, training=True))
     assert out.shape == batch.shape and not np.allclose(out, batch)

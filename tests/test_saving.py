@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import course
-from course.saving import _StandIn, register_all, registered_names
+from course.saving import StandIn, register_all, registered_names
 
 
 def test_register_all_imports_every_registering_module():
@@ -67,7 +67,7 @@ def test_registered_names_read_from_the_sources_match_the_registry():
     for name, module in registered_names().items():  # each stand-in gave way to the real class
         cls = registry[name]
         assert cls is getattr(importlib.import_module(module), name.split(">")[1])
-        assert not issubclass(cls, _StandIn) and keras.saving.get_registered_name(cls) == name
+        assert not issubclass(cls, StandIn) and keras.saving.get_registered_name(cls) == name
 
 
 def test_import_course_does_not_import_keras():
@@ -125,11 +125,10 @@ def test_every_registered_name_wins_over_a_keras_class_of_the_same_name(tmp_path
     name it may share with a built-in (every Keras namespace a deserializer searches is offered)."""
     code = (
         "import course, keras, json\n"
-        "from course.saving import _StandIn\n"
-        "_StandIn.from_config = classmethod(lambda cls, config: cls)  # resolve only, import "
-        "nothing\n"
-        "spaces = [keras.layers, keras.regularizers, keras.optimizers, "
-        "keras.optimizers.schedules,\n"
+        "from course.saving import StandIn\n"
+        "StandIn.from_config = classmethod(lambda cls, config: cls)  # resolve only\n"
+        "spaces = [keras.layers, keras.regularizers, keras.optimizers,\n"
+        "          keras.optimizers.schedules,\n"
         "          keras.losses, keras.metrics, keras.initializers, keras.constraints]\n"
         "builtins = {k: v for space in spaces for k, v in vars(space).items() if isinstance(v, "
         "type)}\n"
@@ -139,8 +138,8 @@ def test_every_registered_name_wins_over_a_keras_class_of_the_same_name(tmp_path
         "    config = {'module': module, 'class_name': short, 'config': {}, 'registered_name': "
         "name}\n"
         "    cls = keras.saving.deserialize_keras_object(config, module_objects=builtins)\n"
-        "    resolved = [cls.module, cls.class_name] if issubclass(cls, _StandIn) else "
-        "[cls.__module__, None]\n"
+        "    stand_in = issubclass(cls, StandIn)\n"
+        "    resolved = [cls.module, cls.class_name] if stand_in else [cls.__module__, None]\n"
         "    found[name] = resolved + [short in builtins]\n"
         "print(json.dumps(found))\n"
     )

@@ -301,6 +301,50 @@ def test_models_with_their_own_train_step_are_driven_through_it():
     )
 
 
+def test_own_step_model_applies_learning_rate_and_optimizer_when_uncompiled():
+    model = ScaledRegression()
+    trainer = Trainer(model, optimizer="sgd", learning_rate=0.3, verbose=0)
+    assert model.optimizer is trainer.optimizer
+    assert float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)) == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"learning_rate": 0.1},
+        {"optimizer": "adam"},
+        {"optimizer": keras.optimizers.SGD(0.1)},
+        {"loss": "mse"},
+        {"metrics": ["mae"]},
+    ],
+)
+def test_own_step_model_that_holds_an_optimizer_refuses_what_it_would_ignore(kwargs):
+    model = ScaledRegression()
+    model.compile(optimizer=keras.optimizers.SGD(0.05))
+    (name,) = kwargs
+    with pytest.raises(
+        ValueError, match=rf"^{name}: ScaledRegression .*already holds an optimizer"
+    ):
+        Trainer(model, verbose=0, **kwargs)
+    rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+    assert rate == pytest.approx(0.05)  # untouched
+
+
+@pytest.mark.parametrize("kwargs", [{"learning_rate": 0.1}, {"loss": "mse"}, {"metrics": ["mae"]}])
+def test_own_step_model_without_an_optimizer_refuses_arguments_without_one(kwargs):
+    (name,) = kwargs
+    model = ScaledRegression()
+    with pytest.raises(ValueError, match=rf"^{name}: .*holds no optimizer and none is named"):
+        Trainer(model, verbose=0, **kwargs)
+    assert getattr(model, "optimizer", None) is None  # nothing was compiled
+
+
+@pytest.mark.parametrize("name", ["clipvalue", "clipnorm", "global_clipnorm"])
+def test_own_step_model_refuses_clipping_it_cannot_apply(name):
+    with pytest.raises(ValueError, match=rf"^{name}: ScaledRegression has its own train_step"):
+        Trainer(ScaledRegression(), optimizer="sgd", verbose=0, **{name: 1.0})
+
+
 def test_custom_step_models_get_mixed_precision_only_when_asked():
     x = np.random.default_rng(2).normal(size=(32, 3)).astype("float32")
     data = tf.data.Dataset.from_tensor_slices((x, x[:, :1] * 3.0)).batch(8)

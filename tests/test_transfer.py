@@ -20,11 +20,11 @@ from course.transfer import (
     recommend_strategy,
     unfreeze,
 )
-from course.transfer.freezing import _all_layers
+from course.transfer.freezing import all_layers
 
 
 def _bn_layers(model):
-    return [lay for lay in _all_layers(model) if isinstance(lay, keras.layers.BatchNormalization)]
+    return [lay for lay in all_layers(model) if isinstance(lay, keras.layers.BatchNormalization)]
 
 
 @pytest.fixture(scope="module")

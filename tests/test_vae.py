@@ -6,23 +6,16 @@ import numpy as np
 import pytest
 import tensorflow as tf
 import tensorflow_probability as tfp
-from generative_steps import train_steps
 
 from course.generative.vae import VAE, ConditionalVAE, continuous_bernoulli_nll, gaussian_kl
 from course.generative.vqvae import VQVAE, VectorQuantizer, code_statistics
+from tests.helpers import train_steps
 
 tfd = tfp.distributions
 SHAPE = (8, 8, 1)
 
 
-@pytest.fixture(scope="module")
-def batch():
-    rng = np.random.default_rng(0)
-    x = (rng.random((32, *SHAPE)) > 0.6).astype("float32")
-    return x, rng.integers(0, 3, 32)
-
-
-def test_closed_form_kl_equals_tfp(batch):
+def test_closed_form_kl_equals_tfp(binary_batch):
     rng = np.random.default_rng(1)
     mean = rng.normal(size=(16, 5)).astype("float32")
     log_var = rng.normal(size=(16, 5)).astype("float32")
@@ -34,10 +27,10 @@ def test_closed_form_kl_equals_tfp(batch):
     assert np.allclose(gaussian_kl(np.zeros((2, 5)), np.zeros((2, 5))), 0.0)  # q = prior
 
 
-def test_continuous_bernoulli_nll_matches_its_closed_form_density(batch):
+def test_continuous_bernoulli_nll_matches_its_closed_form_density(binary_batch):
     # log p(x | lambda) = x log lambda + (1 - x) log(1 - lambda) + log C(lambda), with
     # C(lambda) = 2 artanh(1 - 2 lambda) / (1 - 2 lambda) (Loaiza-Ganem & Cunningham 2019).
-    x, _ = batch
+    x, _ = binary_batch
     logits = np.random.default_rng(2).normal(0, 3, size=x.shape)
     logits[0, 0, 0, 0] = 0.5  # lambda near 1/2, where C tends to 2
     lam = 1 / (1 + np.exp(-logits))
@@ -68,8 +61,8 @@ def test_reparameterization_is_differentiable_and_has_the_right_moments():
 
 
 @pytest.mark.parametrize("beta", [0.0, 1.0, 3.5])
-def test_loss_is_reconstruction_plus_beta_kl_and_elbo_ignores_beta(batch, beta):
-    x, _ = batch
+def test_loss_is_reconstruction_plus_beta_kl_and_elbo_ignores_beta(binary_batch, beta):
+    x, _ = binary_batch
     values = {k: float(v) for k, v in VAE(SHAPE, 2, beta=beta, seed=0).compute_losses(x).items()}
     assert values["loss"] == pytest.approx(
         values["reconstruction_loss"] + beta * values["kl_loss"], rel=1e-6
@@ -79,8 +72,8 @@ def test_loss_is_reconstruction_plus_beta_kl_and_elbo_ignores_beta(batch, beta):
     )
 
 
-def test_sampling_interpolation_and_latent_map(batch):
-    x, _ = batch
+def test_sampling_interpolation_and_latent_map(binary_batch):
+    x, _ = binary_batch
     model = VAE(SHAPE, 2, seed=0)
     assert model.generate(5, seed=1).shape == (5, *SHAPE)
     path = model.interpolate(x[0], x[1], steps=6)
@@ -97,8 +90,8 @@ def test_sampling_interpolation_and_latent_map(batch):
         VAE(SHAPE, 3).latent_grid()
 
 
-def test_conditional_vae_uses_the_label(batch):
-    x, y = batch
+def test_conditional_vae_uses_the_label(binary_batch):
+    x, y = binary_batch
     model = ConditionalVAE(SHAPE, num_classes=3, latent_dim=2, seed=0)
     z = np.zeros((1, 2), "float32")
     assert not np.allclose(model.decode(z, [0]), model.decode(z, [1]))
@@ -128,8 +121,8 @@ def test_code_statistics():
     assert float(perplexity) == pytest.approx(1.0, rel=1e-4) and float(usage) == 0.125
 
 
-def test_vqvae_codebook_trains_and_straight_through_reaches_the_encoder(batch):
-    x, _ = batch
+def test_vqvae_codebook_trains_and_straight_through_reaches_the_encoder(binary_batch):
+    x, _ = binary_batch
     keras.utils.set_random_seed(0)
     model = VQVAE(SHAPE, latent_dim=4, num_embeddings=8, commitment_cost=0.25)
     with tf.GradientTape() as tape:
@@ -163,10 +156,10 @@ def test_invalid_arguments_name_the_argument(make, argument):
         make()
 
 
-def test_quality_figures(batch):
+def test_quality_figures(binary_batch):
     from course.generative.vae_quality import quality, reconstruction_mse
 
-    x, _ = batch
+    x, _ = binary_batch
     y = np.arange(32) % 10
     vqvae = VQVAE(SHAPE, latent_dim=4, num_embeddings=8)
     manual = np.mean((x - vqvae.predict(x, verbose=0)) ** 2)

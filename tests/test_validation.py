@@ -122,3 +122,35 @@ def test_check_labels_wants_integer_indices_in_range():
         TypeError, match=r"^y must be integer class indices in \[0, 3\), got dtype float64"
     ):
         check_labels("y", [0.0, 1.0], 3)
+
+
+def test_check_labels_in_a_traced_graph_checks_dtype_now_and_range_when_run():
+    import tensorflow as tf
+
+    from course.validation import check_labels
+
+    checked = tf.function(lambda y: check_labels("y", y, 3))
+    np.testing.assert_array_equal(checked(tf.constant([0, 2], tf.int32)), [0, 2])
+    assert checked(tf.constant([0, 2], tf.int32)).dtype == tf.int64
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"y must be integer class indices"):
+        checked(tf.constant([0, 3]))
+    with pytest.raises(
+        TypeError, match=r"y must be integer class indices in \[0, 3\), got dtype float32"
+    ):
+        checked(tf.constant([0.0, 1.0]))
+
+
+def test_check_learning_rate_takes_numbers_and_schedules():
+    from course.validation import check_learning_rate
+
+    assert check_learning_rate(0) == 0.0 and check_learning_rate(3) == 3.0
+    schedule = lambda step: 0.1  # noqa: E731
+    assert check_learning_rate(schedule) is schedule
+    with pytest.raises(ValueError, match=r"^learning_rate must be in \(0, inf\], got 0.0"):
+        check_learning_rate(0.0, positive=True)
+    with pytest.raises(ValueError, match=r"^learning_rate must be in \[0, inf\], got -0.001"):
+        check_learning_rate(-1e-3)
+    with pytest.raises(TypeError, match="^learning_rate must be a non-negative float"):
+        check_learning_rate("0.1")
+    with pytest.raises(TypeError, match="^learning_rate"):
+        check_learning_rate(True)

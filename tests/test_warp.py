@@ -8,23 +8,17 @@ import pytest
 from course import analysis
 from course.augment import demo
 from course.augment.warp import rescale, rotate
-from course.data import load_shapes
-
-
-@pytest.fixture(scope="module")
-def images():
-    return load_shapes(n=60, image_size=16, seed=0).x_test
 
 
 @pytest.mark.parametrize("fill_mode", ["nearest", "constant"])
 @pytest.mark.parametrize("resampler", ["xla", "tf"])
 @pytest.mark.parametrize("degrees", [30, -45, 90])
 def test_rotate_matches_keras_random_rotation_counter_clockwise(
-    images, degrees, resampler, fill_mode
+    shape_images, degrees, resampler, fill_mode
 ):
     layer = keras.layers.RandomRotation((degrees / 360, degrees / 360), fill_mode=fill_mode)
-    out = rotate(images, degrees, fill_mode=fill_mode, resampler=resampler)
-    np.testing.assert_allclose(out, layer(images, training=True), atol=1e-4)
+    out = rotate(shape_images, degrees, fill_mode=fill_mode, resampler=resampler)
+    np.testing.assert_allclose(out, layer(shape_images, training=True), atol=1e-4)
     dot = np.zeros((1, 9, 9, 1), "float32")
     dot[0, 4, 7] = 1  # right of centre
     if degrees == 90:
@@ -35,11 +29,13 @@ def test_rotate_matches_keras_random_rotation_counter_clockwise(
 
 @pytest.mark.parametrize("fill_mode", ["nearest", "constant"])
 @pytest.mark.parametrize("factor", [0.5, 0.8, 1.25])
-def test_rescale_matches_keras_random_zoom(images, factor, fill_mode):
+def test_rescale_matches_keras_random_zoom(shape_images, factor, fill_mode):
     zoom = 1 / factor - 1
     layer = keras.layers.RandomZoom((zoom, zoom), fill_mode=fill_mode)
     np.testing.assert_allclose(
-        rescale(images, factor, fill_mode=fill_mode), layer(images, training=True), atol=1e-4
+        rescale(shape_images, factor, fill_mode=fill_mode),
+        layer(shape_images, training=True),
+        atol=1e-4,
     )
 
 
@@ -66,6 +62,6 @@ def test_augmentation_and_analysis_share_one_rotation():
         (lambda x: rescale(x, 2, resampler="cv2"), "resampler"),
     ],
 )
-def test_bad_arguments_are_named(images, call, arg):
+def test_bad_arguments_are_named(shape_images, call, arg):
     with pytest.raises((ValueError, TypeError), match=arg):
-        call(images)
+        call(shape_images)

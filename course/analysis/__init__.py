@@ -33,7 +33,7 @@ from course.analysis.perturb import (
     rotate,
 )
 from course.analysis.report import ErrorReport, Recommendation, error_report, recommend
-from course.analysis.sweep import SweepResult, plot_sweeps, robustness_sweeps, sweep
+from course.analysis.sweeps import SweepResult, plot_sweeps, robustness_sweeps, sweep
 
 __all__ = [
     "PERTURBATIONS",

@@ -7,7 +7,7 @@ import numpy as np
 
 from course.analysis.confusion import confusion_matrix, most_confused, predict_labels
 from course.analysis.perturb import PERTURBATIONS
-from course.analysis.sweep import robustness_sweeps
+from course.analysis.sweeps import robustness_sweeps
 from course.validation import check_examples, check_image_batch, check_number, check_same_length
 
 

@@ -9,7 +9,7 @@ strength in [0, 1]; 0 is the identity and 1 the technique's documented maximum (
 import keras
 from keras import ops
 
-from course.validation import check_choice, check_number, check_seed, plain_error
+from course.validation import check_number, check_seed, plain_error
 
 
 def check_factor(name, value, signed=False):
@@ -122,9 +122,7 @@ def per_image_choice(mask, a, b):
 __all__ = [
     "ImageAugmentation",
     "blend",
-    "check_choice",
     "check_factor",
-    "check_seed",
     "check_value_range",
     "per_image_choice",
     "uniform",

@@ -1,22 +1,11 @@
-"""Helpers for the augmentation notebooks: the compiled small digits CNN, fixed-angle rotation
-(`course.augment.warp.rotate`), and a labelled grid of one technique family."""
+"""Helpers for the augmentation notebooks: fixed-angle rotation (`course.augment.warp.rotate`)
+and a labelled grid of one technique family. Their small CNN is `course.models.small_cnn`."""
 
 import numpy as np
 
 from course.augment.warp import rotate
 
-__all__ = ["family_grid", "rotate", "small_cnn"]
-
-
-def small_cnn(input_shape, num_classes, seed=0):
-    """`course.models.small_cnn` (two conv blocks), seeded and compiled with Adam(3e-3)."""
-    import keras
-
-    from course.models import compile_classifier
-    from course.models import small_cnn as cnn
-
-    keras.utils.set_random_seed(seed)
-    return compile_classifier(cnn(input_shape, num_classes), learning_rate=3e-3)
+__all__ = ["family_grid", "rotate"]
 
 
 def family_grid(images, family, factor_scale=1.0, seed=0, ncols=None):

@@ -15,13 +15,12 @@ from keras import ops
 from course.augment._base import (
     ImageAugmentation,
     check_factor,
-    check_seed,
     check_value_range,
     uniform,
 )
 from course.augment.warp import FILL_MODES, INTERPOLATIONS, RESAMPLERS, centered, warp
 from course.keras_compat import image_preprocessing_layer
-from course.validation import check_choice, check_number
+from course.validation import check_choice, check_number, check_seed
 
 MAX_ROTATION_DEGREES = 180.0  # rotation=1 -> angles in +-180 degrees
 MAX_ZOOM = 0.5  # zoom=1 -> scale change in +-50 %

@@ -12,8 +12,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from course.augment._base import as_batch, check_seed, per_image_choice
-from course.validation import check_number
+from course.augment._base import as_batch, per_image_choice
+from course.validation import check_number, check_seed
 
 
 def _unpack(data):

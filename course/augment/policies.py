@@ -8,9 +8,10 @@ computed batch-wide with per-image magnitudes and selected per image.
 import keras
 from keras import ops
 
-from course.augment._base import ImageAugmentation, check_choice, check_factor, uniform
+from course.augment._base import ImageAugmentation, check_factor, uniform
 from course.augment.geometric import rotation_matrices, shear_matrices, translation_matrices
 from course.augment.warp import RESAMPLERS, centered, warp
+from course.validation import check_choice
 
 OPS = (
     "Identity",

@@ -10,8 +10,7 @@ six-fruit tables of `course.data.fruits`.
 `ImageFolderDataset` and `write_image_folder` load on first use (they import Keras).
 """
 
-import importlib
-
+from course._lazy import lazy_exports
 from course.data.digits import digits_rgb, load_digits
 from course.data.keras_datasets import (
     KERAS_DATASETS,
@@ -26,11 +25,6 @@ from course.data.photos import SAMPLE_PHOTO_NAMES, load_sample_photos
 from course.data.pipeline import make_pipeline, repeated_draws
 from course.data.shapes import BACKGROUNDS, SHAPES, load_shapes, make_shapes
 from course.data.split import Split, train_test
-
-_LAZY = {
-    "ImageFolderDataset": "course.data.image_folder",
-    "write_image_folder": "course.data.image_folder",
-}
 
 __all__ = [
     "BACKGROUNDS",
@@ -57,7 +51,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'course.data' has no attribute {name!r}")
+# Loaded on first access: the image folder dataset subclasses a Keras class.
+__getattr__, __dir__, _ = lazy_exports(
+    __name__, {"image_folder": ("ImageFolderDataset", "write_image_folder")}
+)

@@ -11,12 +11,12 @@ from course.ensemble.bagging import check_paired
 from course.validation import check_labels, check_number
 
 
-def samme_alpha(error, n_classes):
+def samme_alpha(error, num_classes):
     """A learner's weight in SAMME; positive while it beats random guessing (err < 1 - 1/K)."""
     check_number("error", error, 0, 1)
-    check_number("n_classes", n_classes, 2, integer=True)
+    check_number("num_classes", num_classes, 2, integer=True)
     error = min(max(error, 1e-10), 1 - 1e-10)
-    return float(np.log((1 - error) / error) + np.log(n_classes - 1))
+    return float(np.log((1 - error) / error) + np.log(num_classes - 1))
 
 
 def reweight(weights, wrong, alpha):
@@ -36,12 +36,12 @@ class AdaBoostSAMME:
         self.build_model, self.n_rounds, self.seed = build_model, n_rounds, seed
         self.learners, self.alphas, self.errors = [], [], []
 
-    def fit(self, x, y, n_classes, **fit_kwargs):
+    def fit(self, x, y, num_classes, **fit_kwargs):
         import keras
 
-        check_number("n_classes", n_classes, 2, integer=True)
+        check_number("num_classes", num_classes, 2, integer=True)
         check_paired(x, y)
-        y = check_labels("y", y, n_classes)
+        y = check_labels("y", y, num_classes)
         fit_kwargs.setdefault("verbose", 0)
         weights = np.full(len(x), 1.0 / len(x))
         self.learners, self.alphas, self.errors = [], [], []
@@ -52,21 +52,21 @@ class AdaBoostSAMME:
             model.fit(x, y, sample_weight=weights * len(x), **fit_kwargs)
             wrong = (model.predict(x, verbose=0).argmax(axis=1) != y).astype("float64")
             error = float(np.sum(weights * wrong))
-            if error >= 1 - 1 / n_classes:  # no better than chance: stop boosting
+            if error >= 1 - 1 / num_classes:  # no better than chance: stop boosting
                 break
-            alpha = samme_alpha(error, n_classes)
+            alpha = samme_alpha(error, num_classes)
             self.learners.append(model)
             self.alphas.append(alpha)
             self.errors.append(error)
             weights = reweight(weights, wrong, alpha)
-        self.n_classes = n_classes
+        self.num_classes = num_classes
         return self
 
     def decision_scores(self, x):
         """Sum over learners of alpha times the one-hot of each learner's predicted class."""
         if not self.learners:
             raise RuntimeError("call fit() before predicting")
-        scores = np.zeros((len(x), self.n_classes))
+        scores = np.zeros((len(x), self.num_classes))
         for model, alpha in zip(self.learners, self.alphas):
             scores[np.arange(len(x)), model.predict(x, verbose=0).argmax(axis=1)] += alpha
         return scores

@@ -1,16 +1,13 @@
-"""Argument checks shared by the generative models: image shapes, seeds and class labels.
+"""The argument check only the generative models need: image shapes their networks can halve.
 
-Each raises `ValueError`/`TypeError` naming the argument and the accepted values, before the
-model changes any state; labels are checked at call time (a label outside ``[0, num_classes)``
-would otherwise decode with an all-zero one-hot or read an arbitrary embedding row).
+It raises `ValueError`/`TypeError` naming the argument and the accepted values, before the
+model changes any state. Seeds and class labels are checked by `course.validation` like the
+rest of the library; `class_indices` only converts the checked labels.
 """
 
-import keras
-import numpy as np
-import tensorflow as tf
 from keras import ops
 
-from course.validation import check_number
+from course.validation import check_labels, check_number
 
 
 def check_image_shape(name, shape, multiple=1):
@@ -30,39 +27,7 @@ def check_image_shape(name, shape, multiple=1):
     return dims
 
 
-def check_seed(seed):
-    """`seed` must be None (a random seed) or a non-negative int; returns it."""
-    if seed is not None:
-        check_number("seed", seed, 0, integer=True)
-    return seed
-
-
-def check_labels(labels, num_classes, name="labels"):
-    """Integer class labels as an int32 tensor of shape (batch,), all in ``[0, num_classes)``.
-
-    Concrete labels raise `ValueError` at once (also for fractional values); inside a traced
-    graph the same range is enforced by `tf.debugging` assertions when the step runs.
-    """
-    accepted = f"{name} must be integer classes in [0, {num_classes - 1}]"
-    if isinstance(labels, keras.KerasTensor):  # symbolic build: nothing to check yet
-        return ops.reshape(ops.cast(labels, "int32"), (-1,))
-    if tf.executing_eagerly():
-        values = np.asarray(labels).reshape(-1)
-        if values.dtype.kind not in "iuf" or (
-            values.size
-            and (
-                values.min() < 0
-                or values.max() >= num_classes
-                or np.any(values != np.round(values))
-            )
-        ):
-            raise ValueError(f"{accepted}, got {np.unique(values)[:10]!r}")
-        return ops.convert_to_tensor(values.astype("int32"))
-    labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
-    with tf.control_dependencies(
-        [
-            tf.debugging.assert_non_negative(labels, message=accepted),
-            tf.debugging.assert_less(labels, num_classes, message=accepted),
-        ]
-    ):
-        return tf.identity(labels)
+def class_indices(name, labels, num_classes):
+    """`course.validation.check_labels` as the flat int32 tensor the generative networks take
+    (embedding rows, one-hot columns); the range check runs when a traced step runs."""
+    return ops.reshape(ops.cast(check_labels(name, labels, num_classes), "int32"), (-1,))

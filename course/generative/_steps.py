@@ -11,7 +11,7 @@ import keras
 import tensorflow as tf
 
 from course.generative._coders import unpack
-from course.generative._resumable import ResumableModel
+from course.generative.resumable import ResumableModel
 from course.models.compiling import build_optimizer
 
 

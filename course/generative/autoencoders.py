@@ -11,9 +11,8 @@ import tensorflow as tf
 from keras import ops
 
 from course.generative import _coders
-from course.generative._checks import check_seed
 from course.generative._steps import LossModel
-from course.validation import check_number
+from course.validation import check_number, check_seed
 
 
 @keras.saving.register_keras_serializable(package="course")

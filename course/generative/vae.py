@@ -22,9 +22,9 @@ import tensorflow_probability as tfp
 from keras import ops
 
 from course.generative import _coders
-from course.generative._checks import check_labels, check_seed
+from course.generative._checks import class_indices
 from course.generative._steps import LossModel
-from course.validation import check_number, check_pixels
+from course.validation import check_number, check_pixels, check_seed
 
 tfd = tfp.distributions
 
@@ -231,7 +231,7 @@ class ConditionalVAE(VAE):
     def condition(self, y):
         if y is None:
             raise ValueError("ConditionalVAE needs labels y (integer classes); got None")
-        return ops.one_hot(check_labels(y, self.num_classes, "y"), self.num_classes)
+        return ops.one_hot(class_indices("y", y, self.num_classes), self.num_classes)
 
     def split_inputs(self, inputs):
         if not isinstance(inputs, (tuple, list)) or len(inputs) != 2:

@@ -51,13 +51,6 @@ def _trainable_flags(question, answer, args):
     return [bool(layer.trainable) for layer in model.layers]
 
 
-def _all_layers(model):
-    """Every layer inside `model`, nested models included (public `.layers` only)."""
-    for layer in getattr(model, "layers", []):
-        yield layer
-        yield from _all_layers(layer)
-
-
 @probe_kind("model")
 def _model(question, answer, args):
     """A trained model's predictions on the images sent, its layer types and BatchNorm moving
@@ -66,8 +59,10 @@ def _model(question, answer, args):
         raise TypeError(f"expected a trained Keras model, got {type(answer).__name__}")
     import numpy as np
 
+    from course.transfer.freezing import all_layers
+
     [images] = args
-    layers = list(_all_layers(answer))
+    layers = list(all_layers(answer))
     return {
         "predictions": np.asarray(answer.predict(np.asarray(images), verbose=0), dtype="float32"),
         "layers": [type(layer).__name__ for layer in layers],

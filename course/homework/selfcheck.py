@@ -19,7 +19,7 @@ VISIBLE_FILE = "homework_visible_cases.json"
 
 
 @functools.cache
-def _stored():
+def stored_cases():
     """qid -> the stored visible cases (plain data) of every question whose cases are data."""
     from course import artifacts
 
@@ -60,7 +60,7 @@ def visible_cases(qid):
             r["rtol"],
             JUDGES[r["judge"]] if r["judge"] else None,
         )
-        for r in _stored()[qid]
+        for r in stored_cases()[qid]
     ]
 
 

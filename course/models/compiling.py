@@ -26,6 +26,21 @@ def compile_classifier(model, learning_rate=1e-3, from_logits=False, metrics=("a
     return model
 
 
+def mlp_classifier(
+    input_shape, num_classes, hidden=(64,), learning_rate=1e-3, metrics=("accuracy",)
+):
+    """A fresh `mlp` with ReLU `hidden` layers, compiled by `compile_classifier`.
+
+    The member builders of ensembles and semi-supervised loops, as
+    ``functools.partial(mlp_classifier, shape, classes, ...)``: one model kind, one builder.
+    """
+    from course.models.dense import mlp
+
+    return compile_classifier(
+        mlp(input_shape, num_classes, hidden=hidden), learning_rate, metrics=metrics
+    )
+
+
 def build_optimizer(optimizer, variables):
     """Create `optimizer`'s slot variables for `variables` now, eagerly.
 

@@ -1,5 +1,5 @@
 """`residual_mlp` and its `ResidualBlock`: h_{l+1} = h_l + phi(h_l) W + b, the reference deep MLP
-whose skips keep gradients alive (section 11.3; the experiment is `course.nn.residual`).
+whose skips keep gradients alive (section 11.3; the experiment is `course.experiments.residual`).
 
 The block is the pre-activation form F(h) = phi(h) W + b (activation first, as in pre-activation
 ResNets): its output is zero-mean at initialisation, so with a bounded phi the sum h + F(h)

@@ -1,7 +1,9 @@
-"""Neural-network fundamentals from scratch (Session 7, sections 3 and 6-11), each checked
+"""Neural-network building blocks from scratch (Session 7, sections 3 and 6-11), each checked
 against Keras or autodiff.
 
-`activations` (+ derivatives) and `activation_table`; `losses`; `mlp` (neuron, MLP) and
-`backprop`; `xor` (why nonlinearity); `ovr` (one-vs-rest on `course.data.fruits`); `pairing`
-(mismatched activation/loss); `initialization`; `residual`; `small_batch_norm`; `bn_momentum`.
+`activations` (+ derivatives); `losses`; `mlp` (neuron, MLP) and `backprop`; `initialization`.
+The experiments that train models with them are `course.experiments`. Import the submodules by
+name.
 """
+
+__all__ = ["activations", "backprop", "initialization", "losses", "mlp"]

@@ -3,7 +3,8 @@
 A neuron computes phi(sum_i w_i x_i + b); a dense layer does this for many neurons at once,
 phi(W.x + b). The notes write W.x with W of shape (out, in); Keras stores the transpose, a
 kernel of shape (in, out), and computes x @ kernel + bias on a batch of row vectors. `MLP` keeps
-Keras' layout so its weights copy into a `Dense` stack unchanged (`to_keras`, `from_keras`).
+Keras' layout so its weights copy into a `Dense` stack unchanged (`from_keras`, and
+`course.models.keras_mlp` the other way).
 """
 
 import keras
@@ -76,24 +77,6 @@ class MLP:
     def parameter_count(self):
         """Number of weights and biases, sum over layers of in*out + out."""
         return sum(k.size + b.size for k, b in self.params)
-
-    def to_keras(self):
-        """An equivalent `keras.Sequential` of `Dense` layers holding copies of these weights."""
-        for name in (self.activation, self.head):
-            check_choice("activation", name, tuple(KERAS_NAMES))
-        from course.models.mlp import mlp
-
-        sizes = [self.params[0][0].shape[0]] + [k.shape[1] for k, _ in self.params]
-        model = mlp(
-            sizes[0],
-            sizes[-1],
-            hidden=sizes[1:-1],
-            activation=KERAS_NAMES[self.activation],
-            output_activation=KERAS_NAMES[self.head],
-        )
-        for layer, (kernel, bias) in zip(model.layers, self.params):
-            layer.set_weights([kernel, bias])
-        return model
 
     @classmethod
     def from_keras(cls, model):

@@ -4,25 +4,11 @@ Keras' base class decays every variable before calling `update_step`; ours do it
 `update_step` (one visible line, `decay`), which is the same arithmetic in the same order.
 """
 
-import numbers
-
 import keras
 from keras import ops
 
 from course.keras_compat import DecayInUpdateStep, uses_weight_decay, variable_index
-from course.validation import check_number
-
-
-def check_learning_rate(learning_rate):
-    """A non-negative number (returned as float), a `LearningRateSchedule` or a callable."""
-    if isinstance(learning_rate, numbers.Real) and not isinstance(learning_rate, bool):
-        return float(check_number("learning_rate", learning_rate, 0))
-    if callable(learning_rate):  # schedules are callables too
-        return learning_rate
-    raise TypeError(
-        "learning_rate must be a non-negative float, a LearningRateSchedule or a "
-        f"callable, got {learning_rate!r} ({type(learning_rate).__name__})"
-    )
+from course.validation import check_learning_rate, check_number
 
 
 def check_optional_positive(name, value):

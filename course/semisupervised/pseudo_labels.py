@@ -33,9 +33,9 @@ def labelled_subset(y, n_labelled, seed=0):
 def make_classifier(input_shape, num_classes, learning_rate=1e-2):
     """The default classifier: `course.models.mlp` with 64 ReLU units, compiled for integer
     labels."""
-    from course.models import compile_classifier, mlp
+    from course.models import mlp_classifier
 
-    return compile_classifier(mlp(input_shape, num_classes, hidden=(64,)), learning_rate)
+    return mlp_classifier(input_shape, num_classes, hidden=(64,), learning_rate=learning_rate)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import keras
 
 from course import keras_compat
 from course.train import precision
-from course.validation import check_number
+from course.validation import check_learning_rate
 
 
 def check_optimizer(optimizer):
@@ -46,16 +46,17 @@ def make_optimizer(optimizer, learning_rate, strategy, mixed_precision):
             optimizer.learning_rate = learning_rate
     elif learning_rate is not None:
         optimizer.learning_rate = learning_rate
-    check_learning_rate(optimizer)
+    check_optimizer_rate(optimizer)
     return precision.wrap_optimizer(optimizer) if mixed_precision else optimizer
 
 
-def check_learning_rate(optimizer):
-    """Raise ValueError naming ``learning_rate`` if `optimizer`'s fixed rate is not > 0."""
+def check_optimizer_rate(optimizer):
+    """Raise ValueError naming ``learning_rate`` unless `optimizer`'s fixed rate is > 0 (a
+    schedule passes): `course.validation.check_learning_rate` on the rate the optimizer holds."""
     optimizer = getattr(
         optimizer, "inner_optimizer", optimizer
     )  # a LossScaleOptimizer's own rate is unused
     rate = keras_compat.learning_rate_object(optimizer)
     if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule) or rate is None:
         return
-    check_number("learning_rate", float(keras.ops.convert_to_numpy(rate)), 0, low_open=True)
+    check_learning_rate(float(keras.ops.convert_to_numpy(rate)), positive=True)

@@ -21,9 +21,9 @@ from course.train.inputs import as_dataset, check_class_labels, check_fits_model
 from course.train.loops import make_eval_loop, make_train_loop
 from course.train.losses import per_example_loss
 from course.train.metrics import check_metrics, resolve_metrics
-from course.train.optimizers import check_learning_rate, check_optimizer, make_optimizer
+from course.train.optimizers import check_optimizer, check_optimizer_rate, make_optimizer
 from course.train.steps import ModelSteps, SupervisedSteps, overrides_train_step
-from course.validation import check_choice, check_number
+from course.validation import check_choice, check_learning_rate, check_number
 
 
 class Trainer:
@@ -44,7 +44,11 @@ class Trainer:
     known to be finite, so no NaN stays in the model. ``check_data=True`` (default: on in fast mode)
     checks every batch for NaN/Inf before it is trained on and raises ValueError naming the batch.
     Every argument is checked before the trainer changes anything (the model's dtype policy, its
-    compiled state, a given optimizer).
+    compiled state, a given optimizer), and every argument is used or refused: a model with its
+    own ``train_step`` is compiled with ``optimizer`` (at ``learning_rate``), ``loss`` and
+    ``metrics`` only when it holds no optimizer yet, so passing them to a compiled one, or
+    ``learning_rate``/``loss``/``metrics`` without an ``optimizer``, raises ValueError naming the
+    argument, as do the clip arguments (its own step applies its gradients).
     """
 
     def __init__(
@@ -79,7 +83,7 @@ class Trainer:
             if value is not None:
                 check_number(name, value, 0, low_open=True)
         if learning_rate is not None:
-            check_number("learning_rate", learning_rate, 0, low_open=True)
+            check_learning_rate(learning_rate, positive=True)
         check_choice("verbose", verbose, (0, 1, 2))
         check_choice("on_nonfinite", on_nonfinite, ("stop", "raise"))
         if check_data is not None and not isinstance(check_data, bool):
@@ -99,6 +103,15 @@ class Trainer:
         self.mixed_precision, self.jit_compile = precision.resolve(mixed_precision, jit_compile)
         if self.custom_step and mixed_precision is None:
             self.mixed_precision = precision.uses_float16(model)
+        if self.custom_step:
+            _check_custom_step_arguments(
+                model,
+                optimizer,
+                learning_rate,
+                loss,
+                metrics,
+                (clipvalue, clipnorm, global_clipnorm),
+            )
         with self.strategy.scope():
             new_optimizer = self._new_optimizer(model, optimizer, learning_rate)
         # Everything is valid: from here on the model (and a given optimizer) change.
@@ -135,7 +148,7 @@ class Trainer:
             return make_optimizer(optimizer, learning_rate, self.strategy, self.mixed_precision)
         existing = getattr(model, "optimizer", None)
         if existing is not None:
-            check_learning_rate(existing)
+            check_optimizer_rate(existing)
             return None
         if optimizer is None:
             return None
@@ -317,6 +330,35 @@ def fit(model, data, epochs=1, validation_data=None, **trainer_kwargs):
     return Trainer(model, **trainer_kwargs).fit(
         data, epochs=epochs, validation_data=validation_data
     )
+
+
+def _check_custom_step_arguments(model, optimizer, learning_rate, loss, metrics, clips):
+    """Refuse the arguments a model with its own ``train_step`` would silently never use.
+
+    Its step computes its own loss and gradients, so the trainer cannot clip them; the trainer
+    compiles it (with `optimizer` at `learning_rate`, `loss` and `metrics`) only when the model
+    holds no optimizer yet and an `optimizer` is named.
+    """
+    name = type(model).__name__
+    for arg, value in zip(("clipvalue", "clipnorm", "global_clipnorm"), clips):
+        if value is not None:
+            raise ValueError(
+                f"{arg}: {name} has its own train_step, which computes and applies its own "
+                f"gradients, so the trainer cannot clip them; clip inside its optimizer(s) instead"
+            )
+    given = {"learning_rate": learning_rate, "loss": loss, "metrics": metrics}
+    if getattr(model, "optimizer", None) is not None:
+        given["optimizer"] = optimizer
+        reason = "already holds an optimizer (it was compiled), which the trainer keeps"
+        remedy = "set it when compiling the model, or pass an uncompiled model"
+    elif optimizer is None:
+        reason = "holds no optimizer and none is named, so the trainer compiles nothing"
+        remedy = "name an optimizer too, or compile the model yourself"
+    else:
+        return
+    for arg, value in given.items():
+        if value is not None:
+            raise ValueError(f"{arg}: {name} has its own train_step and {reason}; {remedy}")
 
 
 def _check_callbacks(callbacks):

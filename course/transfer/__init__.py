@@ -6,13 +6,14 @@ from course.transfer.backbones import BACKBONES, load_backbone, pretrained_digit
 from course.transfer.builder import build_transfer_model
 from course.transfer.compare import STRATEGIES, bn_drift, compare_strategies
 from course.transfer.features import extract_features, fit_feature_classifier
-from course.transfer.freezing import find_backbone, freeze_batchnorm, unfreeze
+from course.transfer.freezing import all_layers, find_backbone, freeze_batchnorm, unfreeze
 from course.transfer.strategy import Strategy, recommend_strategy
 
 __all__ = [
     "BACKBONES",
     "STRATEGIES",
     "Strategy",
+    "all_layers",
     "bn_drift",
     "build_transfer_model",
     "compare_strategies",

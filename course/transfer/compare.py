@@ -92,9 +92,9 @@ def _train_batchnorm(model):
 
     Frozen at their initial statistics (mean 0, variance 1) they would not normalise at all.
     """
-    from course.transfer.freezing import _BN_TYPES, _all_layers
+    from course.transfer.freezing import _BN_TYPES, all_layers
 
-    for layer in _all_layers(model):
+    for layer in all_layers(model):
         if isinstance(layer, _BN_TYPES):
             layer.trainable = True
 

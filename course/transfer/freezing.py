@@ -18,18 +18,18 @@ def freeze_batchnorm(model):
     """Set `trainable=False` on every batch-normalisation layer inside `model`; return the count."""
     check_model("model", model)
     count = 0
-    for layer in _all_layers(model):
+    for layer in all_layers(model):
         if isinstance(layer, _BN_TYPES):
             layer.trainable = False
             count += 1
     return count
 
 
-def _all_layers(model):
-    for layer in model.layers:
+def all_layers(model):
+    """Every layer inside `model`, nested models included (public `.layers` only)."""
+    for layer in getattr(model, "layers", []):
         yield layer
-        if hasattr(layer, "layers"):
-            yield from _all_layers(layer)
+        yield from all_layers(layer)
 
 
 def find_backbone(model):

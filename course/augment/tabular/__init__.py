@@ -2,7 +2,7 @@
 noise injection, MixUp in feature space, and the imbalanced breast-cancer comparison."""
 
 from course.augment.tabular.experiment import compare_resamplers, imbalanced_breast_cancer
-from course.augment.tabular.mixup import mixup, mixup_oversample, soft_label_rows
+from course.augment.tabular.mixing import mixup, mixup_oversample, soft_label_rows
 from course.augment.tabular.oversample import (
     adasyn,
     gaussian_noise,

@@ -4,9 +4,9 @@ SMOTE, ADASYN, noise-jittered and MixUp-oversampled training sets."""
 
 import numpy as np
 
-from course.augment._table import Table
-from course.augment.tabular.mixup import mixup_oversample
+from course.augment.tabular.mixing import mixup_oversample
 from course.augment.tabular.oversample import adasyn, noise_oversample, smote
+from course.table import Table
 from course.validation import check_choice, check_number
 
 

@@ -4,15 +4,6 @@ review corpus to measure what EDA buys at small training sizes."""
 
 from course.augment.text.backtranslation import BackTranslator, ModelNotAvailableError, Paraphraser
 from course.augment.text.corpus import load_reviews, make_reviews
-from course.augment.text.eda import (
-    augment_dataset,
-    eda,
-    random_deletion,
-    random_insertion,
-    random_swap,
-    synonym_replacement,
-    token_dropout,
-)
 from course.augment.text.experiment import eda_accuracy_table
 from course.augment.text.layers import (
     RandomTokenDeletion,
@@ -22,6 +13,15 @@ from course.augment.text.layers import (
     TokenDropout,
 )
 from course.augment.text.synonyms import SYNONYMS, synonyms_of
+from course.augment.text.word_edits import (
+    augment_dataset,
+    eda,
+    random_deletion,
+    random_insertion,
+    random_swap,
+    synonym_replacement,
+    token_dropout,
+)
 
 __all__ = [
     "BackTranslator",

@@ -7,7 +7,7 @@ augmentation notebook). Without one, calling raises `ModelNotAvailableError`: no
 downloads weights.
 """
 
-from course.augment.text.eda import tokens_of
+from course.augment.text.word_edits import tokens_of
 
 OFFLINE_HINT = (
     "Plug in a model, e.g. on Colab: pip install transformers sentencepiece, then wrap "

@@ -3,9 +3,9 @@ on n reviews with and without EDA copies, averaged over repeated draws of the n 
 
 import numpy as np
 
-from course.augment._table import Table
 from course.augment.text.corpus import load_reviews
-from course.augment.text.eda import augment_dataset
+from course.augment.text.word_edits import augment_dataset
+from course.table import Table
 from course.validation import check_number
 
 

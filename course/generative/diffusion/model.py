@@ -14,12 +14,12 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from course.generative._checks import check_image_shape, check_labels, check_seed
+from course.generative._checks import check_image_shape, class_indices
 from course.generative._steps import LossModel
 from course.generative.diffusion import samplers
 from course.generative.diffusion.schedules import NoiseSchedule
 from course.generative.diffusion.unet import build_unet
-from course.validation import check_number, plain_error
+from course.validation import check_number, check_seed, plain_error
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -96,7 +96,7 @@ class DiffusionModel(LossModel):
             return ops.full((batch,), self.null_label, dtype="int32")
         if not self.num_classes:
             raise ValueError("labels given to an unconditional DiffusionModel (num_classes=0)")
-        return check_labels(y, self.num_classes)
+        return class_indices("labels", y, self.num_classes)
 
     def call(self, inputs, training=False, use_ema=False):
         """Predicted noise eps_hat for ``[x_t, t]`` or ``[x_t, t, labels]`` (or a dict with keys

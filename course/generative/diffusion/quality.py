@@ -117,15 +117,3 @@ def guidance_table(
             }
         )
     return rows
-
-
-def format_table(rows, columns):
-    """Plain-text table of `rows` (dicts) restricted to `columns`, floats with 3 decimals."""
-
-    def cell(v):
-        return f"{v:.3f}" if isinstance(v, float) else str(v)
-
-    widths = [max(len(c), *(len(cell(r[c])) for r in rows)) for c in columns]
-    lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths))]
-    lines += ["  ".join(cell(r[c]).rjust(w) for c, w in zip(columns, widths)) for r in rows]
-    return "\n".join(lines)

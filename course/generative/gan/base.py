@@ -16,11 +16,11 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from course.generative._checks import check_labels, check_seed
-from course.generative._resumable import ResumableModel
+from course.generative._checks import class_indices
 from course.generative.gan.networks import FEATURE_LAYER
+from course.generative.resumable import ResumableModel
 from course.models.compiling import build_optimizer
-from course.validation import check_number
+from course.validation import check_number, check_seed
 
 
 def two_time_scale(g_learning_rate=1e-4, d_learning_rate=4e-4, beta_1=0.0, beta_2=0.9):
@@ -191,7 +191,7 @@ class GAN(ResumableModel):
     def call(self, inputs, training=False):
         """Noise (and labels, for conditional models) -> images in [0, 1]."""
         z, labels = (
-            (inputs[0], check_labels(inputs[1], self.num_classes))
+            (inputs[0], class_indices("labels", inputs[1], self.num_classes))
             if self.conditional
             else (inputs, None)
         )
@@ -263,7 +263,7 @@ class GAN(ResumableModel):
         if self.conditional and y is None:
             raise ValueError(f"{type(self).__name__} needs labels: call fit(x, y)")
         real = ops.cast(x, "float32") * 2.0 - 1.0
-        return real, (check_labels(y, self.num_classes, "y") if self.conditional else None)
+        return real, (class_indices("y", y, self.num_classes) if self.conditional else None)
 
     def train_step(self, data):
         if self.d_optimizer is None:

@@ -7,10 +7,10 @@ arguments in its config.
 
 import keras
 
-from course.generative._checks import check_image_shape, check_seed
+from course.generative._checks import check_image_shape
 from course.generative.gan.base import GAN
 from course.generative.gan.networks import build_discriminator, build_generator
-from course.validation import check_number
+from course.validation import check_number, check_seed
 
 
 class ConvGAN(GAN):

@@ -10,7 +10,7 @@ import numpy as np
 
 from course import config
 from course.data.fruits import FRUITS
-from course.models.mlp import mlp
+from course.models.dense import mlp
 from course.nn.losses import categorical_crossentropy, summed_binary_crossentropy
 from course.train.full_batch import train_full_batch
 from course.validation import check_choice

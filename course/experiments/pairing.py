@@ -36,7 +36,7 @@ def logit_gradients(logits=(-10.0, -5.0, -2.0, 0.0, 2.0, 5.0), target=1.0):
     ]
 
 
-def best_multilabel_fit(head, positives=3, n_classes=6, steps=2000, learning_rate=1.0):
+def best_multilabel_fit(head, positives=3, num_classes=6, steps=2000, learning_rate=1.0):
     """Minimise summed BCE over free logits (plain gradient descent) for `positives` ones.
 
     Returns (loss, probabilities) reached with a ``"sigmoid"`` or ``"softmax"`` output layer:
@@ -44,9 +44,9 @@ def best_multilabel_fit(head, positives=3, n_classes=6, steps=2000, learning_rat
     """
     import tensorflow as tf
 
-    check_number("positives", positives, 1, n_classes, integer=True)
-    target = tf.constant([[1.0] * positives + [0.0] * (n_classes - positives)], tf.float64)
-    logits = tf.Variable(tf.zeros((1, n_classes), tf.float64))
+    check_number("positives", positives, 1, num_classes, integer=True)
+    target = tf.constant([[1.0] * positives + [0.0] * (num_classes - positives)], tf.float64)
+    logits = tf.Variable(tf.zeros((1, num_classes), tf.float64))
     squash = act.get(check_choice("head", head, ("sigmoid", "softmax")))
 
     @tf.function

@@ -86,7 +86,7 @@ def mlp(
     """An uncompiled `keras.Sequential` MLP classifier (or regressor, with `num_classes` outputs).
 
     Without `norm` and `preprocessing` the model is Dense layers only (each with its activation),
-    the form `course.nn.mlp.MLP.from_keras` reads.
+    the form `course.nn.mlp.MLP.from_keras` reads and `keras_mlp` builds.
 
     Args:
         input_shape: int or shape tuple; inputs of rank > 1 are flattened first.
@@ -143,3 +143,28 @@ def mlp(
         keras.layers.Dense(num_classes, activation=output_activation, kernel_initializer=inits[-1])
     )
     return keras.Sequential(layers, name=name)
+
+
+def keras_mlp(scratch):
+    """An `mlp` holding copies of the weights of a from-scratch `course.nn.mlp.MLP`.
+
+    It lives here, above `course.nn`, so the from-scratch primitives never import the models
+    built from them; `MLP.from_keras` is the way back.
+    """
+    from course.nn.mlp import KERAS_NAMES, MLP
+
+    if not isinstance(scratch, MLP):
+        raise TypeError(f"scratch must be a course.nn.mlp.MLP, got {type(scratch).__name__}")
+    for name in (scratch.activation, scratch.head):
+        check_choice("activation", name, tuple(KERAS_NAMES))
+    sizes = [scratch.params[0][0].shape[0]] + [k.shape[1] for k, _ in scratch.params]
+    model = mlp(
+        sizes[0],
+        sizes[-1],
+        hidden=sizes[1:-1],
+        activation=KERAS_NAMES[scratch.activation],
+        output_activation=KERAS_NAMES[scratch.head],
+    )
+    for layer, (kernel, bias) in zip(model.layers, scratch.params):
+        layer.set_weights([kernel, bias])
+    return model

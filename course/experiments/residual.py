@@ -53,13 +53,15 @@ def compare_skips(
     Returns {"plain": {...}, "residual": {...}}, each with "grad_norms" (per hidden layer) and
     "history" (loss and val_loss every 10 full-batch Adam steps). Labels are integers.
     """
-    n_classes = int(max(y_train.max(), y_val.max())) + 1
-    y_train, y_val = np.eye(n_classes)[y_train], np.eye(n_classes)[y_val]
+    num_classes = int(max(y_train.max(), y_val.max())) + 1
+    y_train, y_val = np.eye(num_classes)[y_train], np.eye(num_classes)[y_val]
     steps = steps or config.pick(400, 50)
     results = {}
     for name, residual in (("plain", False), ("residual", True)):
         keras.utils.set_random_seed(seed)
-        model = residual_mlp(x_train.shape[1:], n_classes, depth, width, residual, activation, seed)
+        model = residual_mlp(
+            x_train.shape[1:], num_classes, depth, width, residual, activation, seed
+        )
         norms = gradient_norms(model, x_train, y_train)
         history = train_full_batch(
             model,

@@ -11,7 +11,7 @@ import keras
 import numpy as np
 
 from course import config
-from course.models.mlp import NORMS, mlp, norm_layer
+from course.models.dense import NORMS, mlp, norm_layer
 from course.validation import check_choice, check_number
 
 KINDS = NORMS
@@ -85,18 +85,18 @@ def small_batch_table(x, batch_sizes=(2, 64), kinds=KINDS, seed=0):
     ]
 
 
-def norm_mlp(n_inputs, n_classes, kind, width=64, seed=0):
+def norm_mlp(n_inputs, num_classes, kind, width=64, seed=0):
     """`course.models.mlp`: Dense -> `make_norm(kind)` -> ReLU, twice, then a softmax layer.
 
     Every Dense keeps its bias, so the three kinds differ only in the normaliser.
     """
     check_choice("kind", kind, KINDS)
-    for name, size in (("n_inputs", n_inputs), ("n_classes", n_classes), ("width", width)):
+    for name, size in (("n_inputs", n_inputs), ("num_classes", num_classes), ("width", width)):
         check_number(name, size, 1, integer=True)
     init = keras.initializers.GlorotUniform
     return mlp(
         n_inputs,
-        n_classes,
+        num_classes,
         hidden=(width, width),
         norm=lambda: make_norm(kind),
         use_bias=True,
@@ -117,8 +117,8 @@ def train_with_norm(
 
     steps = steps or config.pick(600, 200)
     keras.utils.set_random_seed(seed)
-    n_classes = int(y_train.max()) + 1
-    model = norm_mlp(x_train.shape[1], n_classes, kind, seed=seed)
+    num_classes = int(y_train.max()) + 1
+    model = norm_mlp(x_train.shape[1], num_classes, kind, seed=seed)
     optimizer = keras.optimizers.Adam(learning_rate)
     loss_fn = keras.losses.SparseCategoricalCrossentropy()
 

@@ -9,7 +9,7 @@ import keras
 import numpy as np
 
 from course import config
-from course.models.mlp import mlp
+from course.models.dense import mlp
 from course.nn.losses import binary_crossentropy
 from course.train.full_batch import train_full_batch
 from course.validation import check_number
