@@ -7,7 +7,7 @@ the augmentations to add. Perturbations are deterministic TensorFlow ops
 (`course.analysis.perturb`).
 """
 
-from course.analysis.compare import (
+from course.analysis.comparison import (
     ArmSummary,
     Comparison,
     Difference,

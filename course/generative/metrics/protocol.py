@@ -20,9 +20,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course.generative import metrics
-from course.generative.metrics.diversity import within_class_diversity
+from course.generative.metrics.diversity import Diversity, within_class_diversity
+from course.generative.metrics.fid import frechet_distance_from_stats, gaussian_stats
 from course.generative.metrics.kid import kernel_inception_distance
+from course.generative.metrics.reference import (
+    Coverage,
+    check_images,
+    classifier_features,
+    coverage_from_labels,
+    forward,
+)
 from course.validation import check_number
 
 ALL_DIGITS = 1797  # scikit-learn's digits
@@ -65,7 +72,7 @@ class EvaluationProtocol:
     def evaluate(self, images, labels=None):
         """`Evaluation` of generated `images` (requested `labels` for a conditional model)
         against the reference set, with the floor measured at the same sample size."""
-        n = self._check_samples(len(metrics.check_images(images)))
+        n = self._check_samples(len(check_images(images)))
         return _score(self, images, labels, floor=self.floor(n))
 
     def _check_samples(self, n):
@@ -85,7 +92,7 @@ class Evaluation:
     """Scores of one sample under an `EvaluationProtocol`, and the real-versus-real floor.
 
     `kid_se` is KID's standard error. For conditional models `conditional_accuracy` and
-    `diversity` (a `metrics.Diversity`) are set; `floor` is the real-data `Evaluation` of the
+    `diversity` (a `Diversity`) are set; `floor` is the real-data `Evaluation` of the
     same size (None for the floor itself).
     """
 
@@ -93,9 +100,9 @@ class Evaluation:
     fid: float
     kid: float
     kid_se: float
-    coverage: "metrics.Coverage"
+    coverage: "Coverage"
     conditional_accuracy: float | None = None
-    diversity: "metrics.Diversity | None" = None
+    diversity: "Diversity | None" = None
     floor: "Evaluation | None" = None
 
     def as_dict(self):
@@ -150,7 +157,7 @@ def _split(protocol):
 def _reference(protocol):
     x, y = _all_digits()
     keep = _split(protocol)[0]
-    return metrics.classifier_features(x[keep], protocol.classifier_path), y[keep]
+    return classifier_features(x[keep], protocol.classifier_path), y[keep]
 
 
 @functools.lru_cache(maxsize=16)
@@ -162,13 +169,11 @@ def _floor(protocol, n):
 
 def _score(protocol, images, labels, floor):
     path = protocol.classifier_path
-    features, logits = metrics._forward(images, path)
+    features, logits = forward(images, path)
     ref_features, ref_labels = protocol.reference()
     subset = min(protocol.kid_subset_size, len(features) // 2)
     kid, kid_se = kernel_inception_distance(features, ref_features, subset, protocol.seed)
-    fid = metrics.frechet_distance_from_stats(
-        *metrics.gaussian_stats(features), *metrics.gaussian_stats(ref_features)
-    )
+    fid = frechet_distance_from_stats(*gaussian_stats(features), *gaussian_stats(ref_features))
     predicted = logits.argmax(axis=1)
     accuracy = diversity = None
     if labels is not None:
@@ -184,7 +189,7 @@ def _score(protocol, images, labels, floor):
         fid,
         kid,
         kid_se,
-        metrics.coverage_from_labels(predicted),
+        coverage_from_labels(predicted),
         accuracy,
         diversity,
         floor,

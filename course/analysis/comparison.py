@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course.augment._table import Table
+from course.table import Table
 from course.validation import check_array, check_choice, check_number, check_seed
 
 KINDS = ("correct", "score")
