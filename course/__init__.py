@@ -33,6 +33,7 @@ _SUBMODULES = (
     "nn",
     "notebooks",
     "optim",
+    "profiles",
     "regularization",
     "saving",
     "semisupervised",

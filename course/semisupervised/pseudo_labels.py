@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course import config
+from course.profiles import profile
 from course.validation import check_number
 
 
@@ -31,7 +31,8 @@ def labelled_subset(y, n_labelled, seed=0):
 
 def make_classifier(input_shape, num_classes, learning_rate=1e-2):
     """The default classifier: `course.models.mlp` with 64 ReLU units, compiled for integer labels."""
-    from course.models import compile_classifier, mlp
+    from course.models import compile_classifier
+    from course.models.mlp import mlp  # the function, whichever of course.nn was imported first
 
     return compile_classifier(mlp(input_shape, num_classes, hidden=(64,)), learning_rate)
 
@@ -81,7 +82,8 @@ def pseudo_labelling(
 
     check_number("threshold", threshold, 0, 1, low_open=True)
     check_number("rounds", rounds, 1, integer=True)
-    epochs = epochs or config.epochs(60, 20)
+    epochs = profile().pseudo_labels.epochs if epochs is None else epochs
+    check_number("epochs", epochs, 1, integer=True)
     labelled = labelled_subset(split.y_train, n_labelled, seed)
     pool = np.setdiff1d(np.arange(len(split.y_train)), labelled)
     x_lab, y_lab = split.x_train[labelled], split.y_train[labelled]
