@@ -40,6 +40,7 @@ _SUBMODULES = (
     "nn",
     "notebooks",
     "optim",
+    "profiles",
     "regularization",
     "saving",
     "semisupervised",

@@ -6,7 +6,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from course import config, notebooks
+from course import config, notebooks, profiles
 
 BUILD_DIR = Path("build")
 
@@ -49,7 +49,7 @@ def _run_many(selected, output_for, fast, record_mode=False):
     except RuntimeError as err:
         print(err, file=sys.stderr)
         raise SystemExit(2) from None
-    env = {config.FAST_ENV: "1" if fast else "0"}
+    env = {profiles.FAST_ENV: "1" if fast else "0"}
     failures = []
     for nb in selected:
         target = output_for(nb)
@@ -79,7 +79,7 @@ def cmd_run(args):
     """Execute notebooks headless; executed copies go under build/."""
     selected = _select(args)
     out = Path(args.output)
-    fast = args.fast or config.is_fast()
+    fast = args.fast or profiles.profile().name == "fast"
     failures = _run_many(selected, lambda nb: out / nb.relative_path, fast=fast)
     return 1 if failures else 0
 
@@ -106,8 +106,8 @@ def cmd_doctor(args):
     for module in ("tensorflow", "keras", "tensorflow_probability", "numpy", "sklearn"):
         print(f"{module:<11} {_version_of(module)}")
     print(
-        f"fast mode   {'on' if config.is_fast() else 'off'} "
-        f"({config.FAST_ENV}={os.environ.get(config.FAST_ENV, '')!r})"
+        f"fast mode   {'on' if profiles.profile().name == 'fast' else 'off'} "
+        f"({profiles.FAST_ENV}={os.environ.get(profiles.FAST_ENV, '')!r})"
     )
     print(config.device_report())
     extras = {
@@ -281,7 +281,7 @@ def build_parser():
     run.add_argument(
         "--fast",
         action="store_true",
-        help=f"fast mode: small data and few epochs (also set by {config.FAST_ENV}=1)",
+        help=f"fast mode: small data and few epochs (also set by {profiles.FAST_ENV}=1)",
     )
     run.add_argument("--output", default=str(BUILD_DIR), help="where executed copies go")
     run.set_defaults(func=cmd_run)

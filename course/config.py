@@ -1,8 +1,7 @@
-"""Run configuration: seeding and determinism, fast mode, quiet TensorFlow start-up, the device
-report.
+"""Run configuration: seeding and determinism, quiet TensorFlow start-up, the device report.
 
-Fast mode (``COURSE_FAST=1``, set by the test configuration) shrinks epochs, steps and data
-through `pick` and its wrappers, so notebooks run in seconds under CI without being edited.
+What fast mode (``COURSE_FAST=1``, set by the test configuration) shrinks is named in one place,
+the run profile (`course.profiles`); `setup` prints which profile is active.
 """
 
 import os
@@ -11,33 +10,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 
-FAST_ENV = "COURSE_FAST"
-_TRUE = {"1", "true", "yes", "on"}
-
-
-def is_fast():
-    """True when ``COURSE_FAST`` asks for the small, quick configuration."""
-    return os.environ.get(FAST_ENV, "").strip().lower() in _TRUE
-
-
-def pick(full, fast):
-    """Return `fast` in fast mode and `full` otherwise."""
-    return fast if is_fast() else full
-
-
-def epochs(full, fast=1):
-    """Number of training epochs: `full` normally, `fast` in fast mode."""
-    return pick(full, fast)
-
-
-def steps(full, fast=2):
-    """Number of optimisation or sampling steps: `full` normally, `fast` in fast mode."""
-    return pick(full, fast)
-
-
-def samples(full, fast):
-    """Number of data points to use: `full` normally, `fast` in fast mode."""
-    return pick(full, fast)
+from course.profiles import profile
 
 
 def in_colab():
@@ -122,7 +95,7 @@ def setup(seed=0, deterministic=False, verbose=True):
         tf.config.experimental.enable_op_determinism()
     report = device_report()
     if verbose:
-        mode = "fast" if is_fast() else "full"
+        mode = profile().name
         print(
             f"course {_version()} | TF {tf.__version__} | Keras {keras.__version__} | "
             f"{mode} mode | seed {seed}"

@@ -1,4 +1,5 @@
-"""`course.setup`, fast mode, import-time environment defaults and the device report."""
+"""`course.setup` and the run profile it reports, import-time environment defaults, the device
+report."""
 
 import os
 import subprocess
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 import course
-from course import config
+from course import config, profiles
 
 
 def _run(code, env=None):
@@ -75,11 +76,17 @@ def test_setup_rejects_bad_seed(seed):
         course.setup(seed=seed)
 
 
-def test_fast_mode_helpers(monkeypatch):
-    monkeypatch.setenv(config.FAST_ENV, "1")
-    assert config.is_fast() and config.epochs(20) == 1 and config.samples(1000, 50) == 50
-    monkeypatch.setenv(config.FAST_ENV, "0")
-    assert not config.is_fast() and config.epochs(20) == 20 and config.steps(300) == 300
+def test_setup_reports_the_active_profile(capsys, monkeypatch):
+    for flag, name in (("1", "fast"), ("0", "full")):
+        monkeypatch.setenv(profiles.FAST_ENV, flag)
+        course.setup(seed=0)
+        assert f"| {name} mode |" in capsys.readouterr().out
+
+
+def test_the_fast_mode_helpers_are_gone():
+    """Sizes are read by name from `course.profiles`, never picked from a literal pair."""
+    for name in ("pick", "epochs", "steps", "samples", "is_fast", "FAST_ENV"):
+        assert not hasattr(config, name), f"course.config.{name} is back"
 
 
 def test_mixed_precision_needs_compute_capability_7():

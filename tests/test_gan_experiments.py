@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_recipe_builds_a_compiled_model(name):
     model = experiments.build(name)
     assert model.d_optimizer is not None and model.g_optimizer is not None
-    assert model.run_eagerly  # fast mode (set for the tests): eager steps, no tracing
+    assert not model.run_eagerly  # graph steps, as in full mode (see tests/test_profile.py)
 
 
 def test_collapse_pair_differs_only_by_feature_matching():

@@ -102,11 +102,11 @@ def test_check_data_covers_evaluation_and_validation_data():
         trainer.fit(images(), validation_data=images(bad_example=50))
 
 
-def test_check_data_is_on_by_default_only_in_fast_mode(monkeypatch):
-    monkeypatch.setenv("COURSE_FAST", "1")
-    assert Trainer(small_cnn(), loss=LOSS).check_data
-    monkeypatch.setenv("COURSE_FAST", "0")
-    assert not Trainer(small_cnn(), loss=LOSS).check_data
+def test_check_data_is_off_by_default_in_both_modes(monkeypatch):
+    """The default no longer depends on COURSE_FAST: the tests run what students run."""
+    for flag in ("1", "0"):
+        monkeypatch.setenv("COURSE_FAST", flag)
+        assert Trainer(small_cnn(), loss=LOSS).check_data is False
 
 
 def test_mixed_precision_loss_scaling_skips_are_not_reported_as_nan():
@@ -151,6 +151,7 @@ def test_invalid_optimizer_is_refused_before_mixed_precision_is_applied():
         ({"callbacks": None}, TypeError, "callbacks"),
         ({"log_dir": 3}, TypeError, "log_dir"),
         ({"check_data": "yes"}, TypeError, "check_data"),
+        ({"check_data": None}, TypeError, "check_data"),
         ({"learning_rate": float("nan")}, ValueError, "learning_rate"),
         ({"strategy": "mirrored"}, TypeError, "strategy"),
     ],

@@ -7,16 +7,17 @@ and synthetic shapes (`load_shapes`) a small, different one."""
 
 import numpy as np
 
-from course import config
 from course.data.split import split_arrays
+from course.profiles import profile
 from course.validation import check_number, check_seed
 
 
 def load_digits(image_size=8, val_fraction=0.15, test_fraction=0.15, seed=0, max_samples=None):
     """Digits as float32 images in [0, 1] of shape (image_size, image_size, 1), integer labels.
 
-    `image_size` > 8 upsamples bilinearly (e.g. 28 to stand in for MNIST). In fast mode
-    `max_samples` defaults to 600 so notebooks train quickly; pass it to override.
+    `image_size` > 8 upsamples bilinearly (e.g. 28 to stand in for MNIST). `max_samples`
+    defaults to the run profile's ``digits.max_samples`` (all digits; a subset in fast mode, so
+    notebooks train quickly); pass it to override.
     """
     from sklearn.datasets import load_digits as sk_load_digits
 
@@ -25,7 +26,7 @@ def load_digits(image_size=8, val_fraction=0.15, test_fraction=0.15, seed=0, max
     bunch = sk_load_digits()
     x = (bunch.images / 16.0).astype("float32")[..., None]
     y = bunch.target.astype("int64")
-    limit = max_samples if max_samples is not None else config.pick(None, 600)
+    limit = max_samples if max_samples is not None else profile().digits.max_samples
     if limit is not None:
         check_number("max_samples", limit, 30, integer=True)
         keep = np.random.default_rng(seed).permutation(len(x))[:limit]

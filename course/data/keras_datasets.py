@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from course import config
 from course.data.split import split_train_val
+from course.profiles import profile
 from course.validation import check_choice, check_number
 
 FASHION_CLASSES = (
@@ -89,7 +89,8 @@ def load_keras_dataset(
 
     The official test set is the test split; validation is a stratified, seeded slice of the
     training set. cache_dir: the Keras home holding ``datasets/`` (default ``~/.keras`` or
-    ``$KERAS_HOME``). max_samples caps the train and the test set each (fast mode: 2000).
+    ``$KERAS_HOME``). max_samples caps the train and the test set each (default: the run profile's
+    ``keras_datasets.max_samples``, no cap in full mode).
     Raises `DatasetUnavailableError` after at most `timeout` seconds when a download is needed
     and the host is unreachable.
     """
@@ -98,8 +99,10 @@ def load_keras_dataset(
     check_number(
         "val_fraction", val_fraction, 0, 1, low_open=True, high_open=True
     )  # before any download
+    limit = max_samples if max_samples is not None else profile().keras_datasets.max_samples
+    if limit is not None:
+        check_number("max_samples", limit, 1, integer=True)
     train, test = _load_arrays(name, cache_dir, timeout)
-    limit = max_samples if max_samples is not None else config.pick(None, 2000)
     rng = np.random.default_rng(seed)
     train, test = (_prepare(x, y, limit, rng) for x, y in (train, test))
     return split_train_val(train, test, val_fraction, seed, class_names=KERAS_DATASETS[name][0])

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from course import config
 from course.data.split import split_arrays
+from course.profiles import profile
 from course.validation import check_number
 
 SHAPES = ("circle", "square", "triangle", "cross", "star", "ring")
@@ -66,11 +66,11 @@ def make_shapes(
 def load_shapes(
     n=None, classes=SHAPES, image_size=32, val_fraction=0.15, test_fraction=0.15, seed=0, **knobs
 ):
-    """`make_shapes` as a stratified `Split`; `n` defaults to 3000 (600 in fast mode).
+    """`make_shapes` as a stratified `Split`; `n` defaults to the run profile's ``shapes.n``.
 
     `knobs` are passed to `make_shapes` (size_range, rotation_range, colors, background, ...).
     """
-    n = config.samples(3000, 600) if n is None else n
+    n = profile().shapes.n if n is None else n
     x, y = make_shapes(n, classes=classes, image_size=image_size, seed=seed, **knobs)
     return split_arrays(x, y, val_fraction, test_fraction, seed, class_names=tuple(classes))
 

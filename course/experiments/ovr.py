@@ -8,10 +8,10 @@ between the classes: right for mutually exclusive classes, unable to say "apple 
 import keras
 import numpy as np
 
-from course import config
 from course.data.fruits import FRUITS
 from course.models.dense import mlp
 from course.nn.losses import categorical_crossentropy, summed_binary_crossentropy
+from course.profiles import profile
 from course.train.full_batch import train_full_batch
 from course.validation import check_choice
 
@@ -54,7 +54,7 @@ def train_head(x_train, targets, head="sigmoid", steps=None, seed=0, learning_ra
     if head == "softmax":
         targets = targets / targets.sum(axis=1, keepdims=True)
     model = head_model(x_train, head, n_outputs=targets.shape[1], seed=seed)
-    steps = steps or config.pick(600, 200)
+    steps = profile().ovr.steps if steps is None else steps
     history = train_full_batch(model, x_train, targets, head_loss(head), steps, learning_rate)
     return model, history
 

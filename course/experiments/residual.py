@@ -11,10 +11,11 @@ shrink it by 4x or more: sigma' <= 0.25). `gradient_norms` measures this layer b
 import keras
 import numpy as np
 
-from course import config
 from course.models.residual import ResidualBlock, residual_mlp
 from course.nn.losses import categorical_crossentropy
+from course.profiles import profile
 from course.train.full_batch import train_full_batch
+from course.validation import check_number
 
 __all__ = [
     "ResidualBlock",
@@ -53,9 +54,10 @@ def compare_skips(
     Returns {"plain": {...}, "residual": {...}}, each with "grad_norms" (per hidden layer) and
     "history" (loss and val_loss every 10 full-batch Adam steps). Labels are integers.
     """
+    steps = profile().residual.steps if steps is None else steps
+    check_number("steps", steps, 1, integer=True)
     num_classes = int(max(y_train.max(), y_val.max())) + 1
     y_train, y_val = np.eye(num_classes)[y_train], np.eye(num_classes)[y_val]
-    steps = steps or config.pick(400, 50)
     results = {}
     for name, residual in (("plain", False), ("residual", True)):
         keras.utils.set_random_seed(seed)

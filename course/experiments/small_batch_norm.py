@@ -10,8 +10,8 @@ each example alone: no dependence on the batch, identical in training and infere
 import keras
 import numpy as np
 
-from course import config
 from course.models.dense import NORMS, mlp, norm_layer
+from course.profiles import profile
 from course.validation import check_choice, check_number
 
 KINDS = NORMS
@@ -115,7 +115,8 @@ def train_with_norm(
     """
     import tensorflow as tf
 
-    steps = steps or config.pick(600, 200)
+    steps = profile().small_batch_norm.steps if steps is None else steps
+    check_number("steps", steps, 1, integer=True)
     keras.utils.set_random_seed(seed)
     num_classes = int(y_train.max()) + 1
     model = norm_mlp(x_train.shape[1], num_classes, kind, seed=seed)

@@ -8,9 +8,9 @@ Keras stores kernels transposed (x @ K), so the collapsed kernel is K1 @ K2 @ K3
 import keras
 import numpy as np
 
-from course import config
 from course.models.dense import mlp
 from course.nn.losses import binary_crossentropy
+from course.profiles import profile
 from course.train.full_batch import train_full_batch
 from course.validation import check_number
 
@@ -45,7 +45,7 @@ def relu_network(hidden=8, seed=0):
 
 def train(model, steps=None, learning_rate=0.05):
     """Full-batch Adam on BCE over the four XOR points; returns the accuracy."""
-    steps = steps or config.pick(600, 300)
+    steps = profile().xor.steps if steps is None else steps
     train_full_batch(model, XOR_X, XOR_Y[:, None], binary_crossentropy, steps, learning_rate)
     return accuracy(model)
 

@@ -7,7 +7,7 @@ may bend its code onto the data's manifold.
 
 import numpy as np
 
-from course import config
+from course.profiles import profile
 from course.validation import check_number
 
 
@@ -44,12 +44,14 @@ def autoencoder_reconstruction_mse(
 
     if variant not in AUTOENCODERS:
         raise ValueError(f"variant must be one of {sorted(AUTOENCODERS)}, got {variant!r}")
+    epochs = profile().pca_comparison.epochs if epochs is None else epochs
+    check_number("epochs", epochs, 1, integer=True)
     keras.utils.set_random_seed(seed)
     model = Autoencoder(split.input_shape, code_size, **AUTOENCODERS[variant])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate))
     model.fit(
         split.x_train,
-        epochs=epochs or config.epochs(100, 40),
+        epochs=epochs,
         batch_size=batch_size,
         verbose=0,
         shuffle=True,

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course import config
 from course.data.split import check_split
+from course.profiles import profile
 from course.validation import check_examples, check_number
 
 
@@ -84,7 +84,8 @@ def pseudo_labelling(
     check_split("split", split)
     check_number("threshold", threshold, 0, 1, low_open=True)
     check_number("rounds", rounds, 1, integer=True)
-    epochs = epochs or config.epochs(60, 20)
+    epochs = profile().pseudo_labels.epochs if epochs is None else epochs
+    check_number("epochs", epochs, 1, integer=True)
     labelled = labelled_subset(split.y_train, n_labelled, seed)
     pool = np.setdiff1d(np.arange(len(split.y_train)), labelled)
     x_lab, y_lab = split.x_train[labelled], split.y_train[labelled]

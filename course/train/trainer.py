@@ -14,7 +14,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course import config
 from course.train import distribution, health, precision
 from course.train.callbacks import CallbackList, ProgressBar, TensorBoard
 from course.train.inputs import as_dataset, check_class_labels, check_fits_model, count_batches
@@ -41,8 +40,11 @@ class Trainer:
     naming the step and the first non-finite variable (``on_nonfinite="stop"``, a warning) or
     raises ``FloatingPointError`` (``"raise"``). Either way the model's variables (and the
     optimizer's) are first restored to their values at the start of that epoch, the last state
-    known to be finite, so no NaN stays in the model. ``check_data=True`` (default: on in fast mode)
-    checks every batch for NaN/Inf before it is trained on and raises ValueError naming the batch.
+    known to be finite, so no NaN stays in the model. ``check_data=True`` checks every batch for
+    NaN/Inf before it is trained on and raises ValueError naming the batch. It is off by default
+    in both run profiles: it costs 7-15% of throughput on the digits models
+    (``benchmarks/train_loop.py``), and the always-on weight check's diagnosis names it when a
+    NaN comes from the data.
     Every argument is checked before the trainer changes anything (the model's dtype policy, its
     compiled state, a given optimizer), and every argument is used or refused: a model with its
     own ``train_step`` is compiled with ``optimizer`` (at ``learning_rate``), ``loss`` and
@@ -70,7 +72,7 @@ class Trainer:
         log_dir=None,
         verbose=1,
         on_nonfinite="stop",
-        check_data=None,
+        check_data=False,
     ):
         if not isinstance(model, keras.Model):
             raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
@@ -86,10 +88,8 @@ class Trainer:
             check_learning_rate(learning_rate, positive=True)
         check_choice("verbose", verbose, (0, 1, 2))
         check_choice("on_nonfinite", on_nonfinite, ("stop", "raise"))
-        if check_data is not None and not isinstance(check_data, bool):
-            raise TypeError(
-                f"check_data must be True, False or None (on in fast mode), got {check_data!r}"
-            )
+        if not isinstance(check_data, bool):
+            raise TypeError(f"check_data must be True or False, got {check_data!r}")
         if log_dir is not None and not isinstance(log_dir, (str, os.PathLike)):
             raise TypeError(
                 f"log_dir must be None or a directory path (str or os.PathLike), got {log_dir!r}"
@@ -117,7 +117,7 @@ class Trainer:
         # Everything is valid: from here on the model (and a given optimizer) change.
         self.model, self.steps_per_execution, self.verbose = model, steps_per_execution, verbose
         self.log_dir, self.on_nonfinite = log_dir, on_nonfinite
-        self.check_data = config.is_fast() if check_data is None else check_data
+        self.check_data = check_data
         if self.mixed_precision and not precision.uses_float16(model):
             precision.apply_policy(model)
         with self.strategy.scope():

@@ -5,8 +5,9 @@ import keras
 import numpy as np
 import pytest
 
-from course import augment, config, data
+from course import augment, data
 from course.models import compile_classifier, small_cnn
+from course.profiles import profile
 
 
 def tta_by_hand(model, x, n, transform):
@@ -28,7 +29,13 @@ def baseline(split):
     """The notebook's section-4 baseline (fast-mode epochs)."""
     keras.utils.set_random_seed(0)
     model = compile_classifier(small_cnn(split.input_shape, split.num_classes), learning_rate=3e-3)
-    model.fit(split.x_train, split.y_train, epochs=config.epochs(40, 8), batch_size=32, verbose=0)
+    model.fit(
+        split.x_train,
+        split.y_train,
+        epochs=profile().augmentation_tta.epochs,
+        batch_size=32,
+        verbose=0,
+    )
     return model
 
 
@@ -41,7 +48,7 @@ def test_exercise1_a_random_crop_has_one_outcome_per_position(size, crop, outcom
 
 
 def test_exercise2_one_test_image_is_worth_100_over_n_points():
-    assert config.is_fast()  # the root conftest sets COURSE_FAST=1: load_digits keeps 600 digits
+    assert profile().digits.max_samples == 600  # the root conftest sets COURSE_FAST=1
     fast = data.load_digits(image_size=16).sizes[2]
     full = data.load_digits(image_size=16, max_samples=1797).sizes[2]
     assert (fast, full) == (90, 270)  # 15 % of 600 and of 1,797

@@ -5,10 +5,10 @@ import keras
 import numpy as np
 import pytest
 
-from course import config
 from course.data import load_digits
 from course.generative.anomaly import evaluate_detector, split_normal_anomalous
 from course.generative.autoencoders import Autoencoder, DenoisingAutoencoder
+from course.profiles import profile
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,9 @@ def test_exercise3_swapped_normal_classes(digits):
         digits.x_test, digits.y_test, normal_classes=normal
     )
     detector = _fit(
-        lambda: Autoencoder(digits.input_shape, 8), normal_train, epochs=config.epochs(150, 20)
+        lambda: Autoencoder(digits.input_shape, 8),
+        normal_train,
+        epochs=profile().autoencoders.detector_epochs,
     )
     report = evaluate_detector(detector, normal_val, normal_test, anomalies, percentile=95)
     assert (
@@ -96,7 +98,13 @@ def test_exercise4_columns_work_like_rows(digits):
     columns_train = np.swapaxes(digits.x_train[..., 0], 1, 2)
     columns_test = np.swapaxes(digits.x_test[..., 0], 1, 2)
     model = sequence_autoencoder()
-    model.fit(columns_train, columns_train, epochs=config.epochs(30, 15), batch_size=32, verbose=0)
+    model.fit(
+        columns_train,
+        columns_train,
+        epochs=profile().autoencoders.sequence_epochs,
+        batch_size=32,
+        verbose=0,
+    )
     mse = model.evaluate(columns_test, columns_test, verbose=0)
     mean_image = float(np.mean((digits.x_test - digits.x_train.mean(axis=0)) ** 2))
     assert mse < mean_image

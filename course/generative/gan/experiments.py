@@ -16,12 +16,13 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from course import artifacts, config
+from course import artifacts
 from course.generative import metrics
 from course.generative.gan.base import two_time_scale
 from course.generative.gan.conditional import ACGAN, ConditionalGAN
 from course.generative.gan.dcgan import DCGAN
 from course.generative.gan.wgan import WGANGP
+from course.profiles import profile
 from course.validation import check_choice, check_number
 
 FIGURES_FILE = "gan_full_mode_figures.json"  # a course.artifacts file
@@ -63,17 +64,12 @@ RECIPES = {
 }
 
 
-def build(recipe, seed=0, run_eagerly=None):
-    """A compiled model for one of `RECIPES`.
-
-    `run_eagerly` defaults to True in fast mode only: for a handful of steps, tracing the
-    two-tape step into a graph costs more than it saves.
-    """
+def build(recipe, seed=0, run_eagerly=False):
+    """A compiled model for one of `RECIPES`; its steps run as a graph (`tf.function`) in both
+    run profiles, unless `run_eagerly=True` (for stepping through one in a debugger)."""
     check_choice("recipe", recipe, tuple(RECIPES))
     model, optimizers = RECIPES[recipe][1](seed)
-    model.compile(
-        **optimizers, run_eagerly=config.pick(False, True) if run_eagerly is None else run_eagerly
-    )
+    model.compile(**optimizers, run_eagerly=run_eagerly)
     return model
 
 
@@ -115,20 +111,24 @@ class Run:
 
 
 def score(model, n=None, seed=0, protocol=metrics.DEFAULT_PROTOCOL):
-    """`metrics.Evaluation` of `n` samples (default 1000, 200 in fast mode) under `protocol`:
-    FID and KID against its reference set and floor, coverage, and for conditional models
-    conditional accuracy and within-class diversity."""
-    n = n or config.samples(1000, 200)
+    """`metrics.Evaluation` of `n` samples (default: the run profile's
+    ``gan_experiments.scored_samples``) under `protocol`: FID and KID against its reference set
+    and floor, coverage, and for conditional models conditional accuracy and within-class
+    diversity."""
+    n = profile().gan_experiments.scored_samples if n is None else n
+    check_number("n", n, 1, integer=True)
     labels = np.arange(n) % model.num_classes if model.conditional else None
     images = model.generate(n, labels=labels, seed=seed)
     return protocol.evaluate(images, labels)
 
 
 def run(
-    recipe, data, epochs, batch_size=64, seed=0, callbacks=(), n_samples=None, run_eagerly=None
+    recipe, data, epochs, batch_size=64, seed=0, callbacks=(), n_samples=None, run_eagerly=False
 ):
     """Train `recipe` on a `Split` (labels used only by conditional models) and `score` it."""
     check_number("epochs", epochs, 1, integer=True)
+    if n_samples is not None:
+        check_number("n_samples", n_samples, 1, integer=True)
     keras.utils.set_random_seed(seed)
     model = build(recipe, seed, run_eagerly)
     timer = EpochTimer()
