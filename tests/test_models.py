@@ -115,7 +115,7 @@ def test_compiled_classifier_learns_a_separable_problem():
         (lambda: mlp(4, 3, dropout=1.0), "dropout"),
         (lambda: mlp(4, 3, norm="instance"), "norm"),
         (lambda: mlp(4, 3, hidden=(5,), kernel_initializer=["zeros"]), "kernel_initializer"),
-        (lambda: norm_layer("instance"), "norm"),
+        (lambda: norm_layer("instance"), "kind"),
         (lambda: small_cnn((8, 8), 3), "input_shape"),
         (lambda: small_cnn((8, 8, 1), 3, filters=()), "filters"),
         (lambda: small_cnn((8, 8, 1), 3, filters=(4, -1)), "filters"),
