@@ -115,7 +115,11 @@ def test_named_backbone_without_weights_builds_and_binary_head():
 @pytest.mark.parametrize(
     "call,error,match",
     [
-        (lambda: build_transfer_model("NoSuchNet", 2), ValueError, "valid names: MobileNetV2"),
+        (
+            lambda: build_transfer_model("NoSuchNet", 2),
+            ValueError,
+            "backbone must be one of 'MobileNetV2'",
+        ),
         (lambda: build_transfer_model("MobileNetV2", 0), ValueError, "num_classes"),
         (
             lambda: build_transfer_model("MobileNetV2", 2, input_shape=(16, 16, 3)),

@@ -15,7 +15,7 @@ from pathlib import Path
 import keras
 
 from course import artifacts
-from course.validation import check_type
+from course.validation import check_choice, check_type
 
 BACKBONES = {
     "MobileNetV2": keras.applications.MobileNetV2,
@@ -41,8 +41,7 @@ def _imagenet_reachable():
 
 def load_backbone(name, input_shape, weights=None):
     """A headless `keras.applications` model; `weights` is None, "imagenet" or a weights file."""
-    if name not in BACKBONES:
-        raise ValueError(f"unknown backbone {name!r}; valid names: {', '.join(BACKBONES)}")
+    check_choice("name", name, tuple(BACKBONES))
     if (
         not isinstance(input_shape, Sequence)
         or isinstance(input_shape, str)

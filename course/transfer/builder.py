@@ -8,7 +8,7 @@ with `training=False`.
 
 import keras
 
-from course.transfer.backbones import load_backbone
+from course.transfer.backbones import BACKBONES, load_backbone
 from course.transfer.freezing import freeze_batchnorm, layer_index, unfreeze
 from course.validation import check_choice, check_number
 
@@ -23,6 +23,7 @@ def _resolve_backbone(backbone, input_shape, weights):
             )
         return backbone
     if isinstance(backbone, str):
+        check_choice("backbone", backbone, tuple(BACKBONES))
         return load_backbone(backbone, input_shape, weights)
     raise TypeError(
         "backbone must be a keras.applications name or a keras.Model, got "

@@ -7,7 +7,7 @@ version, synonym replacement here picks positions, not word types (repeats may d
 """
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import keras
 import tensorflow as tf
@@ -123,7 +123,7 @@ class _SynonymAugment(_TokenAugment):
 
     def __init__(self, vocabulary, alpha=0.1, synonyms=None, pad_id=0, seed=None, **kwargs):
         super().__init__(alpha, pad_id, seed, rate_name="alpha", **kwargs)
-        if isinstance(vocabulary, (str, bytes)) or not isinstance(vocabulary, Iterable):
+        if isinstance(vocabulary, (str, bytes, Mapping)) or not isinstance(vocabulary, Iterable):
             raise TypeError(
                 f"vocabulary must be a list of tokens (str), got {type(vocabulary).__name__}"
             )
