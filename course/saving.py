@@ -67,8 +67,9 @@ def register_all():
 def load_model(path, **kwargs):
     """`keras.models.load_model` after registering all course classes.
 
-    A `path` that is missing, or a file that is not a ``.keras`` archive (empty, text), is refused
-    by name here: Keras reports both as "File not found".
+    A `path` that is missing, a folder, or a file that is not a ``.keras`` archive (empty, text)
+    is refused by name here: Keras reports the first and last as "File not found", and tries to
+    read a folder as an Orbax checkpoint (an ImportError without that package).
     """
     import zipfile
 
@@ -78,9 +79,14 @@ def load_model(path, **kwargs):
         raise TypeError(
             f"path must be a file path (str or pathlib.Path), got {type(path).__name__}"
         )
+    if not Path(path).exists():
+        raise ValueError(f"path {str(path)!r}: no such file")
+    if Path(path).is_dir():
+        raise ValueError(
+            f"path {str(path)!r} is a folder; load_model reads a .keras file (saved by "
+            "model.save('name.keras')) or a legacy .h5 file"
+        )
     if str(path).endswith(".keras"):
-        if not Path(path).is_file():
-            raise ValueError(f"path {str(path)!r}: no such file")
         if not zipfile.is_zipfile(path):
             raise ValueError(
                 f"path {str(path)!r} is not a .keras file (a zip archive saved by model.save); "

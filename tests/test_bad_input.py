@@ -280,3 +280,9 @@ def test_a_run_stopped_by_nan_leaves_the_weights_of_the_epoch_start():
     after = [np.array(v.numpy()) for v in trainer.model.variables + trainer.optimizer.variables]
     for old, new in zip(before, after):
         np.testing.assert_array_equal(old, new)
+
+
+def test_load_model_names_a_folder(tmp_path):
+    """Keras would read a folder as an Orbax checkpoint and fail with an ImportError."""
+    with pytest.raises(ValueError, match="is a folder; load_model reads a .keras file"):
+        course.load_model(tmp_path)
