@@ -90,9 +90,13 @@ def _scalar_derivative(name):
 
 def _bound(values, x, inner, side):
     """Extreme of `values` on `side` ('low'/'high'), whether it is reached, or +-inf."""
-    pick = np.min if side == "low" else np.max
+    extreme = np.min if side == "low" else np.max
     half = np.abs(x) <= x.max() / 2
-    whole, halfway, near = pick(values), pick(values[half]), pick(values[np.abs(x) <= inner])
+    whole, halfway, near = (
+        extreme(values),
+        extreme(values[half]),
+        extreme(values[np.abs(x) <= inner]),
+    )
     if abs(whole - halfway) > 1.0:  # still growing linearly with the grid: unbounded
         return (-np.inf if side == "low" else np.inf), False
     reached = bool(abs(near - whole) <= 1e-12)

@@ -235,7 +235,7 @@ class _Grammar:
     def __init__(self, seed):
         self.rng = np.random.default_rng(seed)
 
-    def pick(self, options, zipf=False):
+    def draw(self, options, zipf=False):
         if zipf:
             weights = 1.0 / np.arange(1, len(options) + 1)
             return options[self.rng.choice(len(options), p=weights / weights.sum())]
@@ -247,39 +247,39 @@ class _Grammar:
     def phrase(self, polarity):
         """An adjective phrase of the given polarity, sometimes as a negated opposite."""
         if self.chance(0.12):
-            return "not " + self.pick(ADJECTIVES[1 - polarity][:6])
-        adverb = self.pick(ADVERBS)
-        return f"{adverb} {self.pick(ADJECTIVES[polarity], zipf=True)}".strip()
+            return "not " + self.draw(ADJECTIVES[1 - polarity][:6])
+        adverb = self.draw(ADVERBS)
+        return f"{adverb} {self.draw(ADJECTIVES[polarity], zipf=True)}".strip()
 
     def clause(self, polarity, things, aspects):
         templates = (
-            lambda: f"the {self.pick(aspects)} was {self.phrase(polarity)}",
-            lambda: f"i found the {self.pick(aspects)} {self.phrase(polarity)}",
-            lambda: f"{self.pick(ADJECTIVES[polarity], zipf=True)} {self.pick(aspects)}",
-            lambda: f"what a {self.pick(ADJECTIVES[polarity], zipf=True)} {self.pick(things)}",
-            lambda: f"i {self.pick(VERBS[polarity], zipf=True)} this {self.pick(things)}",
+            lambda: f"the {self.draw(aspects)} was {self.phrase(polarity)}",
+            lambda: f"i found the {self.draw(aspects)} {self.phrase(polarity)}",
+            lambda: f"{self.draw(ADJECTIVES[polarity], zipf=True)} {self.draw(aspects)}",
+            lambda: f"what a {self.draw(ADJECTIVES[polarity], zipf=True)} {self.draw(things)}",
+            lambda: f"i {self.draw(VERBS[polarity], zipf=True)} this {self.draw(things)}",
             lambda: (
-                f"the {self.pick(aspects)} is {self.phrase(polarity)} and the "
-                f"{self.pick(aspects)} is {self.phrase(polarity)}"
+                f"the {self.draw(aspects)} is {self.phrase(polarity)} and the "
+                f"{self.draw(aspects)} is {self.phrase(polarity)}"
             ),
         )
         return templates[self.rng.integers(len(templates))]()
 
     def review(self, polarity):
-        domain = self.pick(sorted(DOMAINS))
+        domain = self.draw(sorted(DOMAINS))
         things, aspects = DOMAINS[domain]
         parts = []
         if self.chance(0.4):
-            template = self.pick(FILLERS)
-            parts.append(template.format(**{k: self.pick(v) for k, v in FILL.items()}))
+            template = self.draw(FILLERS)
+            parts.append(template.format(**{k: self.draw(v) for k, v in FILL.items()}))
         if self.chance(0.25):
             parts.append(
-                f"although the {self.pick(aspects)} was {self.phrase(1 - polarity)} "
-                f"the {self.pick(things)} was {self.phrase(polarity)} overall"
+                f"although the {self.draw(aspects)} was {self.phrase(1 - polarity)} "
+                f"the {self.draw(things)} was {self.phrase(polarity)} overall"
             )
         parts += [self.clause(polarity, things, aspects) for _ in range(self.rng.integers(1, 3))]
         if self.chance(0.35):
-            parts.append(self.pick(CLOSINGS[polarity]))
+            parts.append(self.draw(CLOSINGS[polarity]))
         return domain, " ".join(parts)
 
 
