@@ -53,19 +53,20 @@ def check_seed(seed, name="seed"):
     return seed
 
 
-def check_learning_rate(learning_rate, positive=False):
+def check_learning_rate(learning_rate, positive=False, name="learning_rate"):
     """A learning rate: a number >= 0 (> 0 with ``positive``) returned as float, or a schedule
     (any callable, `LearningRateSchedule` included) returned as it is.
 
     Keras accepts a rate of 0 (a frozen run); the trainer asks for ``positive`` because a run
-    that cannot move its weights is a mistake there.
+    that cannot move its weights is a mistake there. `name` is what the caller passed (e.g.
+    "optimizer.learning_rate" for the rate inside a given optimizer).
     """
     if isinstance(learning_rate, numbers.Real) and not isinstance(learning_rate, bool):
-        return float(check_number("learning_rate", learning_rate, 0, low_open=positive))
+        return float(check_number(name, learning_rate, 0, low_open=positive))
     if callable(learning_rate):
         return learning_rate
     raise TypeError(
-        "learning_rate must be a non-negative float, a LearningRateSchedule or a "
+        f"{name} must be a non-negative float, a LearningRateSchedule or a "
         f"callable, got {learning_rate!r} ({type(learning_rate).__name__})"
     )
 

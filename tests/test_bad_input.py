@@ -38,6 +38,12 @@ def _trainer(**kwargs):
     return Trainer(model, "adam", loss, verbose=0, **kwargs)
 
 
+def _trainer_with(optimizer):
+    from course.train import Trainer
+
+    return Trainer(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]), optimizer, "mse")
+
+
 def _label_dataset(label):
     import tensorflow as tf
 
@@ -207,6 +213,11 @@ CASES = [
         lambda: gen.VAE((8, 8, 1), latent_dim=2).compute_losses(np.full((2, 8, 8, 1), 255.0)),
         ValueError,
         r"x must hold pixels in \[0, 1\] \(divide 8-bit images by 255\), got values from 255",
+    ),
+    (
+        lambda: _trainer_with(keras.optimizers.SGD(float("nan"))),
+        ValueError,
+        r"^optimizer.learning_rate must be a number in \(0, inf\], got nan",
     ),
     (
         lambda: course.homework.check("data.hflp", 1),

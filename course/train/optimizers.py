@@ -51,12 +51,14 @@ def make_optimizer(optimizer, learning_rate, strategy, mixed_precision):
 
 
 def check_optimizer_rate(optimizer):
-    """Raise ValueError naming ``learning_rate`` unless `optimizer`'s fixed rate is > 0 (a
-    schedule passes): `course.validation.check_learning_rate` on the rate the optimizer holds."""
+    """Raise ValueError naming ``optimizer.learning_rate`` unless `optimizer`'s fixed rate is
+    > 0 (a schedule passes): `course.validation.check_learning_rate` on the rate it holds."""
     optimizer = getattr(
         optimizer, "inner_optimizer", optimizer
     )  # a LossScaleOptimizer's own rate is unused
     rate = keras_compat.learning_rate_object(optimizer)
     if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule) or rate is None:
         return
-    check_learning_rate(float(keras.ops.convert_to_numpy(rate)), positive=True)
+    check_learning_rate(
+        float(keras.ops.convert_to_numpy(rate)), positive=True, name="optimizer.learning_rate"
+    )
