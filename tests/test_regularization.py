@@ -38,7 +38,15 @@ def test_big_model_on_few_samples_overfits_and_early_stopping_restores_the_best(
     x, y = regularization.small_training_set(all_digits, 100)
     base, stop = [
         regularization.train_remedy(
-            remedy, x, y, all_digits.x_val, all_digits.y_val, 10, epochs=20, passes=4
+            remedy,
+            x,
+            y,
+            all_digits.x_val,
+            all_digits.y_val,
+            10,
+            epochs=20,
+            passes=4,
+            test=(all_digits.x_test, all_digits.y_test),
         )
         for remedy in (
             regularization.Remedy("baseline", ""),
@@ -51,8 +59,10 @@ def test_big_model_on_few_samples_overfits_and_early_stopping_restores_the_best(
     assert stop.val_loss == pytest.approx(min(stop.history["val_loss"]), rel=1e-4)
     table = regularization.results_table([base, stop])
     header = ["remedy", "train", "loss", "val", "loss", "gap", "val", "acc", "epochs"]
-    assert table.splitlines()[0].split() == header
+    assert table.splitlines()[0].split() == header + ["test", "loss", "test", "acc"]
     assert len(table.splitlines()) == 3
+    # the test figures are the model's own on the test split, not a copy of the validation ones
+    assert stop.test_loss != stop.val_loss and 0 < stop.test_accuracy <= 1
 
 
 def test_default_remedies_cover_the_notes_toolkit():
