@@ -8,8 +8,10 @@
 Trains each recipe of `course.generative.gan.experiments.RECIPES` on the full digits training
 split (1257 images, batch 64, 20 steps per epoch) and prints, per recipe: median seconds per
 epoch (first epoch, which traces the step, left out) and its ratio to DCGAN's, classes covered
-and predicted-class entropy of 1000 samples, FID on digits against the test split, and for
-conditional models the conditional accuracy by the reference classifier. Results go to
+and predicted-class entropy of 1000 samples, and the evaluation protocol's figures
+(`course.generative.metrics.DEFAULT_PROTOCOL`: FID and KID against its reference digits, with the
+real-versus-real floor at the same sample size; for conditional models the conditional accuracy
+and within-class diversity). Results go to
 ``data/gan_full_mode_figures.json`` (read by the notebook). Never run by the test suite.
 """
 
