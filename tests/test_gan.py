@@ -290,6 +290,21 @@ def test_sample_grid_callback_saves_conditional_samples_during_fit(tmp_path):
     callback = SampleGridCallback(tmp_path, num_samples=10, labels=np.arange(10))
     model.fit(*image_batch(16), batch_size=16, epochs=2, verbose=0, callbacks=[callback])
     assert [p.name for p in callback.paths] == ["epoch_001.png", "epoch_002.png"]
+    # the kept samples are the model's own at that epoch: the last equals a fresh draw after fit
+    assert sorted(callback.samples) == [1, 2]
+    np.testing.assert_array_equal(
+        callback.samples[2], model.generate(10, labels=np.arange(10), seed=0)
+    )
+    assert not np.array_equal(callback.samples[1], callback.samples[2])  # it trained in between
+
+
+def test_sample_grid_callback_keeps_samples_in_memory_without_a_directory(tmp_path):
+    callback = SampleGridCallback(None, every=2, num_samples=4)
+    callback.set_model(make(DCGAN))
+    for epoch in range(4):
+        callback.on_epoch_end(epoch)
+    assert sorted(callback.samples) == [2, 4] and callback.paths == []
+    assert callback.samples[2].shape == (4, 8, 8, 1)
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,13 @@
 """Sample grids written to PNG, once or every few epochs of training."""
 
+import os
 from pathlib import Path
 
 import keras
 import numpy as np
 
 from course.generative.metrics.reference import check_images
-from course.validation import check_number
+from course.validation import check_number, check_type
 
 
 def save_image_grid(images, path, labels=None, ncols=8, title=None):
@@ -27,7 +28,9 @@ def save_image_grid(images, path, labels=None, ncols=8, title=None):
 
 
 class SampleGridCallback(keras.callbacks.Callback):
-    """Save a PNG grid of samples every `every` epochs (``epoch_003.png``, ...) under `directory`.
+    """Draw samples every `every` epochs: kept in `samples` ({epoch: images}, to show how they
+    change over training) and saved as a PNG grid (``epoch_003.png``, ...) under `directory`
+    unless it is None.
 
     `sample_fn(model)` returns images in [0, 1]; by default the model's
     ``generate(num_samples, labels=labels, seed=seed)`` is called, the convention the course's
@@ -46,10 +49,12 @@ class SampleGridCallback(keras.callbacks.Callback):
             raise ValueError(
                 f"labels must hold num_samples={num_samples} entries, got {len(self.labels)}"
             )
-        self.directory = Path(directory)
+        if directory is not None:
+            check_type("directory", directory, (str, os.PathLike), "None or a folder path")
+        self.directory = None if directory is None else Path(directory)
         self.every, self.num_samples, self.seed, self.ncols = every, num_samples, seed, ncols
         self.sample_fn = sample_fn
-        self.paths = []
+        self.paths, self.samples = [], {}
 
     def _samples(self):
         if self.sample_fn is not None:
@@ -64,7 +69,9 @@ class SampleGridCallback(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
             return
-        path = self.directory / f"epoch_{epoch + 1:03d}.png"
-        self.paths.append(
-            save_image_grid(self._samples(), path, self.labels, self.ncols, f"epoch {epoch + 1}")
-        )
+        images = self.samples[epoch + 1] = np.asarray(self._samples())
+        if self.directory is not None:
+            path = self.directory / f"epoch_{epoch + 1:03d}.png"
+            self.paths.append(
+                save_image_grid(images, path, self.labels, self.ncols, f"epoch {epoch + 1}")
+            )
