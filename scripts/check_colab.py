@@ -293,28 +293,31 @@ def run_unit_tests(replica, work):
     venv = work / "unit-venv"
     if not venv.exists():
         make_venv(find_python(python), venv)
-        constraints = work / "library-pins.txt"
-        constraints.write_text(
-            "".join(f"{n}=={v}\n" for n, v in sorted(library_pins(replica).items()))
-        )
-        run(
-            [
-                venv / "bin" / "pip",
-                "install",
-                "-q",
-                "--no-compile",
-                "-c",
-                constraints,
-                "-e",
-                f"{REPO_ROOT}[test]",
-            ],
-            env=venv_env(venv),
-        )
+        install_checkout(venv, work / "library-pins.txt", library_pins(replica))
     return subprocess.run(
         [venv / "bin" / "python", "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider"],
         cwd=REPO_ROOT,
         env=venv_env(venv),
     ).returncode
+
+
+def install_checkout(venv, constraints, pins):
+    """Install this checkout with its `test` extra into `venv`, every package in `pins`
+    ({name: version}, written to the file `constraints`) held at that version."""
+    constraints.write_text("".join(f"{n}=={v}\n" for n, v in sorted(pins.items())))
+    run(
+        [
+            venv / "bin" / "pip",
+            "install",
+            "-q",
+            "--no-compile",
+            "-c",
+            constraints,
+            "-e",
+            f"{REPO_ROOT}[test]",
+        ],
+        env=venv_env(venv),
+    )
 
 
 def register_kernel(venv, work):

@@ -22,7 +22,15 @@ import time
 import tomllib
 from pathlib import Path
 
-from check_colab import REPO_ROOT, find_python, installed_versions, make_venv, run, venv_env
+from check_colab import (
+    REPO_ROOT,
+    find_python,
+    install_checkout,
+    installed_versions,
+    make_venv,
+    run,
+    venv_env,
+)
 
 # The unit tests the floor check runs (the whole suite takes as long again as CI's budget allows):
 # each file exercises a Keras, TensorFlow, NumPy or SciPy API whose behaviour changed between the
@@ -104,21 +112,7 @@ def main(argv=None):
     venv = work / "venv"
     if not (venv / "bin" / "python").exists():
         make_venv(find_python(floor_python(project)), venv)
-        constraints = work / "floors.txt"
-        constraints.write_text("".join(f"{name}=={version}\n" for name, version in floors.items()))
-        run(
-            [
-                venv / "bin" / "pip",
-                "install",
-                "-q",
-                "--no-compile",
-                "-c",
-                constraints,
-                "-e",
-                f"{REPO_ROOT}[test]",
-            ],
-            env=venv_env(venv),
-        )
+        install_checkout(venv, work / "floors.txt", floors)
     versions = installed_versions(venv)
     wrong = {
         name: (floor, versions.get(name))
