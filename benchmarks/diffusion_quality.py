@@ -109,6 +109,45 @@ def vae_figures(data, args):
     return figures
 
 
+def combine(per_seed):
+    """The stored file from runs of different training seeds (same setting): the model's
+    figures, every sampler and guidance row and the VAE's figures become means over the seeds,
+    with ``<figure>_std`` and ``per_seed`` beside them
+    (`course.analysis.seed_spread.average_records`). With one sampling seed per run, the
+    sampling-seed spreads (``fid_spread``, ``kid_spread``) are 0 and are left out."""
+    from course.analysis.seed_spread import average_records
+
+    first = per_seed[0]
+    for figures in per_seed[1:]:
+        for key in ("samples", "sampling_seeds", "floor"):
+            if figures[key] != first[key]:
+                raise SystemExit(f"runs disagree on {key!r}: {figures[key]} vs {first[key]}")
+
+    def rows(table):
+        columns = zip(*(figures[table] for figures in per_seed), strict=True)
+        return [average_records([drop_spreads(row) for row in column]) for column in columns]
+
+    def drop_spreads(row):
+        if first["sampling_seeds"] > 1:
+            return row
+        return {k: v for k, v in row.items() if not k.endswith("_spread")}
+
+    return {
+        "command": "python benchmarks/diffusion_quality.py --combine "
+        + " ".join(f"<run of --seed {figures['training_seed']}>" for figures in per_seed),
+        "runs": [figures["command"] for figures in per_seed],
+        "training_seeds": [figures["training_seed"] for figures in per_seed],
+        "machine": first["machine"],
+        "model": average_records([figures["model"] for figures in per_seed]),
+        "samples": first["samples"],
+        "sampling_seeds": first["sampling_seeds"],
+        "floor": first["floor"],
+        "steps_table": rows("steps_table"),
+        "guidance_table": rows("guidance_table"),
+        "vae": average_records([figures["vae"] for figures in per_seed]),
+    }
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timesteps", type=int, default=500)
@@ -129,6 +168,12 @@ def main(argv=None):
     )
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT))
     parser.add_argument(
+        "--combine",
+        nargs="+",
+        metavar="JSON",
+        help="average files of different training seeds (--seed) into --output, no training",
+    )
+    parser.add_argument(
         "--vae-only",
         action="store_true",
         help="only (re)measure the conditional VAE and add it to the existing JSON",
@@ -143,6 +188,11 @@ def main(argv=None):
     course.setup(seed=args.seed, verbose=False)
     import keras
 
+    if args.combine:
+        figures = combine([json.loads(Path(path).read_text()) for path in args.combine])
+        Path(args.output).write_text(json.dumps(figures, indent=1, default=float) + "\n")
+        print(f"averaged training seeds {figures['training_seeds']}; wrote {args.output}")
+        return
     data = course.data.load_digits()
     if args.vae_only:
         figures = json.loads(Path(args.output).read_text())
@@ -224,6 +274,7 @@ def main(argv=None):
     floor = course.generative.metrics.DEFAULT_PROTOCOL.floor(10 * args.per_class)
     figures = {
         "command": "python benchmarks/diffusion_quality.py " + " ".join(argv or sys.argv[1:]),
+        "training_seed": args.seed,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, load average "
         f"{os.getloadavg()[0]:.1f} at the end",
         "model": {

@@ -81,9 +81,9 @@ def test_the_benchmark_writes_the_stored_figures_file_at_a_tiny_size(tmp_path):
     to the recipes, the scores or the script fails here until the figures are measured again."""
     output = tmp_path / "figures.json"
     script = ROOT / experiments.FIGURES_COMMAND.split()[-1]
-    tiny = ["--epochs", "2", "--max-samples", "200", "--samples", "100", "--output", str(output)]
+    tiny = ["--epochs", "2", "--max-samples", "200", "--samples", "100", "--seeds", "0,1"]
     subprocess.run(
-        [sys.executable, str(script), "--recipes", "conditional", *tiny],
+        [sys.executable, str(script), "--recipes", "conditional", *tiny, "--output", str(output)],
         check=True,
         capture_output=True,
         timeout=900,
@@ -92,7 +92,9 @@ def test_the_benchmark_writes_the_stored_figures_file_at_a_tiny_size(tmp_path):
     assert set(stored["recipes"]) == set(experiments.RECIPES)
     assert fresh.keys() == stored.keys() and fresh["command"] == stored["command"]
     assert fresh["recipes"]["conditional"].keys() == stored["recipes"]["conditional"].keys()
-    assert fresh["epochs"] == 2 and fresh["samples_scored"] == 100
+    assert fresh["epochs"] == 2 and fresh["samples_scored"] == 100 and fresh["seeds"] == [0, 1]
+    assert len(stored["seeds"]) >= 3  # the stored figures come from at least 3 training seeds
     run = fresh["recipes"]["conditional"]
+    assert len(run["per_seed"]["fid"]) == 2 and run["fid"] == sum(run["per_seed"]["fid"]) / 2
     assert 0 <= run["conditional_accuracy"] <= 1 and 1 <= run["classes_covered"] <= 10
     assert run["description"] == experiments.RECIPES["conditional"][0]

@@ -1,5 +1,6 @@
 """Error analysis: how a trained model fails and which augmentations would fix it; comparisons of
-arms over seeds with intervals and verdict sentences (`compare`).
+arms over seeds with intervals and verdict sentences (`compare`); stored figures over seeds and
+where one more run falls among them (`seed_spread`).
 
 `robustness_sweeps` measures accuracy (overall and per class) under rotation, blur, scale,
 occlusion and noise at a grid of severities; `error_report` adds the confusion matrix and names
@@ -33,9 +34,13 @@ from course.analysis.perturb import (
     rotate,
 )
 from course.analysis.report import ErrorReport, Recommendation, error_report, recommend
+from course.analysis.seed_spread import SeedSpread, average_records, seed_spread
 from course.analysis.sweeps import SweepResult, plot_sweeps, robustness_sweeps, sweep
 
 __all__ = [
+    "SeedSpread",
+    "average_records",
+    "seed_spread",
     "PERTURBATIONS",
     "ArmSummary",
     "Comparison",

@@ -1,0 +1,126 @@
+"""Figures measured over several seeds: their mean and spread, and whether one more run fits them.
+
+The stored full-mode figures of the generative notebooks (GAN recipes, diffusion samplers, the
+conditional VAE) come from a few training seeds each. `seed_spread` summarises one figure over
+those seeds and gives the 95 % *prediction* interval for a single further run of the same recipe
+(Student's t with n - 1 degrees of freedom, widened by sqrt(1 + 1/n) because the new run has its
+own noise, not only the mean's). `SeedSpread.place` turns a notebook's own run into a sentence
+that says whether it lies inside that interval, or that its setting differs so it cannot be
+judged by it: a run is compared with the stored figures through the interval, not by eye.
+`average_records` turns per-seed records (dicts of figures) into one record of means with the
+spread and the per-seed values beside them.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from course.validation import check_array, check_number, check_type
+
+
+@dataclass(frozen=True)
+class SeedSpread:
+    """One figure over seeds: the per-seed values, their mean and standard deviation, and the
+    `confidence` prediction interval [low, high] for one more run."""
+
+    values: tuple
+    confidence: float
+    low: float
+    high: float
+
+    @property
+    def mean(self):
+        return float(np.mean(self.values))
+
+    @property
+    def std(self):
+        return float(np.std(self.values, ddof=1))
+
+    @property
+    def n_seeds(self):
+        return len(self.values)
+
+    def __str__(self):
+        return f"{self.mean:.3g} ± {self.std:.2g} (mean ± sd over {self.n_seeds} seeds)"
+
+    def contains(self, value):
+        """True when `value` lies inside the prediction interval."""
+        return self.low <= value <= self.high
+
+    def place(self, name, value, differs=None):
+        """A sentence placing one run's `value` of the figure `name` against the stored seeds.
+
+        `differs` names how the run's setting differs from the stored runs' (for example "a
+        fast-mode run, 2 epochs instead of 100"); the sentence then says the two are not
+        comparable instead of judging the run by an interval that was not made for it.
+        """
+        check_type("name", name, str, "a str naming the figure")
+        check_number("value", value)
+        if differs is not None:
+            check_type("differs", differs, str, "None or a str saying how the setting differs")
+        interval = f"{self.confidence:.0%} prediction interval {self.low:.3g}–{self.high:.3g}"
+        stored = f"the {self.n_seeds} stored full-mode seeds ({self}; {interval})"
+        if differs:
+            return f"this run's {name} is {value:.3g}, {differs}: not comparable with {stored}"
+        if self.contains(value):
+            return (
+                f"this run's {name}, {value:.3g}, lies inside the range of {stored}: "
+                "consistent with them"
+            )
+        return (
+            f"this run's {name}, {value:.3g}, lies outside the range of {stored}: more than "
+            "seed-to-seed noise separates them"
+        )
+
+
+def seed_spread(values, confidence=0.95):
+    """Summarise one figure measured once per seed (at least 2 seeds).
+
+    Returns a `SeedSpread` whose [low, high] is the prediction interval for one more seed:
+    mean ± t((1 + confidence) / 2, n - 1) · sd · sqrt(1 + 1/n).
+    """
+    values = check_array("values", values, ndim=1)
+    if len(values) < 2:
+        raise ValueError(
+            f"values must hold at least 2 seeds' figures (one has no spread), got {len(values)}"
+        )
+    check_number("confidence", confidence, 0, 1, low_open=True, high_open=True)
+    n = len(values)
+    half = stats.t.ppf((1 + confidence) / 2, n - 1) * values.std(ddof=1) * np.sqrt(1 + 1 / n)
+    mean = float(values.mean())
+    return SeedSpread(tuple(float(v) for v in values), confidence, mean - half, mean + half)
+
+
+def average_records(records):
+    """One record from per-seed records with the same keys: each number becomes the mean over the
+    seeds, with ``<key>_std`` (sample standard deviation) beside it and the per-seed values under
+    ``per_seed[<key>]``; other values (names, descriptions) must agree and are kept.
+    """
+    if not isinstance(records, Sequence) or isinstance(records, (str, bytes)):
+        raise TypeError(f"records must be a list of dicts, got {type(records).__name__}")
+    if len(records) < 2:
+        raise ValueError(f"records must hold at least 2 seeds' records, got {len(records)}")
+    for i, record in enumerate(records):
+        check_type(f"records[{i}]", record, Mapping, "a dict of figures")
+    keys = list(records[0])
+    for i, record in enumerate(records[1:], 1):
+        if list(record) != keys:
+            raise ValueError(
+                f"records[{i}] has keys {sorted(record)}, records[0] has {sorted(keys)}: every "
+                "seed must report the same figures"
+            )
+    merged, per_seed = {}, {}
+    for key in keys:
+        column = [record[key] for record in records]
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in column):
+            per_seed[key] = column
+            merged[key] = float(np.mean(column))
+            merged[key + "_std"] = float(np.std(column, ddof=1))
+        elif all(v == column[0] for v in column):
+            merged[key] = column[0]
+        else:
+            raise ValueError(f"records disagree on {key!r}: {column}")
+    merged["per_seed"] = per_seed
+    return merged

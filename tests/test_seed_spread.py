@@ -1,0 +1,65 @@
+"""`course.analysis.seed_spread`: the prediction interval against its closed form and its coverage,
+and per-seed records averaged."""
+
+import numpy as np
+import pytest
+
+from course.analysis.seed_spread import average_records, seed_spread
+
+
+def test_prediction_interval_matches_the_closed_form():
+    spread = seed_spread([1.0, 2.0, 3.0])
+    # mean 2, sd 1, t(0.975, 2 df) = 4.302653 (printed tables), widened by sqrt(1 + 1/3)
+    half = 4.302653 * 1.0 * np.sqrt(4 / 3)
+    assert spread.mean == 2.0 and spread.std == 1.0 and spread.n_seeds == 3
+    assert spread.low == pytest.approx(2 - half, rel=1e-6)
+    assert spread.high == pytest.approx(2 + half, rel=1e-6)
+
+
+def test_the_interval_covers_a_new_run_95_percent_of_the_time():
+    rng = np.random.default_rng(0)
+    draws = rng.normal(5.0, 2.0, size=(4000, 4))  # 3 stored seeds and one new run, 4000 times
+    inside = [seed_spread(row[:3]).contains(row[3]) for row in draws]
+    assert np.mean(inside) == pytest.approx(0.95, abs=0.015)
+
+
+def test_place_says_inside_outside_and_fast_mode():
+    spread = seed_spread([6.0, 7.0, 8.0])
+    assert "lies inside" in spread.place("FID", 7.5)
+    assert "consistent" in spread.place("FID", 7.5)
+    outside = spread.place("FID", 40.0)
+    assert "lies outside" in outside and "more than seed-to-seed noise" in outside
+    fast = spread.place("FID", 40.0, differs="a fast-mode run of 2 epochs")
+    assert "a fast-mode run of 2 epochs" in fast and "not comparable" in fast
+    assert "outside" not in fast and "3 stored full-mode seeds" in fast
+
+
+def test_average_records_means_spread_and_per_seed_values():
+    merged = average_records(
+        [{"name": "a", "fid": 2.0, "n": 10}, {"name": "a", "fid": 4.0, "n": 10}]
+    )
+    assert merged["name"] == "a" and merged["fid"] == 3.0 and merged["n"] == 10.0
+    assert merged["fid_std"] == pytest.approx(np.sqrt(2.0))
+    assert merged["per_seed"] == {"fid": [2.0, 4.0], "n": [10, 10]}
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: seed_spread([1.0]), ValueError, "values must hold at least 2"),
+        (lambda: seed_spread([[1.0, 2.0]]), ValueError, "values"),
+        (lambda: seed_spread([1.0, float("nan")]), ValueError, "values"),
+        (lambda: seed_spread([1.0, 2.0], confidence=1.5), ValueError, "confidence"),
+        (lambda: seed_spread([1.0, 2.0]).place(3, 1.0), TypeError, "name"),
+        (lambda: seed_spread([1.0, 2.0]).place("FID", None), TypeError, "value"),
+        (lambda: seed_spread([1.0, 2.0]).place("FID", 1.0, differs=2), TypeError, "differs"),
+        (lambda: average_records({"a": 1}), TypeError, "records must be a list"),
+        (lambda: average_records([{"a": 1}]), ValueError, "at least 2"),
+        (lambda: average_records([{"a": 1}, {"b": 1}]), ValueError, r"records\[1\] has keys"),
+        (lambda: average_records([{"a": "x"}, {"a": "y"}]), ValueError, "disagree on 'a'"),
+        (lambda: average_records([{"a": 1}, 3]), TypeError, r"records\[1\]"),
+    ],
+)
+def test_bad_input_names_the_argument(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
