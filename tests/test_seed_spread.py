@@ -4,7 +4,7 @@ and per-seed records averaged."""
 import numpy as np
 import pytest
 
-from course.analysis.seed_spread import average_records, seed_spread
+from course.analysis.seed_spread import average_records, seed_difference, seed_spread
 
 
 def test_prediction_interval_matches_the_closed_form():
@@ -34,6 +34,25 @@ def test_place_says_inside_outside_and_fast_mode():
     assert "outside" not in fast and "3 stored full-mode seeds" in fast
 
 
+def test_paired_difference_matches_the_closed_form_and_stays_within_noise():
+    # differences 1, 2, 3: mean 2, sd 1, t(0.975, 2 df) = 4.302653, half-width 4.302653 / sqrt(3)
+    d = seed_difference("A", [2.0, 4.0, 6.0], "B", [1.0, 2.0, 3.0], "FID", paired=True)
+    assert d.estimate == pytest.approx(2.0)
+    assert (d.low, d.high) == pytest.approx((2 - 4.302653 / np.sqrt(3), 2 + 4.302653 / np.sqrt(3)))
+    assert not d.resolved and str(d).startswith("A and B are within noise on FID: A minus B: +2")
+    assert "3 seeds, paired" in str(d)
+
+
+def test_welch_difference_matches_the_closed_form_and_names_the_winner():
+    # sd 1 each, se sqrt(2/3), Welch df = 4, t(0.975, 4 df) = 2.776445
+    d = seed_difference("A", [1.0, 2.0, 3.0], "B", [4.0, 5.0, 6.0], "FID")
+    half = 2.776445 * np.sqrt(2 / 3)
+    assert (d.estimate, d.low, d.high) == pytest.approx((-3.0, -3 - half, -3 + half))
+    assert d.resolved and str(d).startswith("A beats B on FID: A minus B: -3")
+    higher = seed_difference("A", [1.0, 2.0, 3.0], "B", [4.0, 5.0, 6.0], "accuracy", False)
+    assert str(higher).startswith("A trails B on accuracy")
+
+
 def test_average_records_means_spread_and_per_seed_values():
     merged = average_records(
         [{"name": "a", "fid": 2.0, "n": 10}, {"name": "a", "fid": 4.0, "n": 10}]
@@ -54,6 +73,14 @@ def test_average_records_means_spread_and_per_seed_values():
         (lambda: seed_spread([1.0, 2.0]).place("FID", None), TypeError, "value"),
         (lambda: seed_spread([1.0, 2.0]).place("FID", 1.0, differs=2), TypeError, "differs"),
         (lambda: average_records({"a": 1}), TypeError, "records must be a list"),
+        (lambda: seed_difference("a", [1.0], "b", [1.0, 2.0], "FID"), ValueError, "values_a"),
+        (
+            lambda: seed_difference("a", [1, 2], "b", [1, 2, 3], "F", paired=True),
+            ValueError,
+            "paired",
+        ),
+        (lambda: seed_difference(1, [1, 2], "b", [1, 2], "FID"), TypeError, "a must be"),
+        (lambda: seed_difference("a", "xy", "b", [1, 2], "FID"), TypeError, "values_a"),
         (lambda: average_records([{"a": 1}]), ValueError, "at least 2"),
         (lambda: average_records([{"a": 1}, {"b": 1}]), ValueError, r"records\[1\] has keys"),
         (lambda: average_records([{"a": "x"}, {"a": "y"}]), ValueError, "disagree on 'a'"),

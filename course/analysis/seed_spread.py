@@ -7,6 +7,10 @@ those seeds and gives the 95 % *prediction* interval for a single further run of
 own noise, not only the mean's). `SeedSpread.place` turns a notebook's own run into a sentence
 that says whether it lies inside that interval, or that its setting differs so it cannot be
 judged by it: a run is compared with the stored figures through the interval, not by eye.
+`seed_difference` compares one figure of two models over their seeds with a 95 % t-interval for
+the difference of the means (paired by training seed when both were measured on the same trained
+models, as two samplers of one diffusion model are; Welch's otherwise, as for two model
+families): its sentence declares a winner only when the interval excludes zero.
 `average_records` turns per-seed records (dicts of figures) into one record of means with the
 spread and the per-seed values beside them.
 """
@@ -91,6 +95,85 @@ def seed_spread(values, confidence=0.95):
     half = stats.t.ppf((1 + confidence) / 2, n - 1) * values.std(ddof=1) * np.sqrt(1 + 1 / n)
     mean = float(values.mean())
     return SeedSpread(tuple(float(v) for v in values), confidence, mean - half, mean + half)
+
+
+@dataclass(frozen=True)
+class SeedDifference:
+    """`a` minus `b` on `figure` (means over seeds) with its confidence interval."""
+
+    a: str
+    b: str
+    figure: str
+    estimate: float
+    low: float
+    high: float
+    n_seeds: tuple
+    paired: bool
+    lower_is_better: bool
+
+    @property
+    def resolved(self):
+        """True when the interval excludes zero."""
+        return self.low > 0 or self.high < 0
+
+    def __str__(self):
+        seeds = (
+            f"{self.n_seeds[0]} seeds, paired"
+            if self.paired
+            else f"{self.n_seeds[0]} and {self.n_seeds[1]} seeds"
+        )
+        figures = (
+            f"{self.a} minus {self.b}: {self.estimate:+.3g} "
+            f"(95% CI {self.low:+.3g} to {self.high:+.3g}, {seeds})"
+        )
+        if not self.resolved:
+            return f"{self.a} and {self.b} are within noise on {self.figure}: {figures}"
+        better = (self.estimate < 0) == self.lower_is_better
+        return f"{self.a} {'beats' if better else 'trails'} {self.b} on {self.figure}: {figures}"
+
+
+def seed_difference(
+    a, values_a, b, values_b, figure, lower_is_better=True, paired=False, confidence=0.95
+):
+    """Compare `figure` of model `a` (one value per seed) with model `b`.
+
+    `paired`: the i-th values of both come from the same trained model or seed (a paired t
+    interval on the differences); otherwise Welch's t interval for two independent sets of
+    seeds. Both from `scipy.stats` (``ttest_rel`` / ``ttest_ind(equal_var=False)``).
+    """
+    for name, value in (("a", a), ("b", b), ("figure", figure)):
+        check_type(name, value, str, "a str")
+    values_a = check_array("values_a", values_a, ndim=1)
+    values_b = check_array("values_b", values_b, ndim=1)
+    check_number("confidence", confidence, 0, 1, low_open=True, high_open=True)
+    for name, values in (("values_a", values_a), ("values_b", values_b)):
+        if len(values) < 2:
+            raise ValueError(f"{name} must hold at least 2 seeds' figures, got {len(values)}")
+    if paired and len(values_a) != len(values_b):
+        raise ValueError(
+            f"paired values must have one value per seed each, got {len(values_a)} and "
+            f"{len(values_b)}"
+        )
+    if paired:
+        test = stats.ttest_rel(values_a, values_b)
+    else:
+        test = stats.ttest_ind(values_a, values_b, equal_var=False)
+    interval = test.confidence_interval(confidence)
+    estimate = float(values_a.mean() - values_b.mean())
+    low, high = float(interval.low), float(interval.high)
+    if not np.isfinite(low):  # identical values in both: no spread, the difference is exact
+        low = high = estimate
+    return SeedDifference(
+        a,
+        b,
+        figure,
+        estimate,
+        low,
+        high,
+        (len(values_a), len(values_b)),
+        bool(paired),
+        bool(lower_is_better),
+    )
 
 
 def average_records(records):
