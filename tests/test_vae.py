@@ -167,7 +167,9 @@ def test_quality_figures(binary_batch):
     assert set(quality(vqvae, x, y)) == {"reconstruction_mse"}
     vae = VAE(SHAPE, 2, seed=0)
     report = quality(vae, x, y)
-    assert set(report) == {"reconstruction_mse", "elbo"} and report["elbo"] < 0
+    assert set(report) == {"reconstruction_mse", "elbo", "kl"} and report["elbo"] < 0
+    mean, log_var = vae.encode(x)  # the KL term is deterministic: its closed form on the posteriors
+    assert report["kl"] == pytest.approx(float(np.mean(gaussian_kl(mean, log_var))), rel=1e-4)
     cvae = ConditionalVAE(SHAPE, num_classes=10, latent_dim=2, seed=0)
     report = quality(cvae, x, y, samples_per_class=3)
     assert 0.0 <= report["conditional_accuracy"] <= 1.0 and report["fid"] > 0

@@ -13,22 +13,29 @@ def reconstruction_mse(model, x, y=None, batch_size=256):
     return float(np.mean(np.square(x - np.asarray(x_hat))))
 
 
-def elbo(model, x, y=None, batch_size=256):
-    """Average ELBO per image (nats) of a VAE on (x, y), one posterior sample per image."""
+def _mean_losses(model, x, y=None, batch_size=256):
+    """The VAE's ``compute_losses`` (one posterior sample per image) averaged over (x, y)."""
     x = np.asarray(x, "float32")
-    total = 0.0
+    totals = {"elbo": 0.0, "kl_loss": 0.0}
     for start in range(0, len(x), batch_size):
         stop = min(start + batch_size, len(x))
         labels = None if y is None else np.asarray(y)[start:stop]
         values = model.compute_losses(x[start:stop], labels, training=False)
-        total += float(values["elbo"]) * (stop - start)
-    return total / len(x)
+        for name in totals:
+            totals[name] += float(values[name]) * (stop - start)
+    return {name: total / len(x) for name, total in totals.items()}
+
+
+def elbo(model, x, y=None, batch_size=256):
+    """Average ELBO per image (nats) of a VAE on (x, y), one posterior sample per image."""
+    return _mean_losses(model, x, y, batch_size)["elbo"]
 
 
 def quality(model, x, y, samples_per_class=None, seed=0, protocol=None):
     """Quality figures of `model` on labelled held-out images (x, y), as a dict.
 
-    Keys: ``reconstruction_mse``; ``elbo`` (nats per image) for a VAE; for a model with
+    Keys: ``reconstruction_mse``; ``elbo`` and ``kl`` (the KL term: nats per image the code
+    carries about x; near 0 is posterior collapse) for a VAE; for a model with
     ``num_classes`` (a conditional VAE) the figures of `samples_per_class` generated images per
     class (default: the protocol's sample size) under `protocol` (default
     `metrics.DEFAULT_PROTOCOL`): ``fid``, ``kid``, their ``floor_*``, ``conditional_accuracy``,
@@ -43,7 +50,8 @@ def quality(model, x, y, samples_per_class=None, seed=0, protocol=None):
     check_number("samples_per_class", samples_per_class, 1, integer=True)
     report = {"reconstruction_mse": reconstruction_mse(model, x, y if num_classes else None)}
     if "elbo" in getattr(model, "loss_names", ()):
-        report["elbo"] = elbo(model, x, y)
+        losses = _mean_losses(model, x, y if num_classes else None)
+        report["elbo"], report["kl"] = losses["elbo"], losses["kl_loss"]
     if num_classes:
         labels = np.repeat(np.arange(num_classes), samples_per_class)
         samples = model.generate(len(labels), labels=labels, seed=seed)
