@@ -2,8 +2,8 @@
 training seeds: the stored figures the notebook prints next to its own run.
 
     python benchmarks/vae_quality.py                     # seeds 0,1,2, 100 epochs, writes the JSON
-    python benchmarks/vae_quality.py --epochs 2 --samples-per-class 10 --seeds 0,1 \
-        --output /tmp/tiny.json                          # tiny size (the tests do this)
+    python benchmarks/vae_quality.py --epochs 1 --samples-per-class 5 --max-samples 200 \
+        --seeds 0,1 --output /tmp/tiny.json              # tiny size (the tests do this)
 
 Trains each recipe of `course.generative.vae_variants.VARIANTS` (VAE, beta-VAE with beta = 4,
 conditional VAE, VQ-VAE; Adam 3e-3, batch 32) on the digits training split once per seed and
@@ -60,6 +60,9 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--seeds", default="0,1,2", help="comma-separated training seeds")
     parser.add_argument("--samples-per-class", type=int, default=100)
+    parser.add_argument(
+        "--max-samples", type=int, default=None, help="digits drawn before the split (default: all)"
+    )
     parser.add_argument("--output", default=None, help="JSON path (default: the stored file)")
     args = parser.parse_args(argv)
     os.environ["COURSE_FAST"] = "0"
@@ -73,7 +76,7 @@ def main(argv=None):
     import tensorflow as tf
 
     seeds = [int(seed) for seed in args.seeds.split(",")]
-    data = course.data.load_digits()
+    data = course.data.load_digits(max_samples=args.max_samples)
     variants = {
         name: average_records([measure(name, data, seed, args) for seed in seeds])
         for name in vae_variants.VARIANTS

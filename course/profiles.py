@@ -204,7 +204,7 @@ class Diffusion:
     groups: int = 8  # GroupNorm groups of the U-Net
     sampling_steps: int = 20  # DDIM steps when generating
     guidance_sampling_steps: int = 50  # DDIM steps of the classifier-free guidance grid
-    quality_per_class: int = 50  # generated images per class in the sampler table
+    quality_per_class: int = 100  # images per class in the sampler table (protocol: 1000)
 
 
 @dataclass(frozen=True)
