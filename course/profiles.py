@@ -104,8 +104,9 @@ class DataPipelines:
 class AugmentationTta:
     """notebooks/session02/02_augmentation_and_tta (and its exercise solutions)."""
 
-    epochs: int = 40  # epochs of the baseline and augmented CNNs
+    epochs: int = 15  # epochs of the plain and augmented CNNs (batches of 64)
     tta_copies: int = 16  # augmented copies per test image in test-time augmentation
+    seeds: int = 5  # seeds per arm (plain, augmented) in the comparisons
 
 
 @dataclass(frozen=True)
@@ -303,7 +304,7 @@ FAST = Profile(
     pseudo_labels=PseudoLabels(epochs=20),
     gan_experiments=GanExperiments(scored_samples=200),
     data_pipelines=DataPipelines(folder_epochs=2),
-    augmentation_tta=AugmentationTta(epochs=8, tta_copies=4),
+    augmentation_tta=AugmentationTta(epochs=8, tta_copies=4, seeds=2),
     transfer_learning=TransferLearning(
         similar_max_samples=700,
         different_n=500,

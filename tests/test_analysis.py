@@ -10,6 +10,7 @@ from course.analysis import (
     PERTURBATIONS,
     add_noise,
     blur,
+    compare_robustness,
     confusion_matrix,
     error_report,
     most_confused,
@@ -19,6 +20,7 @@ from course.analysis import (
     recommend,
     robustness_sweeps,
     sweep,
+    translate,
 )
 from course.data import load_digits
 
@@ -84,7 +86,7 @@ def test_sweeps_at_severity_zero_equal_the_clean_accuracy(digits):
     model = centroid_model(digits)
     clean = np.mean(predict_labels(model, digits.x_test) == digits.y_test)
     results = robustness_sweeps(model, digits.x_test, digits.y_test, num_classes=10)
-    assert set(results) == set(PERTURBATIONS)
+    assert set(results) == {name for name, spec in PERTURBATIONS.items() if spec.default}
     for result in results.values():
         assert result.severities[0] == 0
         assert result.accuracy[0] == pytest.approx(clean) == result.clean_accuracy
@@ -182,3 +184,65 @@ def test_recommendation_uses_the_mildest_failing_severity():
 def test_bad_perturbation_name():
     with pytest.raises(ValueError, match="perturbation"):
         sweep(left_or_right, *side_data(10), "jpeg")
+
+
+# --- shift and comparisons under perturbations ---------------------------------------------------
+
+
+@pytest.mark.parametrize("dx, dy", [(2, 0), (0, -3), (1, 2), (-2, -1)])
+def test_translate_by_whole_pixels_is_slicing_an_edge_padded_image(shape_images, dx, dy):
+    pad = 4
+    padded = np.pad(shape_images, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="edge")
+    height, width = shape_images.shape[1:3]
+    expected = padded[:, pad - dy : pad - dy + height, pad - dx : pad - dx + width]
+    np.testing.assert_allclose(translate(shape_images, dx, dy, fill_mode="nearest"), expected)
+
+
+def test_shift_moves_content_right_and_down_by_a_fraction_of_the_side():
+    dot = np.zeros((1, 20, 20, 1), "float32")
+    dot[0, 5, 8] = 1.0
+    out = PERTURBATIONS["shift"].apply(dot, 0.1)
+    assert tuple(np.argwhere(out[0, ..., 0] > 0.5)[0]) == (7, 10)  # 10 % of 20 px = 2 px
+
+
+def test_shift_is_swept_only_when_asked_for(digits):
+    model = centroid_model(digits)
+    default = robustness_sweeps(model, digits.x_test, digits.y_test)
+    assert "shift" not in default and set(default) == set(PERTURBATIONS) - {"shift"}
+    asked = robustness_sweeps(model, digits.x_test, digits.y_test, grids={"shift": (0, 0.25)})
+    assert set(asked) == {"shift"} and asked["shift"].accuracy[1] < asked["shift"].accuracy[0]
+
+
+def test_compare_robustness_scores_each_arm_on_the_same_perturbed_items():
+    x, y = side_data()
+
+    def right_or_left(images):  # always the other side: wrong on clean images
+        return left_or_right(images)[:, ::-1]
+
+    arms = {"reads sides": [left_or_right] * 2, "swaps sides": [right_or_left] * 2}
+    results = compare_robustness(arms, x, y, [("rotation", 0), ("rotation", 180)], fast=True)
+    clean, turned = results[("rotation", 0)], results[("rotation", 180)]
+    # A half turn swaps left and right exactly (x[:, ::-1, ::-1]): the closed-form accuracies.
+    half_turn = np.mean(left_or_right(x[:, ::-1, ::-1]).argmax(axis=1) == y)
+    assert half_turn == 0.0
+    assert clean.arm("reads sides").mean == 1.0 and clean.arm("swaps sides").mean == 0.0
+    assert turned.arm("reads sides").mean == half_turn and turned.arm("swaps sides").mean == 1.0
+    assert clean.verdict("reads sides", "swaps sides").startswith("reads sides beats swaps sides")
+    assert turned.verdict("reads sides", "swaps sides").startswith("swaps sides beats reads sides")
+    assert "2 seeds, fast mode" in clean.verdict("reads sides", "swaps sides")
+    same = compare_robustness(
+        {"a": [left_or_right] * 2, "b": [left_or_right] * 2}, x, y, [("noise", 0.1)]
+    )
+    assert "a and b are within noise (difference 0.000" in same[("noise", 0.1)].verdict("a", "b")
+
+
+def test_compare_robustness_refuses_uneven_arms_and_unknown_perturbations():
+    x, y = side_data(10)
+    with pytest.raises(ValueError, match="same number of models"):
+        compare_robustness(
+            {"a": [left_or_right] * 2, "b": [left_or_right] * 3}, x, y, [("blur", 1)]
+        )
+    with pytest.raises(ValueError, match=r"conditions\[1\] perturbation"):
+        compare_robustness(
+            {"a": [left_or_right] * 2, "b": [left_or_right] * 2}, x, y, [("blur", 1), ("jpeg", 1)]
+        )

@@ -526,6 +526,8 @@ ROWS = [
     Row(analysis.occlude, "fraction", FRACTION, lambda: {"x": _images()}, good=0.3),
     Row(analysis.rotate, "degrees", FINITE, lambda: {"images": _images()}, good=10.0),
     Row(analysis.rescale, "factor", POSITIVE, lambda: {"images": _images()}, good=0.8),
+    Row(analysis.translate, "dx", FINITE, lambda: {"images": _images(), "dy": 0.0}, good=1.0),
+    Row(analysis.translate, "dy", FINITE, lambda: {"images": _images(), "dx": 0.0}, good=1.0),
     Row(
         analysis.confusion_matrix,
         "num_classes",

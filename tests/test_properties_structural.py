@@ -616,6 +616,27 @@ ROWS = [
         bad={"length": (LABELS[:2],)},
     ),
     Row(
+        analysis.compare_robustness,
+        "arms",
+        ("none", "type", "length"),
+        lambda: {"x": images(), "y": LABELS, "conditions": [("noise", 0.1)]},
+        bad={"length": ({"a": [classifier()] * 2, "b": [classifier()] * 3},)},
+    ),
+    Row(
+        analysis.compare_robustness,
+        "conditions",
+        ("none", "type", "unknown", "length"),
+        lambda: {
+            "arms": {"a": [classifier()] * 2, "b": [classifier()] * 2},
+            "x": images(),
+            "y": LABELS,
+        },
+        bad={
+            "unknown": ([("jpeg", 0.5)], [("noise", -0.1)]),
+            "length": ([("noise", 0.1, 0)], [("noise", 0.1), ("noise", 0.1)], []),
+        },
+    ),
+    Row(
         analysis.add_noise,
         "x",
         ARRAY,

@@ -4,8 +4,8 @@ where one more run falls among them (`seed_spread`).
 
 `robustness_sweeps` measures accuracy (overall and per class) under rotation, blur, scale,
 occlusion and noise at a grid of severities; `error_report` adds the confusion matrix and names
-the augmentations to add. Perturbations are deterministic TensorFlow ops
-(`course.analysis.perturb`).
+the augmentations to add; `compare_robustness` compares arms of models over seeds under each
+perturbation. Perturbations are deterministic TensorFlow ops (`course.analysis.perturb`).
 """
 
 from course.analysis.comparison import (
@@ -32,10 +32,17 @@ from course.analysis.perturb import (
     occlude,
     rescale,
     rotate,
+    translate,
 )
 from course.analysis.report import ErrorReport, Recommendation, error_report, recommend
 from course.analysis.seed_spread import SeedSpread, average_records, seed_spread
-from course.analysis.sweeps import SweepResult, plot_sweeps, robustness_sweeps, sweep
+from course.analysis.sweeps import (
+    SweepResult,
+    compare_robustness,
+    plot_sweeps,
+    robustness_sweeps,
+    sweep,
+)
 
 __all__ = [
     "SeedSpread",
@@ -53,6 +60,7 @@ __all__ = [
     "blur",
     "compare",
     "compare_arms",
+    "compare_robustness",
     "confusion_matrix",
     "error_report",
     "most_confused",
@@ -68,4 +76,5 @@ __all__ = [
     "rotate",
     "run_arms",
     "sweep",
+    "translate",
 ]

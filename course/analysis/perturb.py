@@ -1,12 +1,15 @@
-"""Deterministic image perturbations for robustness sweeps: rotation, blur, scale, occlusion, noise.
+"""Deterministic image perturbations for robustness sweeps: rotation, blur, scale, occlusion, noise,
+and shift.
 
-Rotation and scaling are the augmentation warps (`course.augment.warp.rotate`/`rescale`), with
-edge pixels repeated ("nearest") so a sweep measures the geometry, not a black border.
+Rotation, scaling and shifting are the augmentation warps (`course.augment.warp.rotate`,
+`rescale`, `translate`), with edge pixels repeated ("nearest") so a sweep measures the geometry,
+not a black border.
 
 Each takes a batch (N, H, W, C) in [0, 1] and a severity where 0 is exactly the identity, and is
 built from TensorFlow ops; the random ones (occlusion position, noise) use stateless seeded ops,
 so a sweep repeats bit for bit. `PERTURBATIONS` holds each one's default severity grid and the
-augmentation that trains the matching invariance.
+augmentation that trains the matching invariance. The default sweep runs the five perturbations
+of the error-analysis recipe; "shift" is swept when asked for by name (``grids={"shift": ...}``).
 """
 
 import math
@@ -15,10 +18,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course.augment.warp import rescale, rotate
+from course.augment.warp import rescale, rotate, translate
 from course.validation import check_image_batch, check_number
 
-__all__ = ["PERTURBATIONS", "Perturbation", "add_noise", "blur", "occlude", "rescale", "rotate"]
+__all__ = [
+    "PERTURBATIONS",
+    "Perturbation",
+    "add_noise",
+    "blur",
+    "occlude",
+    "rescale",
+    "rotate",
+    "translate",
+]
 
 
 def blur(x, sigma):
@@ -71,6 +83,12 @@ def _scale(x, severity, seed, value_range):
     return rescale(x, 1.0 - severity, fill_mode="nearest")
 
 
+def _shift(x, severity, seed, value_range):
+    check_number("severity", severity, 0, 1, high_open=True)
+    height, width = check_image_batch("x", x).shape[1:3]
+    return translate(x, severity * width, severity * height, fill_mode="nearest")
+
+
 def _blur_layer(sigma):
     kernel = 2 * math.ceil(3 * sigma) + 1
     return (
@@ -86,7 +104,8 @@ class Perturbation:
     `unit` labels the severity axis and `phrase` formats one severity in words;
     `transform(x, severity, seed, value_range)` applies it; `layer(severity)` is the Keras
     augmentation (as code) that trains invariance up to that severity; `augment_name` is the
-    matching `course.augment.build` name.
+    matching `course.augment.build` name; `default` puts it in the sweep run when no grid names
+    the perturbations.
     """
 
     name: str
@@ -96,6 +115,7 @@ class Perturbation:
     augment_name: str
     transform: Callable
     layer: Callable
+    default: bool = True
 
     def apply(self, x, severity, seed=0, value_range=(0.0, 1.0)):
         """The perturbed batch as a NumPy array; severity 0 returns `x` unchanged."""
@@ -154,6 +174,16 @@ PERTURBATIONS = {
             "gaussian_noise",
             lambda x, s, seed, vr: add_noise(x, s, seed=seed, value_range=vr),
             lambda s: f"keras.layers.GaussianNoise({s:g})",
+        ),
+        Perturbation(
+            "shift",
+            "fraction of the side",
+            "shift by {:.1%} of the side (right and down)",
+            (0, 0.05, 0.1, 0.2),
+            "translation",
+            _shift,
+            lambda s: f"keras.layers.RandomTranslation({s:.3g}, {s:.3g})",
+            default=False,
         ),
     )
 }

@@ -1,5 +1,6 @@
 """One resampling pass for any batch of per-image projective transforms, and the fixed
-rotation and rescaling built on it (used by augmentation demos and robustness analysis alike).
+rotation, rescaling and translation built on it (used by augmentation demos and robustness
+analysis alike).
 
 `warp` takes Keras' 8-parameter transforms (output pixel -> input pixel, as in
 `keras.ops.image.affine_transform`). The default "xla" resampler is an XLA-compiled gather
@@ -148,4 +149,14 @@ def rescale(
     """Scale image content by `factor` about the centre (< 1 shrinks it, > 1 enlarges it)."""
     inverse = 1.0 / check_number("factor", factor, 0, low_open=True)
     matrix = [[inverse, 0.0, 0.0], [0.0, inverse, 0.0], [0.0, 0.0, 1.0]]
+    return _fixed(images, matrix, fill_mode, fill_value, interpolation, resampler)
+
+
+def translate(
+    images, dx, dy, fill_mode="constant", fill_value=0.0, interpolation="bilinear", resampler="xla"
+):
+    """Move the content of every image of a (N, H, W, C) batch by `dx` pixels right and `dy`
+    pixels down (the sign of `keras.layers.RandomTranslation`); fractions of a pixel interpolate."""
+    dx, dy = check_number("dx", dx), check_number("dy", dy)
+    matrix = [[1.0, 0.0, -dx], [0.0, 1.0, -dy], [0.0, 0.0, 1.0]]
     return _fixed(images, matrix, fill_mode, fill_value, interpolation, resampler)
