@@ -139,6 +139,7 @@ class DropoutBatchnorm:
 
     epochs: int = 40  # epochs per variant (plain, dropout, BatchNorm, both)
     lr_epochs: int = 10  # epochs per run of the large-learning-rate comparison
+    seeds: int = 5  # seeds per variant in both comparisons
     # An expectation, not a size: the lowest test accuracy every variant must reach (a 4-epoch
     # run on 600 digits cannot reach the full run's 0.9).
     min_test_accuracy: float = 0.9
@@ -321,7 +322,7 @@ FAST = Profile(
         random_forest_trees=20,
         regression_epochs=10,
     ),
-    dropout_batchnorm=DropoutBatchnorm(epochs=4, lr_epochs=4, min_test_accuracy=0.5),
+    dropout_batchnorm=DropoutBatchnorm(epochs=4, lr_epochs=4, seeds=2, min_test_accuracy=0.5),
     training_workflow=TrainingWorkflow(
         max_samples=900,
         epochs=5,
