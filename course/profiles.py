@@ -213,6 +213,7 @@ class MlpActivations:
     """notebooks/session07/06_mlp_activations_losses."""
 
     dead_relu_epochs: int = 20  # SGD epochs of the dead-ReLU experiment
+    dead_relu_seeds: int = 10  # seeds per learning rate of the dead-ReLU experiment
     smoothing_epochs: int = 100  # epochs per label-smoothing model
 
 
@@ -242,6 +243,7 @@ class InitResiduals:
 
     symmetry_epochs: int = 20  # SGD epochs of the symmetric network
     sweep_width: int = 256  # units per layer of the 50-layer variance sweep
+    norm_seeds: int = 5  # seeds per normalization kind and batch size of the accuracy comparison
 
 
 @dataclass(frozen=True)
@@ -343,12 +345,12 @@ FAST = Profile(
         guidance_sampling_steps=5,
         quality_per_class=5,
     ),
-    mlp_activations=MlpActivations(dead_relu_epochs=5, smoothing_epochs=40),
+    mlp_activations=MlpActivations(dead_relu_epochs=5, dead_relu_seeds=3, smoothing_epochs=40),
     regularization=Regularization(epochs=8, folds=3, fold_epochs=10),
     autoencoders=Autoencoders(
         epochs=15, sequence_epochs=15, code_sizes=(2, 8), detector_epochs=20, pseudo_label_rounds=1
     ),
-    init_residuals=InitResiduals(symmetry_epochs=5, sweep_width=128),
+    init_residuals=InitResiduals(symmetry_epochs=5, sweep_width=128, norm_seeds=2),
     optimization=Optimization(
         plateau_steps=150,
         ravine_steps=500,
