@@ -243,7 +243,8 @@ class InitResiduals:
 
     symmetry_epochs: int = 20  # SGD epochs of the symmetric network
     sweep_width: int = 256  # units per layer of the 50-layer variance sweep
-    seeds: int = 5  # seeds per arm of the skip and the normalization comparisons
+    seeds: int = 5  # seeds per arm of the normalization comparison
+    skip_seeds: int = 3  # seeds per arm of the skip comparison (20 layers: the costliest run here)
 
 
 @dataclass(frozen=True)
@@ -350,7 +351,7 @@ FAST = Profile(
     autoencoders=Autoencoders(
         epochs=15, sequence_epochs=15, code_sizes=(2, 8), detector_epochs=20, pseudo_label_rounds=1
     ),
-    init_residuals=InitResiduals(symmetry_epochs=5, sweep_width=128, seeds=2),
+    init_residuals=InitResiduals(symmetry_epochs=5, sweep_width=128, seeds=2, skip_seeds=2),
     optimization=Optimization(
         plateau_steps=150,
         ravine_steps=500,
