@@ -140,6 +140,7 @@ class DropoutBatchnorm:
 
     epochs: int = 40  # epochs per variant (plain, dropout, BatchNorm, both)
     lr_epochs: int = 10  # epochs per run of the large-learning-rate comparison
+    seeds: int = 5  # seeds per variant in both comparisons
     # An expectation, not a size: the lowest test accuracy every variant must reach (a 4-epoch
     # run on 600 digits cannot reach the full run's 0.9).
     min_test_accuracy: float = 0.9
@@ -213,6 +214,7 @@ class MlpActivations:
     """notebooks/session07/06_mlp_activations_losses."""
 
     dead_relu_epochs: int = 20  # SGD epochs of the dead-ReLU experiment
+    dead_relu_seeds: int = 10  # seeds per learning rate of the dead-ReLU experiment
     smoothing_epochs: int = 100  # epochs per label-smoothing model
 
 
@@ -242,6 +244,8 @@ class InitResiduals:
 
     symmetry_epochs: int = 20  # SGD epochs of the symmetric network
     sweep_width: int = 256  # units per layer of the 50-layer variance sweep
+    seeds: int = 5  # seeds per arm of the normalization comparison
+    skip_seeds: int = 3  # seeds per arm of the skip comparison (20 layers: the costliest run here)
 
 
 @dataclass(frozen=True)
@@ -322,7 +326,7 @@ FAST = Profile(
         random_forest_trees=20,
         regression_epochs=10,
     ),
-    dropout_batchnorm=DropoutBatchnorm(epochs=4, lr_epochs=4, min_test_accuracy=0.5),
+    dropout_batchnorm=DropoutBatchnorm(epochs=4, lr_epochs=4, seeds=2, min_test_accuracy=0.5),
     training_workflow=TrainingWorkflow(
         max_samples=900,
         epochs=5,
@@ -343,12 +347,12 @@ FAST = Profile(
         guidance_sampling_steps=5,
         quality_per_class=5,
     ),
-    mlp_activations=MlpActivations(dead_relu_epochs=5, smoothing_epochs=40),
+    mlp_activations=MlpActivations(dead_relu_epochs=5, dead_relu_seeds=3, smoothing_epochs=40),
     regularization=Regularization(epochs=8, folds=3, fold_epochs=10),
     autoencoders=Autoencoders(
         epochs=15, sequence_epochs=15, code_sizes=(2, 8), detector_epochs=20, pseudo_label_rounds=1
     ),
-    init_residuals=InitResiduals(symmetry_epochs=5, sweep_width=128),
+    init_residuals=InitResiduals(symmetry_epochs=5, sweep_width=128, seeds=2, skip_seeds=2),
     optimization=Optimization(
         plateau_steps=150,
         ravine_steps=500,

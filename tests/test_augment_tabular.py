@@ -158,3 +158,36 @@ def test_compare_resamplers_table():
     for row in table.rows:
         assert 0.0 <= row["minority recall"] <= 1.0 and 0.0 <= row["minority F1"] <= 1.0
     assert "minority recall" in str(table)
+
+
+def test_resampler_outcomes_are_the_split_case_by_case():
+    outcomes = tabular.resampler_outcomes(n_minority=20, repeats=3, methods=["none", "SMOTE"])
+    for runs in outcomes.values():
+        # A stratified half of 20 malignant and 357 benign: 10 and 179 test cases every split.
+        assert runs["malignant"].shape == (3, 10) and runs["benign"].shape == (3, 179)
+        true_pos = runs["malignant"].sum(axis=1)
+        false_pos = (~runs["benign"]).sum(axis=1)
+        precision = true_pos / np.maximum(true_pos + false_pos, 1)
+        recall = runs["malignant"].mean(axis=1)
+        np.testing.assert_allclose(runs["precision"], precision)  # scikit-learn's, per split
+        f1 = np.where(true_pos > 0, 2 * precision * recall / (precision + recall + 1e-300), 0)
+        np.testing.assert_allclose(runs["F1"], f1)
+    assert np.all(outcomes["SMOTE"]["train rows"] > outcomes["none"]["train rows"])
+
+
+def test_resampler_table_averages_over_splits():
+    runs = {
+        "malignant": np.array([[1, 0], [1, 1]], bool),
+        "benign": np.ones((2, 3), bool),
+        "precision": np.array([1.0, 0.5]),
+        "F1": np.array([0.5, 1.0]),
+        "train rows": np.array([10, 12]),
+    }
+    (row,) = tabular.resampler_table({"none": runs}).rows
+    assert row == {
+        "method": "none",
+        "train rows": 11,
+        "minority recall": 0.75,
+        "minority precision": 0.75,
+        "minority F1": 0.75,
+    }

@@ -337,3 +337,20 @@ def test_eda_accuracy_table_shape():
     for row in table.rows:
         assert 0.4 <= row["accuracy"] <= 1.0 and 0.4 <= row["accuracy + EDA"] <= 1.0
         assert row["gain"] == pytest.approx(row["accuracy + EDA"] - row["accuracy"])
+
+
+def test_eda_correctness_pairs_each_draw_on_the_fixed_test_set():
+    few = text.eda_correctness(train_sizes=(10,), repeats=2, n_aug=1, test_size=100)[10]
+    more = text.eda_correctness(train_sizes=(10,), repeats=2, n_aug=2, test_size=100)[10]
+    assert list(few) == ["without EDA", "with EDA"]
+    for arm in few.values():
+        assert arm.shape == (2, 100) and arm.dtype == bool
+    # The arm without EDA sees the same draws whatever EDA does: only then are rows paired.
+    np.testing.assert_array_equal(few["without EDA"], more["without EDA"])
+    assert not np.array_equal(few["with EDA"], more["with EDA"])
+
+
+def test_eda_table_is_the_mean_over_draws_and_reviews():
+    correctness = {10: {"without EDA": [[1, 0], [1, 1]], "with EDA": [[1, 1], [0, 1]]}}
+    (row,) = text.eda_table(correctness).rows
+    assert row == {"train size": 10, "accuracy": 0.75, "accuracy + EDA": 0.75, "gain": 0.0}

@@ -95,6 +95,8 @@ def test_layer_and_group_norm_score_the_same_in_both_modes():
     for kind in ("layer", "group"):
         r = S.train_with_norm(kind, x, y, x, y, batch_size=4, steps=10)
         assert r["inference"] == r["batch_stats"]
+        # 96 items in batches of 4: every item is scored, so the per-item record is the accuracy.
+        assert r["correct"].shape == (96,) and r["correct"].mean() == pytest.approx(r["inference"])
 
 
 @pytest.mark.parametrize(

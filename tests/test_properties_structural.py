@@ -817,6 +817,12 @@ ROWS = [
         ("type", "name", "empty"),
         bad={"name": (("zzsmote",), ["smote", "zzmixup"]), "empty": ((),)},
     ),
+    Row(
+        tabular.resampler_outcomes,
+        "methods",
+        ("type", "name", "empty"),
+        bad={"name": (("zzsmote",), ["smote", "zzmixup"]), "empty": ((),)},
+    ),
     # --- course.viz -------------------------------------------------------------------------
     Row(viz.image_grid, "images", ARRAY, bad={"rank": (zeros(8),), "empty": (zeros(0, 8, 8, 1),)}),
     Row(

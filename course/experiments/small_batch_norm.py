@@ -111,7 +111,9 @@ def train_with_norm(
 
     "inference": the usual evaluation (BatchNorm uses its running averages);
     "batch_stats": the same model evaluated in training mode on batches of `batch_size`, i.e.
-    with the statistics it saw while training (for LayerNorm/GroupNorm the two are equal).
+    with the statistics it saw while training (for LayerNorm/GroupNorm the two are equal);
+    "correct": the usual evaluation's per-example correctness on all of `x_val`, in order, so
+    that runs of any batch size and seed are scored on the same items (`course.analysis.compare`).
     """
     import tensorflow as tf
 
@@ -143,4 +145,5 @@ def train_with_norm(
     return {
         "inference": float(np.mean(inference)),
         "batch_stats": float(np.mean(np.concatenate(hits))),
+        "correct": np.argmax(np.asarray(model(x_val, training=False)), axis=1) == y_val,
     }

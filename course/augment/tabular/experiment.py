@@ -1,6 +1,7 @@
 """The imbalanced-classification experiment: scikit-learn's breast-cancer data with the
 malignant class subsampled, and minority recall/F1 of a logistic regression trained on the raw,
-SMOTE, ADASYN, noise-jittered and MixUp-oversampled training sets."""
+SMOTE, ADASYN, noise-jittered and MixUp-oversampled training sets, kept case by case so that
+`course.analysis.compare` can put intervals on the differences."""
 
 import numpy as np
 
@@ -52,13 +53,18 @@ def _fit_predict(X_train, y_train, weights, X_test):
     return model.predict(scaler.transform(X_test))
 
 
-def compare_resamplers(n_minority=30, repeats=10, test_fraction=0.5, methods=None, seed=0):
-    """Mean minority-class recall, precision and F1 over `repeats` stratified splits, per method.
+def resampler_outcomes(n_minority=30, repeats=10, test_fraction=0.5, methods=None, seed=0):
+    """Per method, each stratified split's test predictions, case by case and summarised.
 
     Each split resamples the training half only; the test half keeps the natural imbalance.
     Features are standardised inside `_fit_predict` after resampling (on the training rows).
+    Returns ``{method: {"malignant": bool (repeats, malignant test cases), "benign": bool
+    (repeats, benign test cases), "precision": (repeats,), "F1": (repeats,), "train rows":
+    (repeats,)}}``: "malignant" is per-case correctness on the positives (its mean is the
+    minority recall), "benign" on the negatives (1 - its mean is the false-alarm rate). Row r
+    of every method comes from the same split, so ``course.analysis.compare`` pairs them.
     """
-    from sklearn.metrics import f1_score, precision_score, recall_score
+    from sklearn.metrics import f1_score, precision_score
     from sklearn.model_selection import train_test_split
 
     check_number("repeats", repeats, 1, integer=True)
@@ -75,8 +81,8 @@ def compare_resamplers(n_minority=30, repeats=10, test_fraction=0.5, methods=Non
     for method in methods:
         check_choice("methods", method, tuple(RESAMPLERS))
     X, y = imbalanced_breast_cancer(n_minority, seed)
-    scores = {m: [] for m in methods}
-    sizes = {m: [] for m in methods}
+    keys = ("malignant", "benign", "precision", "F1", "train rows")
+    outcomes = {m: {key: [] for key in keys} for m in methods}
     for r in range(repeats):
         X_tr, X_te, y_tr, y_te = train_test_split(
             X, y, test_size=test_fraction, stratify=y, random_state=seed + r
@@ -86,24 +92,38 @@ def compare_resamplers(n_minority=30, repeats=10, test_fraction=0.5, methods=Non
             out = (X_tr, y_tr) if resample is None else resample(X_tr, y_tr, seed + r)
             weights = out[2] if len(out) == 3 else None
             pred = _fit_predict(out[0], out[1], weights, X_te)
-            scores[method].append(
+            for key, value in zip(
+                keys,
                 (
-                    recall_score(y_te, pred),
+                    pred[y_te == 1] == 1,
+                    pred[y_te == 0] == 0,
                     precision_score(y_te, pred, zero_division=0),
                     f1_score(y_te, pred),
-                )
-            )
-            sizes[method].append(len(out[1]))
-    rows = []
-    for method in methods:
-        recall, precision, f1 = np.mean(scores[method], axis=0)
-        rows.append(
+                    len(out[1]),
+                ),
+            ):
+                outcomes[method][key].append(value)
+    return {m: {key: np.array(v) for key, v in runs.items()} for m, runs in outcomes.items()}
+
+
+def resampler_table(outcomes):
+    """Mean minority recall, precision and F1 (and training rows) per method of
+    `resampler_outcomes`' result, averaged over the splits."""
+    return Table(
+        tuple(
             {
                 "method": method,
-                "train rows": int(np.mean(sizes[method])),
-                "minority recall": float(recall),
-                "minority precision": float(precision),
-                "minority F1": float(f1),
+                "train rows": int(np.mean(runs["train rows"])),
+                "minority recall": float(np.mean(runs["malignant"])),
+                "minority precision": float(np.mean(runs["precision"])),
+                "minority F1": float(np.mean(runs["F1"])),
             }
+            for method, runs in outcomes.items()
         )
-    return Table(tuple(rows))
+    )
+
+
+def compare_resamplers(n_minority=30, repeats=10, test_fraction=0.5, methods=None, seed=0):
+    """`resampler_table(resampler_outcomes(...))`: mean minority recall, precision and F1 over
+    `repeats` stratified splits, per method."""
+    return resampler_table(resampler_outcomes(n_minority, repeats, test_fraction, methods, seed))

@@ -4,7 +4,7 @@ review corpus to measure what EDA buys at small training sizes."""
 
 from course.augment.text.backtranslation import BackTranslator, ModelNotAvailableError, Paraphraser
 from course.augment.text.corpus import load_reviews, make_reviews
-from course.augment.text.experiment import eda_accuracy_table
+from course.augment.text.experiment import eda_accuracy_table, eda_correctness, eda_table
 from course.augment.text.layers import (
     RandomTokenDeletion,
     RandomTokenInsertion,
@@ -36,6 +36,8 @@ __all__ = [
     "augment_dataset",
     "eda",
     "eda_accuracy_table",
+    "eda_correctness",
+    "eda_table",
     "load_reviews",
     "make_reviews",
     "random_deletion",
