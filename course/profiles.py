@@ -151,11 +151,13 @@ class TrainingWorkflow:
     """notebooks/session02/06_training_workflow."""
 
     max_samples: int | None = None  # digits kept before selecting 5-9 (None: all 1797)
-    epochs: int = 25  # epochs per training run
-    search_grid: tuple = ((3e-3, 0.2), (1e-3, 0.2), (1e-3, 0.4), (3e-4, 0.3))  # (lr, dropout)
-    # An expectation, not a size: the final model's lowest acceptable test accuracy (a 5-epoch
-    # run cannot reach the full run's 0.85).
-    min_test_accuracy: float = 0.85
+    seeds: int = 5  # seeds per arm of every keep-or-drop comparison
+    head_epochs: int = 300  # epochs of the heads trained on the frozen backbone's features
+    epochs: int = 30  # epochs of the fine-tuning phase (top block + head)
+    search_grid: tuple = (3e-4, 3e-3)  # fine-tuning learning rates tried against the incumbent's
+    # An expectation, not a size: the shipped model's lowest acceptable test accuracy (a short
+    # run on about 45 labelled images cannot reach the full run's 0.8).
+    min_test_accuracy: float = 0.8
 
 
 @dataclass(frozen=True)
@@ -329,8 +331,10 @@ FAST = Profile(
     dropout_batchnorm=DropoutBatchnorm(epochs=4, lr_epochs=4, seeds=2, min_test_accuracy=0.5),
     training_workflow=TrainingWorkflow(
         max_samples=900,
-        epochs=5,
-        search_grid=((3e-3, 0.2), (1e-3, 0.4)),
+        seeds=2,
+        head_epochs=100,
+        epochs=10,
+        search_grid=(3e-3,),
         min_test_accuracy=0.5,
     ),
     augmentation_catalog=AugmentationCatalog(offline_copies=2, epochs=10),
