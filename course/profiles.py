@@ -256,9 +256,10 @@ class Optimization:
 
     plateau_steps: int = 300  # optimizer steps on the plateau landscape
     ravine_steps: int = 1000  # optimizer steps on the ravine landscape
-    switch_steps: int = 250  # steps of each phase of Adam-then-SGD (and half of Adam alone)
+    seeds: int = 5  # seeds per arm of every digits comparison (sweep, switch, warmup)
+    sweep_epochs: int = 10  # epochs per run of the learning-rate sweep
+    switch_epochs: int = 5  # epochs of each phase of Adam-then-SGD and its controls
     warmup_epochs: int = 8  # epochs per run of the warmup comparison
-    warmup_seeds: int = 3  # seeds per setting of the warmup comparison
     warmup_steps: int = 100  # linear warmup steps
 
 
@@ -360,9 +361,10 @@ FAST = Profile(
     optimization=Optimization(
         plateau_steps=150,
         ravine_steps=500,
-        switch_steps=150,
+        seeds=2,
+        sweep_epochs=3,
+        switch_epochs=2,
         warmup_epochs=3,
-        warmup_seeds=1,
         warmup_steps=15,
     ),
 )

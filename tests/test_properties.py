@@ -36,6 +36,7 @@ from course import (
 )
 from course.augment import audio, tabular, text
 from course.ensemble.boosting import samme_alpha
+from course.experiments import optimizer_sweep
 from course.experiments import small_batch_norm as nn_norm
 from course.nn import activations as nn_activations
 from course.nn import backprop as nn_backprop
@@ -115,6 +116,21 @@ def _tiny_model():
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
     model.compile(optim.SGD(0.1), "sparse_categorical_crossentropy")
     return model
+
+
+def _tiny_split_args():
+    split = data.load_digits(max_samples=100, seed=0)
+    return {"split": split, "build_model": lambda: models.mlp(split.input_shape, 10, hidden=(4,))}
+
+
+def _switch_args():
+    args = {"seeds": (0, 1), "epochs": 1, "then_epochs": 1, "rate": 0.01, "reduced_rate": 1e-3}
+    return {**_tiny_split_args(), **args}
+
+
+def _warmup_args():
+    args = {"seeds": (0, 1), "epochs": 1, "rate": 0.01, "warmup_steps": 1}
+    return {**_tiny_split_args(), **args}
 
 
 SCCE = "sparse_categorical_crossentropy"
@@ -572,6 +588,12 @@ ROWS = [
     Row(nn_init.init_std, "fan_in", COUNT, lambda: {"name": "he", "fan_out": 3}, good=4),
     Row(nn_backprop.init_two_layer, "n_hidden", COUNT, lambda: {"n_in": 2, "n_out": 1}, good=3),
     Row(nn_norm.make_norm, "momentum", FRACTION, lambda: {"kind": "batch"}),
+    # --- course.experiments.optimizer_sweep (07/10): refused before anything trains ----------
+    *[
+        Row(optimizer_sweep.switch_runs, arg, kinds, _switch_args)
+        for arg, kinds in [("rate", POSITIVE), ("reduced_rate", POSITIVE), ("momentum", FRACTION)]
+    ],
+    Row(optimizer_sweep.warmup_runs, "warmup_steps", COUNT, _warmup_args),
 ]
 
 

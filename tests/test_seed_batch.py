@@ -8,7 +8,7 @@ import pytest
 from course.analysis import compare
 from course.data import load_digits
 from course.models import mlp
-from course.train.seed_batch import StackedDense, epoch_order, train_seeds
+from course.train.seed_batch import StackedDense, continue_seeds, epoch_order, train_seeds
 
 SEEDS = (3, 7)
 EPOCHS = 3
@@ -24,15 +24,25 @@ def _build(digits, **options):
     return lambda: mlp(digits.input_shape, 10, hidden=(32, 16), **options)
 
 
-def _alone(build, x, y, seed, optimizer, order_seed=None):
-    """Seed `seed` trained by itself: Keras' `train_on_batch` over the batches of its order."""
+def _alone(build, x, y, seed, optimizer, order_seed=None, phases=None):
+    """Seed `seed` trained by itself: Keras' `train_on_batch` over the batches of its order.
+
+    `phases` [(optimizer, epochs), ...] recompiles with each fresh optimizer in turn (the model
+    keeps its weights), over consecutive epochs of the order; by default one phase of EPOCHS."""
     keras.utils.set_random_seed(seed)
     model = build()
-    model.compile(optimizer, keras.losses.SparseCategoricalCrossentropy())
-    for order in epoch_order(seed if order_seed is None else order_seed, len(x), EPOCHS):
-        for start in range(0, len(x), BATCH):
-            batch = order[start : start + BATCH]
-            model.train_on_batch(x[batch], y[batch])
+    phases = phases or [(optimizer, EPOCHS)]
+    orders = epoch_order(
+        seed if order_seed is None else order_seed, len(x), sum(n for _, n in phases)
+    )
+    done = 0
+    for phase_optimizer, epochs in phases:
+        model.compile(phase_optimizer, keras.losses.SparseCategoricalCrossentropy())
+        for order in orders[done : done + epochs]:
+            for start in range(0, len(x), BATCH):
+                batch = order[start : start + BATCH]
+                model.train_on_batch(x[batch], y[batch])
+        done += epochs
     return model
 
 
@@ -57,6 +67,51 @@ def test_each_stacked_seed_equals_that_seed_trained_alone(digits, make_optimizer
     shuffled = _alone(build, x, y, SEEDS[0], make_optimizer(), order_seed=SEEDS[1])
     gap = np.abs(shuffled.predict(digits.x_val, verbose=0) - predictions[0]).max()
     assert gap > 1e-3
+
+
+def test_a_continued_seed_equals_that_seed_switched_alone_and_leaves_the_run_unchanged(digits):
+    build, x, y = _build(digits), digits.x_train, digits.y_train
+    run = train_seeds(build, x, y, SEEDS, 2, batch_size=BATCH, learning_rate=1e-2)
+    before = [w.copy() for w in run.stacked.get_weights()]
+    switched = continue_seeds(run, x, y, 1, batch_size=BATCH, optimizer="sgd", learning_rate=0.05)
+    for seed in SEEDS:
+        alone = _alone(
+            build,
+            x,
+            y,
+            seed,
+            None,
+            phases=[
+                (keras.optimizers.Adam(1e-2), 2),
+                (keras.optimizers.SGD(0.05), 1),
+            ],
+        )
+        for ours, theirs in zip(switched.model(seed).get_weights(), alone.get_weights()):
+            np.testing.assert_allclose(ours, theirs, atol=1e-5)
+    assert switched.epochs == 3 and run.epochs == 2
+    for kept, now in zip(before, run.stacked.get_weights()):
+        np.testing.assert_array_equal(kept, now)
+    # The check can fail: the switch moved the weights.
+    assert any(np.abs(a - b).max() > 1e-3 for a, b in zip(before, switched.stacked.get_weights()))
+
+
+@pytest.mark.parametrize("head", ["softmax", None], ids=["probabilities", "logits"])
+def test_losses_are_keras_per_item_cross_entropy(digits, head):
+    build = _build(digits, output_activation=head)
+    run = train_seeds(build, digits.x_train, digits.y_train, SEEDS, 1)
+    losses = run.losses(digits.x_val, digits.y_val)
+    assert losses.shape == (len(SEEDS), len(digits.y_val))
+    keras_loss = keras.losses.SparseCategoricalCrossentropy(
+        from_logits=head is None, reduction=None
+    )
+    for k, seed in enumerate(SEEDS):
+        outputs = run.model(seed).predict(digits.x_val, verbose=0)
+        np.testing.assert_allclose(losses[k], keras_loss(digits.y_val, outputs), rtol=1e-4)
+
+
+def test_continue_seeds_refuses_what_is_not_a_run(digits):
+    with pytest.raises(TypeError, match="run must be a SeedRun"):
+        continue_seeds("run", digits.x_train, digits.y_train, 1)
 
 
 def test_correct_feeds_compare_and_dropout_trains_every_seed(digits):

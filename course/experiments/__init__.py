@@ -5,12 +5,15 @@ packages, while `course.nn` keeps the primitives (activations, losses, initializ
 `xor` (why nonlinearity); `ovr` (one-vs-rest on `course.data.fruits`); `pairing` (mismatched
 activation/loss); `activation_table` (the notes' table, measured); `symmetry` (identical units
 stay identical); `residual` (skips keep gradients alive); `small_batch_norm` and `bn_momentum`
-(normalisation at small batches and early in training). Import the submodules by name.
+(normalisation at small batches and early in training); `optimizer_sweep` (optimizers each at
+their own learning rate, the Adam-then-SGD switch and warmup, over seeds). Import the submodules
+by name.
 """
 
 __all__ = [
     "activation_table",
     "bn_momentum",
+    "optimizer_sweep",
     "ovr",
     "pairing",
     "residual",

@@ -8,7 +8,8 @@ inside ``with get_strategy().scope():`` and the trainer picks the strategy up. A
 overrides ``train_step``/``test_step`` (Keras-3 style: returns ``{name: value}``) is trained
 through them. ``trainer.trace_count`` counts graph traces (1 per loop for a whole run).
 ``train_full_batch`` is the small full-batch loop of the section's toy experiments;
-``train_seeds`` trains several seeds of a small dense classifier together in one graph.
+``train_seeds`` trains several seeds of a small dense classifier together in one graph, and
+``continue_seeds`` trains them further with another optimizer or rate.
 """
 
 from course.train.callbacks import EarlyStopping, ProgressBar, TensorBoard
@@ -16,7 +17,7 @@ from course.train.checkpointing import Checkpointer
 from course.train.distribution import get_strategy
 from course.train.full_batch import train_full_batch
 from course.train.health import nonfinite_message
-from course.train.seed_batch import SeedRun, train_seeds
+from course.train.seed_batch import SeedRun, continue_seeds, train_seeds
 from course.train.trainer import Trainer, fit
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "SeedRun",
     "TensorBoard",
     "Trainer",
+    "continue_seeds",
     "fit",
     "get_strategy",
     "nonfinite_message",

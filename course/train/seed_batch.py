@@ -12,6 +12,8 @@ so one optimizer over the stacked weights is K independent optimizers.
 initial weights, and trains every seed on its own minibatch order (`epoch_order`). Each seed then
 ends where that seed trained alone on the same order ends (tests/test_seed_batch.py proves it).
 Dropout draws independent masks per seed, but not the masks a single run would draw.
+`continue_seeds(run, x, y, epochs)` trains a finished run further with a fresh optimizer (a
+switch of optimizer or of rate from one shared point), each seed on the next epochs of its order.
 """
 
 from dataclasses import dataclass
@@ -140,11 +142,15 @@ def epoch_order(seed, n, epochs):
 
 @dataclass(frozen=True, eq=False)
 class SeedRun:
-    """K trained seeds: the stacked model and the builder, to predict or rebuild one seed."""
+    """K trained seeds: the stacked model and the builder, to predict or rebuild one seed;
+    `epochs` trained so far (where `continue_seeds` picks up each seed's order) and whether the
+    outputs are logits."""
 
     seeds: tuple
     stacked: keras.Model
     build_model: object
+    epochs: int
+    from_logits: bool
 
     def predict(self, x, batch_size=1024):
         """Every seed's outputs on `x`: shape (seeds, items, outputs)."""
@@ -160,10 +166,18 @@ class SeedRun:
 
     def correct(self, x, y):
         """Per-item correctness (seeds, items) of the argmax prediction: `compare`'s input."""
-        y = np.asarray(y)
-        if len(y) != len(x):
-            raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+        y = _labels(x, y)
         return self.predict(x).argmax(axis=-1) == y[None, :]
+
+    def losses(self, x, y):
+        """Per-item cross-entropy (seeds, items) of every seed on (x, y): `compare`'s input for
+        a loss (``kind="score", higher_is_better=False``)."""
+        y = _labels(x, y)
+        out = self.predict(x)
+        labels = np.broadcast_to(y, out.shape[:2])
+        return ops.convert_to_numpy(
+            keras.losses.sparse_categorical_crossentropy(labels, out, from_logits=self.from_logits)
+        )
 
     def model(self, seed):
         """Seed `seed` as a stand-alone model of `build_model`'s architecture, with its weights
@@ -220,12 +234,23 @@ def _from_logits(model):
     )
 
 
-def _batches(seeds, n, epochs, batch_size):
-    """Every step's rows for every seed, (steps, K, batch), and the rows' weights (steps, batch):
-    each epoch's short last batch is padded with weight-0 rows, so all steps share one shape."""
+def _labels(x, y):
+    """`y` as an array, checked to label every item of `x`."""
+    y = np.asarray(y)
+    if len(y) != len(x):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    return y
+
+
+def _batches(seeds, n, first, epochs, batch_size):
+    """Every step's rows for every seed, (steps, K, batch), and the rows' weights (steps, batch),
+    for epochs first .. first + epochs - 1 of each seed's `epoch_order`: each epoch's short last
+    batch is padded with weight-0 rows, so all steps share one shape."""
     per_epoch = -(-n // batch_size)
     pad = per_epoch * batch_size - n
-    orders = np.stack([epoch_order(seed, n, epochs) for seed in seeds], axis=1)  # (epochs, K, n)
+    orders = np.stack(
+        [epoch_order(seed, n, first + epochs)[first:] for seed in seeds], axis=1
+    )  # (epochs, K, n)
     orders = np.pad(orders, ((0, 0), (0, 0), (0, pad)))
     batches = orders.reshape(epochs, len(seeds), per_epoch, batch_size).transpose(0, 2, 1, 3)
     weight = np.pad(np.ones(n, "float32"), (0, pad)).reshape(per_epoch, batch_size)
@@ -233,6 +258,53 @@ def _batches(seeds, n, epochs, batch_size):
         batches.reshape(-1, len(seeds), batch_size).astype("int32"),
         np.tile(weight, (epochs, 1)),
     )
+
+
+def _data(x, y, epochs, batch_size):
+    """The training arguments checked; returns (x as float32, y)."""
+    check_number("epochs", epochs, 1, integer=True)
+    check_number("batch_size", batch_size, 1, integer=True)
+    x = np.asarray(x, dtype="float32")
+    y = _labels(x, y)
+    if y.ndim != 1 or y.dtype.kind not in "iu":
+        raise ValueError(f"y must be integer class labels of shape (n,), got {y.dtype} {y.shape}")
+    return x, y
+
+
+def _fit(stacked, from_logits, x, y, seeds, first, epochs, batch_size, optimizer):
+    """Train `stacked` in place, seed k on epochs first .. first + epochs - 1 of its order."""
+    import tensorflow as tf
+
+    x_all = tf.constant(x.reshape(len(x), -1))
+    y_all = tf.constant(y.astype("int32"))
+    optimizer.build(stacked.trainable_variables)
+
+    def step(index, weight):  # index: (K, batch) rows of x_all per seed; weight: 0 on padding
+        with tf.GradientTape() as tape:
+            out = stacked(tf.gather(x_all, index), training=True)
+            losses = keras.losses.sparse_categorical_crossentropy(
+                tf.gather(y_all, index), out, from_logits=from_logits
+            )
+            # Each seed's own mean over its real examples, summed: the seeds' gradients stay apart.
+            loss = ops.sum(ops.sum(losses * weight, axis=1) / ops.sum(weight))
+        grads = tape.gradient(loss, stacked.trainable_variables)
+        optimizer.apply(grads, stacked.trainable_variables)
+
+    @tf.function
+    def run(batches, weights):  # (steps, K, batch), (steps, batch): the whole run in one call
+        for i in tf.range(tf.shape(batches)[0]):
+            step(batches[i], weights[i])
+
+    run(*_batches(seeds, len(x), first, epochs, batch_size))
+
+
+def _build_all(build_model, seeds):
+    """``build_model()`` after ``keras.utils.set_random_seed(seed)``, for each seed."""
+    models = []
+    for seed in seeds:
+        keras.utils.set_random_seed(seed)
+        models.append(build_model())
+    return models
 
 
 def train_seeds(
@@ -261,8 +333,6 @@ def train_seeds(
         seeds: distinct non-negative ints.
         epochs: passes over the data.
     """
-    import tensorflow as tf
-
     if not callable(build_model):
         raise TypeError(f"build_model must be a callable, got {type(build_model).__name__}")
     seeds = tuple(seeds)
@@ -270,41 +340,29 @@ def train_seeds(
         check_number("seeds", seed, 0, integer=True)
     if not seeds or len(set(seeds)) != len(seeds):
         raise ValueError(f"seeds must be one or more different ints, got {list(seeds)}")
-    check_number("epochs", epochs, 1, integer=True)
-    check_number("batch_size", batch_size, 1, integer=True)
-    x = np.asarray(x, dtype="float32")
-    y = np.asarray(y)
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
-    if y.ndim != 1 or y.dtype.kind not in "iu":
-        raise ValueError(f"y must be integer class labels of shape (n,), got {y.dtype} {y.shape}")
+    x, y = _data(x, y, epochs, batch_size)
     optimizer = _optimizer(optimizer, learning_rate)
-    models = []
-    for seed in seeds:
-        keras.utils.set_random_seed(seed)
-        models.append(build_model())
+    models = _build_all(build_model, seeds)
     from_logits = _from_logits(models[0])
     stacked = stack_models(models)
-    x_all = tf.constant(x.reshape(len(x), -1))
-    y_all = tf.constant(y.astype("int32"))
-    optimizer.build(stacked.trainable_variables)
+    _fit(stacked, from_logits, x, y, seeds, 0, epochs, batch_size, optimizer)
+    return SeedRun(seeds, stacked, build_model, epochs, from_logits)
 
-    def step(index, weight):  # index: (K, batch) rows of x_all per seed; weight: 0 on padding
-        with tf.GradientTape() as tape:
-            out = stacked(tf.gather(x_all, index), training=True)
-            losses = keras.losses.sparse_categorical_crossentropy(
-                tf.gather(y_all, index), out, from_logits=from_logits
-            )
-            # Each seed's own mean over its real examples, summed: the seeds' gradients stay apart.
-            loss = ops.sum(ops.sum(losses * weight, axis=1) / ops.sum(weight))
-        grads = tape.gradient(loss, stacked.trainable_variables)
-        optimizer.apply(grads, stacked.trainable_variables)
 
-    @tf.function
-    def run(batches, weights):  # (steps, K, batch), (steps, batch): the whole run in one call
-        for i in tf.range(tf.shape(batches)[0]):
-            step(batches[i], weights[i])
+def continue_seeds(run, x, y, epochs, *, batch_size=32, optimizer="adam", learning_rate=1e-3):
+    """Train every seed of `run` for `epochs` more with a fresh `optimizer`; `run` is unchanged.
 
-    batches, weights = _batches(seeds, len(x), epochs, batch_size)
-    run(batches, weights)
-    return SeedRun(seeds, stacked, build_model)
+    Each seed starts from its weights in `run` and sees the next epochs of its order,
+    ``epoch_order(s, len(x), run.epochs + epochs)[run.epochs:]``, so two continuations of one run
+    (say SGD against Adam at the same rate) start from the same point and see the same batches.
+    The optimizer starts with empty slots and its own step count: a switch of optimizer, not a
+    resumed one. Arguments as in `train_seeds`; returns a new `SeedRun`.
+    """
+    if not isinstance(run, SeedRun):
+        raise TypeError(f"run must be a SeedRun (from train_seeds), got {type(run).__name__}")
+    x, y = _data(x, y, epochs, batch_size)
+    optimizer = _optimizer(optimizer, learning_rate)
+    stacked = stack_models(_build_all(run.build_model, run.seeds))
+    stacked.set_weights(run.stacked.get_weights())
+    _fit(stacked, run.from_logits, x, y, run.seeds, run.epochs, epochs, batch_size, optimizer)
+    return SeedRun(run.seeds, stacked, run.build_model, run.epochs + epochs, run.from_logits)
