@@ -4,7 +4,14 @@ and per-seed records averaged."""
 import numpy as np
 import pytest
 
-from course.analysis.seed_spread import average_records, seed_difference, seed_spread
+from course.analysis.seed_spread import (
+    average_records,
+    record_difference,
+    record_spread,
+    seed_difference,
+    seed_spread,
+    setting_difference,
+)
 
 
 def test_prediction_interval_matches_the_closed_form():
@@ -51,6 +58,28 @@ def test_welch_difference_matches_the_closed_form_and_names_the_winner():
     assert d.resolved and str(d).startswith("A beats B on FID: A minus B: -3")
     higher = seed_difference("A", [1.0, 2.0, 3.0], "B", [4.0, 5.0, 6.0], "accuracy", False)
     assert str(higher).startswith("A trails B on accuracy")
+
+
+def test_records_are_read_back_by_figure():
+    a = average_records([{"fid": 2.0}, {"fid": 4.0}, {"fid": 6.0}])
+    b = average_records([{"fid": 1.0}, {"fid": 2.0}, {"fid": 3.0}])
+    assert record_spread(a, "fid").values == (2.0, 4.0, 6.0)
+    paired = record_difference("A", a, "B", b, "FID", paired=True)
+    direct = seed_difference("A", [2.0, 4.0, 6.0], "B", [1.0, 2.0, 3.0], "FID", paired=True)
+    assert paired == direct
+    with pytest.raises(ValueError, match="figure must be one of"):
+        record_spread(a, "kid")
+
+
+def test_setting_difference_names_what_differs():
+    stored = {"mode": "full", "epochs": 100}
+    assert setting_difference({"mode": "full", "epochs": 100}, stored) is None
+    assert setting_difference({"mode": "fast", "epochs": 2}, stored) == (
+        "from a run with mode fast (stored: full), epochs 2 (stored: 100)"
+    )
+    assert seed_spread([1.0, 2.0, 3.0]).pm(1) == "2.0 ± 1.0"
+    with pytest.raises(ValueError, match="same settings"):
+        setting_difference({"mode": "full"}, stored)
 
 
 def test_average_records_means_spread_and_per_seed_values():

@@ -35,7 +35,16 @@ from course.analysis.perturb import (
     translate,
 )
 from course.analysis.report import ErrorReport, Recommendation, error_report, recommend
-from course.analysis.seed_spread import SeedSpread, average_records, seed_spread
+from course.analysis.seed_spread import (
+    SeedDifference,
+    SeedSpread,
+    average_records,
+    record_difference,
+    record_spread,
+    seed_difference,
+    seed_spread,
+    setting_difference,
+)
 from course.analysis.sweeps import (
     SweepResult,
     compare_robustness,
@@ -45,9 +54,14 @@ from course.analysis.sweeps import (
 )
 
 __all__ = [
+    "SeedDifference",
     "SeedSpread",
     "average_records",
+    "record_difference",
+    "record_spread",
+    "seed_difference",
     "seed_spread",
+    "setting_difference",
     "PERTURBATIONS",
     "ArmSummary",
     "Comparison",

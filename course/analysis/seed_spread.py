@@ -12,7 +12,8 @@ the difference of the means (paired by training seed when both were measured on 
 models, as two samplers of one diffusion model are; Welch's otherwise, as for two model
 families): its sentence declares a winner only when the interval excludes zero.
 `average_records` turns per-seed records (dicts of figures) into one record of means with the
-spread and the per-seed values beside them.
+spread and the per-seed values beside them; `record_spread` and `record_difference` read such
+records back.
 """
 
 from collections.abc import Mapping, Sequence
@@ -49,6 +50,10 @@ class SeedSpread:
     def __str__(self):
         return f"{self.mean:.3g} ± {self.std:.2g} (mean ± sd over {self.n_seeds} seeds)"
 
+    def pm(self, digits=2):
+        """ "mean ± sd" with `digits` decimals, for a table cell."""
+        return f"{self.mean:.{digits}f} ± {self.std:.{digits}f}"
+
     def contains(self, value):
         """True when `value` lies inside the prediction interval."""
         return self.low <= value <= self.high
@@ -77,6 +82,21 @@ class SeedSpread:
             f"this run's {name}, {value:.3g}, lies outside the range of {stored}: more than "
             "seed-to-seed noise separates them"
         )
+
+
+def setting_difference(run, stored):
+    """None when a run's setting equals the stored runs' (dicts with the same keys, e.g. mode,
+    epochs, training images); otherwise the phrase `SeedSpread.place` takes as `differs`."""
+    check_type("run", run, Mapping, "a dict of setting name -> value")
+    check_type("stored", stored, Mapping, "a dict of setting name -> value")
+    if run.keys() != stored.keys():
+        raise ValueError(
+            f"run and stored must name the same settings, got {list(run)} and {list(stored)}"
+        )
+    differences = [
+        f"{key} {run[key]} (stored: {stored[key]})" for key in run if run[key] != stored[key]
+    ]
+    return "from a run with " + ", ".join(differences) if differences else None
 
 
 def seed_spread(values, confidence=0.95):
@@ -174,6 +194,21 @@ def seed_difference(
         bool(paired),
         bool(lower_is_better),
     )
+
+
+def record_spread(record, figure):
+    """The `SeedSpread` of `figure` in a record written by `average_records`."""
+    check_type("record", record, Mapping, "a dict written by average_records")
+    per_seed = record.get("per_seed", {})
+    if figure not in per_seed:
+        raise ValueError(f"figure must be one of {sorted(per_seed)}, got {figure!r}")
+    return seed_spread(per_seed[figure])
+
+
+def record_difference(a, record_a, b, record_b, figure, lower_is_better=True, paired=False):
+    """`seed_difference` of `figure` between two records written by `average_records`."""
+    values_a, values_b = (record_spread(r, figure).values for r in (record_a, record_b))
+    return seed_difference(a, values_a, b, values_b, figure, lower_is_better, paired)
 
 
 def average_records(records):
