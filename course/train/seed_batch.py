@@ -9,9 +9,12 @@ so one optimizer over the stacked weights is K independent optimizers.
 
 `train_seeds(build_model, x, y, seeds, epochs)` builds ``build_model()`` after
 ``keras.utils.set_random_seed(seed)`` for each seed, exactly as a single run would, stacks those
-initial weights, and trains every seed on its own minibatch order (`epoch_order`). Each seed then
-ends where that seed trained alone on the same order ends (tests/test_seed_batch.py proves it).
-Dropout draws independent masks per seed, but not the masks a single run would draw.
+initial weights, and trains every seed on its own minibatch order (`epoch_order`), over its own
+rows of `x` when `rows` gives them (a bootstrap resample, a training draw). Each seed then ends
+where that seed trained alone on the same rows and order ends (tests/test_seed_batch.py proves
+it). A kernel penalty that adds up over seeds (L1, L2) is summed into the loss like the seeds'
+losses, so each seed gets its own penalty's gradient. Dropout draws independent masks per seed,
+but not the masks a single run would draw.
 """
 
 from dataclasses import dataclass
@@ -22,7 +25,10 @@ from keras import ops
 
 from course.validation import check_number
 
-SUPPORTED = "Input, Flatten, Dense, Activation and Dropout (Keras' or course.layers')"
+SUPPORTED = (
+    "Input, Flatten, Dense (with an additive kernel penalty or none), Activation and Dropout "
+    "(Keras' or course.layers')"
+)
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -34,14 +40,19 @@ class StackedDense(keras.layers.Layer):
         stack: the number of members K (one per seed).
         activation: a Keras activation, applied on the last axis.
         use_bias: add one bias per member.
+        kernel_regularizer: a penalty on the stacked kernel (in `losses`); to act as one penalty
+            per member it must add up over members, as L1 and L2 do.
     """
 
-    def __init__(self, units, stack, activation=None, use_bias=True, **kwargs):
+    def __init__(
+        self, units, stack, activation=None, use_bias=True, kernel_regularizer=None, **kwargs
+    ):
         check_number("units", units, 1, integer=True)
         check_number("stack", stack, 1, integer=True)
         super().__init__(**kwargs)
         self.units, self.stack, self.use_bias = units, stack, bool(use_bias)
         self.activation = keras.activations.get(activation)
+        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
 
     def build(self, input_shape):
         if len(input_shape) != 3 or input_shape[0] not in (None, self.stack):
@@ -50,7 +61,9 @@ class StackedDense(keras.layers.Layer):
                 f"got {tuple(input_shape)}"
             )
         self.kernel = self.add_weight(
-            shape=(self.stack, input_shape[-1], self.units), initializer="glorot_uniform"
+            shape=(self.stack, input_shape[-1], self.units),
+            initializer="glorot_uniform",
+            regularizer=self.kernel_regularizer,
         )
         self.bias = (
             self.add_weight(shape=(self.stack, self.units), initializer="zeros")
@@ -71,6 +84,7 @@ class StackedDense(keras.layers.Layer):
             "stack": self.stack,
             "activation": keras.activations.serialize(self.activation),
             "use_bias": self.use_bias,
+            "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
         }
 
 
@@ -89,6 +103,25 @@ def _dropout_rate(layer):
     return None
 
 
+def _additive_penalty(layer, kernels):
+    """`layer`'s kernel penalty, checked to add up over the members' kernels (stacked: what the
+    summed loss needs so each seed feels only its own penalty); None when it has none."""
+    penalty = layer.kernel_regularizer
+    if penalty is None:
+        return None
+    each = sum(float(ops.convert_to_numpy(penalty(ops.convert_to_tensor(k)))) for k in kernels)
+    try:
+        together = float(ops.convert_to_numpy(penalty(ops.convert_to_tensor(np.stack(kernels)))))
+    except Exception:  # a penalty that needs a 2-D kernel (e.g. orthogonality) cannot be stacked
+        together = None
+    if together is None or not np.isclose(together, each, rtol=1e-4, atol=1e-6):
+        raise ValueError(
+            f"build_model's Dense kernel penalties must add up over seeds (L1, L2) to be "
+            f"stacked; the one on {layer.name} does not"
+        )
+    return penalty
+
+
 def stack_models(models):
     """One `keras.Sequential` of `StackedDense`/`Dropout` holding every model's weights.
 
@@ -102,19 +135,21 @@ def stack_models(models):
     for i, layer in enumerate(first.layers):
         peers = [m.layers[i] for m in models]
         if isinstance(layer, keras.layers.Dense):
-            if layer.kernel_regularizer is not None or layer.bias_regularizer is not None:
+            if layer.bias_regularizer is not None or layer.activity_regularizer is not None:
                 raise ValueError(
-                    f"build_model's Dense layers must have no regularizer to be stacked, "
-                    f"got one on {layer.name}"
+                    f"build_model's Dense layers must have no bias or activity regularizer to be "
+                    f"stacked, got one on {layer.name}"
                 )
+            kernels = [ops.convert_to_numpy(p.kernel) for p in peers]
             stacked = StackedDense(
                 layer.units,
                 len(models),
                 keras.activations.serialize(layer.activation),
                 layer.use_bias,
+                _additive_penalty(layer, kernels),
             )
             stacked.build((len(models), None, layer.kernel.shape[0]))
-            stacked.kernel.assign(np.stack([ops.convert_to_numpy(p.kernel) for p in peers]))
+            stacked.kernel.assign(np.stack(kernels))
             if layer.use_bias:
                 stacked.bias.assign(np.stack([ops.convert_to_numpy(p.bias) for p in peers]))
             layers.append(stacked)
@@ -220,12 +255,38 @@ def _from_logits(model):
     )
 
 
-def _batches(seeds, n, epochs, batch_size):
+def _rows(rows, n_seeds, n_x):
+    """Each seed's training rows of x, (K, n): all of x for every seed when `rows` is None."""
+    if rows is None:
+        return np.tile(np.arange(n_x), (n_seeds, 1))
+    rows = np.asarray(rows)
+    if (
+        rows.ndim != 2
+        or rows.shape[0] != n_seeds
+        or rows.shape[1] < 1
+        or rows.dtype.kind not in "iu"
+    ):
+        raise ValueError(
+            f"rows must be integer row indices of shape (seeds={n_seeds}, n >= 1), one row set "
+            f"per seed, got {rows.dtype} {rows.shape}"
+        )
+    if rows.min() < 0 or rows.max() >= n_x:
+        raise ValueError(
+            f"rows must index x (0 to {n_x - 1}), got values from {rows.min()} to {rows.max()}"
+        )
+    return rows
+
+
+def _batches(seeds, rows, epochs, batch_size):
     """Every step's rows for every seed, (steps, K, batch), and the rows' weights (steps, batch):
-    each epoch's short last batch is padded with weight-0 rows, so all steps share one shape."""
+    each epoch's short last batch is padded with weight-0 rows, so all steps share one shape.
+    Seed k visits its own rows, ``rows[k]``, in `epoch_order`."""
+    n = rows.shape[1]
     per_epoch = -(-n // batch_size)
     pad = per_epoch * batch_size - n
-    orders = np.stack([epoch_order(seed, n, epochs) for seed in seeds], axis=1)  # (epochs, K, n)
+    orders = np.stack(
+        [own[epoch_order(seed, n, epochs)] for seed, own in zip(seeds, rows)], axis=1
+    )  # (epochs, K, n)
     orders = np.pad(orders, ((0, 0), (0, 0), (0, pad)))
     batches = orders.reshape(epochs, len(seeds), per_epoch, batch_size).transpose(0, 2, 1, 3)
     weight = np.pad(np.ones(n, "float32"), (0, pad)).reshape(per_epoch, batch_size)
@@ -245,21 +306,24 @@ def train_seeds(
     batch_size=32,
     optimizer="adam",
     learning_rate=1e-3,
+    rows=None,
 ):
     """Train ``build_model()`` once per seed, all seeds together in one graph; return a `SeedRun`.
 
     Seed s starts from the weights ``build_model()`` gets after ``keras.utils.set_random_seed(s)``
-    and sees batches of `batch_size` in `epoch_order(s, len(x), epochs)`, with its own copy of
-    `optimizer` (a name or an unused instance; `learning_rate` overrides its rate, None keeps
-    it) on sparse categorical cross-entropy (from logits when the head has no softmax).
+    and sees batches of `batch_size` of its rows in `epoch_order(s, n, epochs)`, with its own
+    copy of `optimizer` (a name or an unused instance; `learning_rate` overrides its rate, None
+    keeps it) on sparse categorical cross-entropy (from logits when the head has no softmax).
 
     Args:
         build_model: zero-argument callable returning an uncompiled classifier made of
             Input, Flatten, Dense, Activation and Dropout layers (e.g. `course.models.mlp`
-            without norm or preprocessing).
+            without norm or preprocessing); Dense kernels may carry an L1/L2 penalty.
         x, y: training inputs and integer labels.
         seeds: distinct non-negative ints.
-        epochs: passes over the data.
+        epochs: passes over each seed's rows.
+        rows: None (every seed trains on all of x) or integer indices of shape (seeds, n):
+            seed k trains on ``x[rows[k]]`` (e.g. its bootstrap resample or its own draw).
     """
     import tensorflow as tf
 
@@ -278,6 +342,7 @@ def train_seeds(
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
     if y.ndim != 1 or y.dtype.kind not in "iu":
         raise ValueError(f"y must be integer class labels of shape (n,), got {y.dtype} {y.shape}")
+    rows = _rows(rows, len(seeds), len(x))
     optimizer = _optimizer(optimizer, learning_rate)
     models = []
     for seed in seeds:
@@ -297,6 +362,8 @@ def train_seeds(
             )
             # Each seed's own mean over its real examples, summed: the seeds' gradients stay apart.
             loss = ops.sum(ops.sum(losses * weight, axis=1) / ops.sum(weight))
+            if stacked.losses:  # kernel penalties: each adds up its seeds' own penalties
+                loss = loss + sum(stacked.losses)
         grads = tape.gradient(loss, stacked.trainable_variables)
         optimizer.apply(grads, stacked.trainable_variables)
 
@@ -305,6 +372,6 @@ def train_seeds(
         for i in tf.range(tf.shape(batches)[0]):
             step(batches[i], weights[i])
 
-    batches, weights = _batches(seeds, len(x), epochs, batch_size)
+    batches, weights = _batches(seeds, rows, epochs, batch_size)
     run(batches, weights)
     return SeedRun(seeds, stacked, build_model)
