@@ -128,6 +128,7 @@ class Ensembling:
     simulation_trials: int = 200_000  # Monte Carlo trials per point of the correlated-vote curves
     epochs: int = 30  # epochs per bagged or boosted MLP
     members: int = 7  # bagging members (and regressors averaged)
+    seeds: int = 5  # bagging ensembles (and single models) in the comparison over seeds
     boosting_rounds: int = 5  # AdaBoost SAMME rounds
     gradient_boosting_trees: int = 100  # scikit-learn GradientBoostingClassifier n_estimators
     random_forest_trees: int = 200  # scikit-learn RandomForestClassifier n_estimators
@@ -225,6 +226,7 @@ class Regularization:
     """notebooks/session07/07_overfitting_and_regularization."""
 
     epochs: int = 30  # logged epochs (of 5 passes each) per regularizer
+    seeds: int = 5  # seeds (each its own training draw) per remedy in the comparison
     folds: int = 5  # k of the k-fold comparison
     fold_epochs: int = 40  # epochs per fold
 
@@ -324,6 +326,7 @@ FAST = Profile(
         simulation_trials=20_000,
         epochs=4,
         members=3,
+        seeds=2,
         boosting_rounds=3,
         gradient_boosting_trees=10,
         random_forest_trees=20,
@@ -353,7 +356,7 @@ FAST = Profile(
         quality_per_class=5,
     ),
     mlp_activations=MlpActivations(dead_relu_epochs=5, dead_relu_seeds=3, smoothing_epochs=40),
-    regularization=Regularization(epochs=8, folds=3, fold_epochs=10),
+    regularization=Regularization(epochs=8, seeds=2, folds=3, fold_epochs=10),
     autoencoders=Autoencoders(
         epochs=15, sequence_epochs=15, code_sizes=(2, 8), detector_epochs=20, pseudo_label_rounds=1
     ),

@@ -12,6 +12,7 @@ from course.ensemble import (
     AdaBoostSAMME,
     BaggingEnsemble,
     average_predictions,
+    bag_over_seeds,
     bootstrap_indices,
     correlated_majority_error,
     hard_vote,
@@ -21,7 +22,7 @@ from course.ensemble import (
     soft_vote,
 )
 from course.ensemble.boosting import reweight, samme_alpha
-from course.models import mlp_classifier
+from course.models import mlp, mlp_classifier
 
 
 def enumerate_majority_error(e, m):
@@ -150,6 +151,29 @@ def test_bagging_and_boosting_train_and_predict():
     assert (boost.predict(data.x_test) == data.y_test).mean() > 0.5
     with pytest.raises(ValueError, match="voting"):
         bag.predict(data.x_test, voting="median")
+
+
+def test_bag_over_seeds_arms_are_the_stand_alone_members_votes():
+    """Each arm's row e is what ensemble e's members, rebuilt as stand-alone Keras models with
+    `SeedRun.model`, give: soft and hard vote, the member best on validation, the single model."""
+    data = load_digits(max_samples=300)
+    build = partial(mlp, data.input_shape, data.num_classes, hidden=(16,))
+    bags = bag_over_seeds(build, data.x_train, data.y_train, 2, 3, 3, learning_rate=3e-3, seed=4)
+    arms = bags.arms(data.x_test, data.y_test, data.x_val, data.y_val)
+    assert bags.singles.seeds == (4, 7)  # each single model shares its ensemble's first seed
+    for e in range(2):
+        members = [bags.members.model(4 + 3 * e + m) for m in range(3)]
+        probs = np.stack([m.predict(data.x_test, verbose=0) for m in members])
+        val = [(m.predict(data.x_val, verbose=0).argmax(-1) == data.y_val).mean() for m in members]
+        np.testing.assert_array_equal(arms["soft vote"][e], soft_vote(probs) == data.y_test)
+        np.testing.assert_array_equal(arms["hard vote"][e], hard_vote(probs) == data.y_test)
+        best = probs[int(np.argmax(val))].argmax(-1) == data.y_test
+        np.testing.assert_array_equal(arms["best member"][e], best)
+        single = bags.singles.model(4 + 3 * e).predict(data.x_test, verbose=0).argmax(-1)
+        np.testing.assert_array_equal(arms["single model"][e], single == data.y_test)
+    assert all(a.shape == (2, len(data.y_test)) for a in arms.values())
+    with pytest.raises(ValueError, match="n_ensembles"):
+        bag_over_seeds(build, data.x_train, data.y_train, 1, 3, 1)
 
 
 def exact_tail(e, m):

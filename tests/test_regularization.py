@@ -55,14 +55,58 @@ def test_big_model_on_few_samples_overfits_and_early_stopping_restores_the_best(
     ]
     assert base.train_loss < 0.05 and base.gap > 0.2  # memorised
     assert base.history["val_loss"][-1] > min(base.history["val_loss"]) + 0.01  # curves diverge
+    # Early stopping chose on its own held-out images (its history's val_loss): Keras stops
+    # `patience` (3) epochs after the best one, whose weights it restores.
     assert stop.epochs < 20
-    assert stop.val_loss == pytest.approx(min(stop.history["val_loss"]), rel=1e-4)
-    table = regularization.results_table([base, stop])
-    header = ["remedy", "train", "loss", "val", "loss", "gap", "val", "acc", "epochs"]
-    assert table.splitlines()[0].split() == header + ["test", "loss", "test", "acc"]
-    assert len(table.splitlines()) == 3
-    # the test figures are the model's own on the test split, not a copy of the validation ones
+    assert int(np.argmin(stop.history["val_loss"])) == stop.epochs - 1 - 3
+    # ... and its figures on the validation split, which it did not choose on, are not that curve
+    assert min(abs(stop.val_loss - v) for v in stop.history["val_loss"]) > 1e-4
     assert stop.test_loss != stop.val_loss and 0 < stop.test_accuracy <= 1
+
+
+def test_remedies_over_seeds_share_draws_and_test_items(all_digits):
+    """Stacked (baseline) and fitted (early stopping) remedies: one row per seed on the same
+    held-out items, none of which any seed trained on; the baseline memorises its own draw."""
+    remedies = [
+        regularization.Remedy("baseline", ""),
+        regularization.Remedy("stop", "", early_stopping=True),
+    ]
+    seeds, n_train = (0, 1), 100
+    runs = regularization.compare_remedies(
+        all_digits, seeds, remedies, n_train=n_train, epochs=8, passes=4, holdout=20
+    )
+    x_items, y_items = regularization.held_out_items(all_digits, seeds, n_train)
+    drawn = np.concatenate(
+        [regularization.small_training_set(all_digits, n_train, s)[0] for s in seeds]
+    )
+    flat = drawn.reshape(len(drawn), -1)
+    extra = x_items[len(all_digits.x_test) :].reshape(len(x_items) - len(all_digits.x_test), -1)
+    assert len(extra) > 0 and not (extra[:, None, :] == flat[None]).all(axis=-1).any()
+    for r in runs.values():
+        assert r.test_correct.shape == r.test_loss.shape == (2, len(y_items))
+        assert r.train_loss.shape == r.val_loss.shape == (2,)
+    base, stop = runs["baseline"], runs["stop"]
+    # trained on exactly the draw its train loss is measured on: memorised, unlike held-out items
+    assert (base.train_loss < 0.05).all() and (base.test_loss.mean(axis=1) > 0.1).all()
+    assert not np.array_equal(base.test_correct[0], base.test_correct[1])  # seeds differ
+    assert (stop.epochs <= 8).all() and (base.epochs == 8).all()
+    table = regularization.results_table(runs)
+    assert table.column("remedy") == ["baseline", "stop"]
+    assert table.row("remedy", "stop")["test acc"] == pytest.approx(stop.test_correct.mean())
+    # per-item cross-entropy and correctness describe the same prediction of the same item: a
+    # loss below log 2 means p(true class) > 1/2, so the argmax is right; a wrong item has p <= 1/2
+    for r in (base, stop):
+        assert r.test_correct[r.test_loss < np.log(2)].all()
+        assert (r.test_loss[~r.test_correct] >= np.log(2) - 1e-6).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"seeds": (0,)}, "seeds"), ({"seeds": (1, 1)}, "seeds"), ({"holdout": 0}, "holdout")],
+)
+def test_compare_remedies_refuses_bad_seeds_and_holdout(all_digits, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        regularization.compare_remedies(all_digits, **{"seeds": (0, 1), **kwargs})
 
 
 def test_default_remedies_cover_the_notes_toolkit():

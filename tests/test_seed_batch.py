@@ -114,6 +114,26 @@ def test_continue_seeds_refuses_what_is_not_a_run(digits):
         continue_seeds("run", digits.x_train, digits.y_train, 1)
 
 
+def test_each_seed_trains_on_its_own_rows_with_its_own_kernel_penalty(digits):
+    """`rows` gives seed k its own training rows (here a bootstrap resample) and an L1 + L2
+    kernel penalty adds up over seeds: each seed still equals Keras' `train_on_batch` run on
+    exactly its rows, whose loss adds that one model's penalty (`model.losses`)."""
+    penalty = keras.regularizers.L1L2(l1=1e-3, l2=1e-2)
+    build, x, y = _build(digits, kernel_regularizer=penalty), digits.x_train, digits.y_train
+    rows = np.random.default_rng(0).integers(0, len(x), size=(len(SEEDS), 150))
+    run = train_seeds(build, x, y, SEEDS, EPOCHS, batch_size=BATCH, rows=rows)
+    for k, seed in enumerate(SEEDS):
+        alone = _alone(build, x[rows[k]], y[rows[k]], seed, keras.optimizers.Adam(1e-3))
+        for ours, theirs in zip(run.model(seed).get_weights(), alone.get_weights()):
+            np.testing.assert_allclose(ours, theirs, atol=1e-5)
+    # The check can fail: without its penalty the same seed on the same rows ends elsewhere.
+    plain = _alone(_build(digits), x[rows[0]], y[rows[0]], SEEDS[0], keras.optimizers.Adam(1e-3))
+    gap = max(
+        np.abs(a - b).max() for a, b in zip(plain.get_weights(), run.model(SEEDS[0]).get_weights())
+    )
+    assert gap > 1e-3
+
+
 def test_correct_feeds_compare_and_dropout_trains_every_seed(digits):
     build = _build(digits, dropout=0.2)
     run = train_seeds(build, digits.x_train, digits.y_train, (0, 1, 2), 5, learning_rate=1e-2)
@@ -145,6 +165,14 @@ def test_stacked_dense_round_trips_its_config():
         ({"y": np.zeros(5)}, ValueError, "same length"),
         ({"y": lambda d: d.y_train.astype("float32")}, ValueError, "integer class labels"),
         ({"build": lambda d: _build(d, output_activation="sigmoid")}, ValueError, "softmax"),
+        (  # (sum w)^2 over the stacked kernels is not the sum of each seed's penalty
+            {"build": lambda d: _build(d, kernel_regularizer=lambda w: keras.ops.sum(w) ** 2)},
+            ValueError,
+            "add up over seeds",
+        ),
+        ({"rows": np.zeros((3, 4), "int64")}, ValueError, "seeds=2"),
+        ({"rows": np.zeros((2, 4))}, ValueError, "integer row indices"),
+        ({"rows": np.full((2, 4), 10_000)}, ValueError, "must index x"),
     ],
 )
 def test_bad_input_is_refused(digits, kwargs, error, message):

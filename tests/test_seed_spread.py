@@ -64,8 +64,8 @@ def test_records_are_read_back_by_figure():
     a = average_records([{"fid": 2.0}, {"fid": 4.0}, {"fid": 6.0}])
     b = average_records([{"fid": 1.0}, {"fid": 2.0}, {"fid": 3.0}])
     assert record_spread(a, "fid").values == (2.0, 4.0, 6.0)
-    paired = record_difference("A", a, "B", b, "FID", paired=True)
-    direct = seed_difference("A", [2.0, 4.0, 6.0], "B", [1.0, 2.0, 3.0], "FID", paired=True)
+    paired = record_difference("A", a, "B", b, "fid", paired=True)
+    direct = seed_difference("A", [2.0, 4.0, 6.0], "B", [1.0, 2.0, 3.0], "fid", paired=True)
     assert paired == direct
     with pytest.raises(ValueError, match="figure must be one of"):
         record_spread(a, "kid")

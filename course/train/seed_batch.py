@@ -9,11 +9,14 @@ so one optimizer over the stacked weights is K independent optimizers.
 
 `train_seeds(build_model, x, y, seeds, epochs)` builds ``build_model()`` after
 ``keras.utils.set_random_seed(seed)`` for each seed, exactly as a single run would, stacks those
-initial weights, and trains every seed on its own minibatch order (`epoch_order`). Each seed then
-ends where that seed trained alone on the same order ends (tests/test_seed_batch.py proves it).
-Dropout draws independent masks per seed, but not the masks a single run would draw.
-`continue_seeds(run, x, y, epochs)` trains a finished run further with a fresh optimizer (a
-switch of optimizer or of rate from one shared point), each seed on the next epochs of its order.
+initial weights, and trains every seed on its own minibatch order (`epoch_order`), over its own
+rows of `x` when `rows` gives them (a bootstrap resample, a training draw). Each seed then ends
+where that seed trained alone on the same rows and order ends (tests/test_seed_batch.py proves
+it). A kernel penalty that adds up over seeds (L1, L2) is summed into the loss like the seeds'
+losses, so each seed gets its own penalty's gradient. Dropout draws independent masks per seed,
+but not the masks a single run would draw. `continue_seeds(run, x, y, epochs)` trains a finished
+run further with a fresh optimizer (a switch of optimizer or of rate from one shared point), each
+seed on the next epochs of its order.
 """
 
 from dataclasses import dataclass
@@ -24,7 +27,10 @@ from keras import ops
 
 from course.validation import check_number
 
-SUPPORTED = "Input, Flatten, Dense, Activation and Dropout (Keras' or course.layers')"
+SUPPORTED = (
+    "Input, Flatten, Dense (with an additive kernel penalty or none), Activation and Dropout "
+    "(Keras' or course.layers')"
+)
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -36,14 +42,19 @@ class StackedDense(keras.layers.Layer):
         stack: the number of members K (one per seed).
         activation: a Keras activation, applied on the last axis.
         use_bias: add one bias per member.
+        kernel_regularizer: a penalty on the stacked kernel (in `losses`); to act as one penalty
+            per member it must add up over members, as L1 and L2 do.
     """
 
-    def __init__(self, units, stack, activation=None, use_bias=True, **kwargs):
+    def __init__(
+        self, units, stack, activation=None, use_bias=True, kernel_regularizer=None, **kwargs
+    ):
         check_number("units", units, 1, integer=True)
         check_number("stack", stack, 1, integer=True)
         super().__init__(**kwargs)
         self.units, self.stack, self.use_bias = units, stack, bool(use_bias)
         self.activation = keras.activations.get(activation)
+        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
 
     def build(self, input_shape):
         if len(input_shape) != 3 or input_shape[0] not in (None, self.stack):
@@ -52,7 +63,9 @@ class StackedDense(keras.layers.Layer):
                 f"got {tuple(input_shape)}"
             )
         self.kernel = self.add_weight(
-            shape=(self.stack, input_shape[-1], self.units), initializer="glorot_uniform"
+            shape=(self.stack, input_shape[-1], self.units),
+            initializer="glorot_uniform",
+            regularizer=self.kernel_regularizer,
         )
         self.bias = (
             self.add_weight(shape=(self.stack, self.units), initializer="zeros")
@@ -73,6 +86,7 @@ class StackedDense(keras.layers.Layer):
             "stack": self.stack,
             "activation": keras.activations.serialize(self.activation),
             "use_bias": self.use_bias,
+            "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
         }
 
 
@@ -91,6 +105,25 @@ def _dropout_rate(layer):
     return None
 
 
+def _additive_penalty(layer, kernels):
+    """`layer`'s kernel penalty, checked to add up over the members' kernels (stacked: what the
+    summed loss needs so each seed feels only its own penalty); None when it has none."""
+    penalty = layer.kernel_regularizer
+    if penalty is None:
+        return None
+    each = sum(float(ops.convert_to_numpy(penalty(ops.convert_to_tensor(k)))) for k in kernels)
+    try:
+        together = float(ops.convert_to_numpy(penalty(ops.convert_to_tensor(np.stack(kernels)))))
+    except Exception:  # a penalty that needs a 2-D kernel (e.g. orthogonality) cannot be stacked
+        together = None
+    if together is None or not np.isclose(together, each, rtol=1e-4, atol=1e-6):
+        raise ValueError(
+            f"build_model's Dense kernel penalties must add up over seeds (L1, L2) to be "
+            f"stacked; the one on {layer.name} does not"
+        )
+    return penalty
+
+
 def stack_models(models):
     """One `keras.Sequential` of `StackedDense`/`Dropout` holding every model's weights.
 
@@ -104,19 +137,21 @@ def stack_models(models):
     for i, layer in enumerate(first.layers):
         peers = [m.layers[i] for m in models]
         if isinstance(layer, keras.layers.Dense):
-            if layer.kernel_regularizer is not None or layer.bias_regularizer is not None:
+            if layer.bias_regularizer is not None or layer.activity_regularizer is not None:
                 raise ValueError(
-                    f"build_model's Dense layers must have no regularizer to be stacked, "
-                    f"got one on {layer.name}"
+                    f"build_model's Dense layers must have no bias or activity regularizer to be "
+                    f"stacked, got one on {layer.name}"
                 )
+            kernels = [ops.convert_to_numpy(p.kernel) for p in peers]
             stacked = StackedDense(
                 layer.units,
                 len(models),
                 keras.activations.serialize(layer.activation),
                 layer.use_bias,
+                _additive_penalty(layer, kernels),
             )
             stacked.build((len(models), None, layer.kernel.shape[0]))
-            stacked.kernel.assign(np.stack([ops.convert_to_numpy(p.kernel) for p in peers]))
+            stacked.kernel.assign(np.stack(kernels))
             if layer.use_bias:
                 stacked.bias.assign(np.stack([ops.convert_to_numpy(p.bias) for p in peers]))
             layers.append(stacked)
@@ -242,14 +277,39 @@ def _labels(x, y):
     return y
 
 
-def _batches(seeds, n, first, epochs, batch_size):
+def _rows(rows, n_seeds, n_x):
+    """Each seed's training rows of x, (K, n): all of x for every seed when `rows` is None."""
+    if rows is None:
+        return np.tile(np.arange(n_x), (n_seeds, 1))
+    rows = np.asarray(rows)
+    if (
+        rows.ndim != 2
+        or rows.shape[0] != n_seeds
+        or rows.shape[1] < 1
+        or rows.dtype.kind not in "iu"
+    ):
+        raise ValueError(
+            f"rows must be integer row indices of shape (seeds={n_seeds}, n >= 1), one row set "
+            f"per seed, got {rows.dtype} {rows.shape}"
+        )
+    if rows.min() < 0 or rows.max() >= n_x:
+        raise ValueError(
+            f"rows must index x (0 to {n_x - 1}), got values from {rows.min()} to {rows.max()}"
+        )
+    return rows
+
+
+def _batches(seeds, rows, first, epochs, batch_size):
     """Every step's rows for every seed, (steps, K, batch), and the rows' weights (steps, batch),
-    for epochs first .. first + epochs - 1 of each seed's `epoch_order`: each epoch's short last
-    batch is padded with weight-0 rows, so all steps share one shape."""
+    for epochs first .. first + epochs - 1: each epoch's short last batch is padded with weight-0
+    rows, so all steps share one shape. Seed k visits its own rows, ``rows[k]``, in
+    `epoch_order`."""
+    n = rows.shape[1]
     per_epoch = -(-n // batch_size)
     pad = per_epoch * batch_size - n
     orders = np.stack(
-        [epoch_order(seed, n, first + epochs)[first:] for seed in seeds], axis=1
+        [own[epoch_order(seed, n, first + epochs)[first:]] for seed, own in zip(seeds, rows)],
+        axis=1,
     )  # (epochs, K, n)
     orders = np.pad(orders, ((0, 0), (0, 0), (0, pad)))
     batches = orders.reshape(epochs, len(seeds), per_epoch, batch_size).transpose(0, 2, 1, 3)
@@ -271,8 +331,9 @@ def _data(x, y, epochs, batch_size):
     return x, y
 
 
-def _fit(stacked, from_logits, x, y, seeds, first, epochs, batch_size, optimizer):
-    """Train `stacked` in place, seed k on epochs first .. first + epochs - 1 of its order."""
+def _fit(stacked, from_logits, x, y, seeds, rows, first, epochs, batch_size, optimizer):
+    """Train `stacked` in place, seed k on its `rows` in epochs first .. first + epochs - 1 of its
+    order."""
     import tensorflow as tf
 
     x_all = tf.constant(x.reshape(len(x), -1))
@@ -287,6 +348,8 @@ def _fit(stacked, from_logits, x, y, seeds, first, epochs, batch_size, optimizer
             )
             # Each seed's own mean over its real examples, summed: the seeds' gradients stay apart.
             loss = ops.sum(ops.sum(losses * weight, axis=1) / ops.sum(weight))
+            if stacked.losses:  # kernel penalties: each adds up its seeds' own penalties
+                loss = loss + sum(stacked.losses)
         grads = tape.gradient(loss, stacked.trainable_variables)
         optimizer.apply(grads, stacked.trainable_variables)
 
@@ -295,7 +358,7 @@ def _fit(stacked, from_logits, x, y, seeds, first, epochs, batch_size, optimizer
         for i in tf.range(tf.shape(batches)[0]):
             step(batches[i], weights[i])
 
-    run(*_batches(seeds, len(x), first, epochs, batch_size))
+    run(*_batches(seeds, rows, first, epochs, batch_size))
 
 
 def _build_all(build_model, seeds):
@@ -317,21 +380,24 @@ def train_seeds(
     batch_size=32,
     optimizer="adam",
     learning_rate=1e-3,
+    rows=None,
 ):
     """Train ``build_model()`` once per seed, all seeds together in one graph; return a `SeedRun`.
 
     Seed s starts from the weights ``build_model()`` gets after ``keras.utils.set_random_seed(s)``
-    and sees batches of `batch_size` in `epoch_order(s, len(x), epochs)`, with its own copy of
-    `optimizer` (a name or an unused instance; `learning_rate` overrides its rate, None keeps
-    it) on sparse categorical cross-entropy (from logits when the head has no softmax).
+    and sees batches of `batch_size` of its rows in `epoch_order(s, n, epochs)`, with its own
+    copy of `optimizer` (a name or an unused instance; `learning_rate` overrides its rate, None
+    keeps it) on sparse categorical cross-entropy (from logits when the head has no softmax).
 
     Args:
         build_model: zero-argument callable returning an uncompiled classifier made of
             Input, Flatten, Dense, Activation and Dropout layers (e.g. `course.models.mlp`
-            without norm or preprocessing).
+            without norm or preprocessing); Dense kernels may carry an L1/L2 penalty.
         x, y: training inputs and integer labels.
         seeds: distinct non-negative ints.
-        epochs: passes over the data.
+        epochs: passes over each seed's rows.
+        rows: None (every seed trains on all of x) or integer indices of shape (seeds, n):
+            seed k trains on ``x[rows[k]]`` (e.g. its bootstrap resample or its own draw).
     """
     if not callable(build_model):
         raise TypeError(f"build_model must be a callable, got {type(build_model).__name__}")
@@ -341,11 +407,12 @@ def train_seeds(
     if not seeds or len(set(seeds)) != len(seeds):
         raise ValueError(f"seeds must be one or more different ints, got {list(seeds)}")
     x, y = _data(x, y, epochs, batch_size)
+    rows = _rows(rows, len(seeds), len(x))
     optimizer = _optimizer(optimizer, learning_rate)
     models = _build_all(build_model, seeds)
     from_logits = _from_logits(models[0])
     stacked = stack_models(models)
-    _fit(stacked, from_logits, x, y, seeds, 0, epochs, batch_size, optimizer)
+    _fit(stacked, from_logits, x, y, seeds, rows, 0, epochs, batch_size, optimizer)
     return SeedRun(seeds, stacked, build_model, epochs, from_logits)
 
 
@@ -364,5 +431,6 @@ def continue_seeds(run, x, y, epochs, *, batch_size=32, optimizer="adam", learni
     optimizer = _optimizer(optimizer, learning_rate)
     stacked = stack_models(_build_all(run.build_model, run.seeds))
     stacked.set_weights(run.stacked.get_weights())
-    _fit(stacked, run.from_logits, x, y, run.seeds, run.epochs, epochs, batch_size, optimizer)
+    rows = _rows(None, len(run.seeds), len(x))
+    _fit(stacked, run.from_logits, x, y, run.seeds, rows, run.epochs, epochs, batch_size, optimizer)
     return SeedRun(run.seeds, stacked, run.build_model, run.epochs + epochs, run.from_logits)
