@@ -101,6 +101,25 @@ def test_ranking_orders_only_resolved_arms_and_states_the_tie_break():
     assert same.startswith("x, y and z are all within noise of one another (3 seeds)")
 
 
+def test_a_chain_of_ties_names_its_resolved_pair_and_never_picks_a_beaten_arm():
+    """A beats C while A ~ B ~ C: no ordered groups exist, so the sentence must not say "all
+    within noise", must name the resolved pair, and no tie-break may pick the beaten C."""
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(3, 40))
+    results = {
+        name: base + shift + rng.normal(scale=0.6, size=(3, 40))
+        for name, shift in (("A", 0.3), ("B", 0.15), ("C", 0.0))
+    }
+    comparison = compare(results, kind="score", prefer=["C", "B", "A"])
+    assert comparison.difference("A", "C").resolved
+    assert not comparison.difference("A", "B").resolved
+    assert not comparison.difference("B", "C").resolved
+    ranking = comparison.ranking()
+    assert "within noise of one another" not in ranking
+    assert "do not fall into ordered groups" in ranking and "A beats C by" in ranking
+    assert comparison.best() == "B" and "among A and B" in ranking
+
+
 def test_run_arms_calls_every_arm_with_every_seed_and_str_prints_the_table():
     calls = []
 

@@ -152,13 +152,33 @@ class Comparison:
         bounds = [0, *cuts, len(order)]
         return [tuple(order[s:e]) for s, e in zip(bounds, bounds[1:])]
 
+    def _beaten(self, name, among):
+        """True when some arm of `among` is resolved-better than `name`."""
+        return any(
+            self.difference(other, name).resolved and self._better(self.difference(other, name))
+            for other in among
+            if other != name
+        )
+
+    def _resolved_inside(self, tiers):
+        """The resolved pairs inside groups (groups are cut only where every pair across the cut
+        is resolved, so a group can still hold one arm resolved-better than another)."""
+        return [
+            self.difference(a, b)
+            for tier in tiers
+            for a, b in itertools.combinations(tier, 2)
+            if self.difference(a, b).resolved
+        ]
+
     def best(self):
-        """The arm to pick: from the best group, the first in `prefer` if given, else the one
-        with the best mean (a tie-break, not a resolved difference: see `ranking`)."""
+        """The arm to pick: among the best group's arms that no arm of the group beats, the first
+        in `prefer` if given, else the one with the best mean (a tie-break, not a resolved
+        difference: see `ranking`)."""
         top = self.tiers()[0]
+        unbeaten = [name for name in top if not self._beaten(name, top)]
         if self.prefer is not None:
-            return min(top, key=self.prefer.index)
-        return top[0]
+            return min(unbeaten, key=self.prefer.index)
+        return unbeaten[0]
 
     def ranking(self):
         """A sentence ordering only resolved differences, with the tie-break rule when needed."""
@@ -166,19 +186,26 @@ class Comparison:
         if len(self.arms) == 2:
             return self.verdict(*self.names)
         words = [t[0] if len(t) == 1 else "{" + ", ".join(t) + "}" for t in tiers]
-        if len(tiers) == 1:
+        inside = self._resolved_inside(tiers)
+        if len(tiers) == 1 and not inside:
             sentence = f"{_join(self.names)} are all within noise of one another ({self._tail()})"
+        elif len(tiers) == 1:
+            sentence = f"{_join(self.names)} do not fall into ordered groups ({self._tail()})"
         else:
             sentence = f"Ranking ({self._tail()}): " + " > ".join(words)
             if any(len(t) > 1 for t in tiers):
-                sentence += "; arms in braces are not separated"
-        if len(tiers[0]) == 1:
+                sentence += "; arms in braces are not separated from the other groups"
+        if inside:
+            pairs = "; ".join(self.verdict(d.a, d.b) for d in inside)
+            sentence += f"; resolved within {'them' if len(tiers) == 1 else 'braces'}: {pairs}"
+        candidates = [name for name in tiers[0] if not self._beaten(name, tiers[0])]
+        if len(candidates) == 1:
             return sentence + "."
         if self.prefer is not None:
             rule = f"the first in the stated order of preference ({', '.join(self.prefer)})"
         else:
             rule = "the best mean, which is not itself a resolved difference"
-        return f"{sentence}. Tie-break: among {_join(tiers[0])} we pick {rule}: {self.best()}."
+        return f"{sentence}. Tie-break: among {_join(candidates)} we pick {rule}: {self.best()}."
 
     def tables(self):
         """(arms table, differences table) as `Table`s."""
