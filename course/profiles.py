@@ -115,8 +115,11 @@ class TransferLearning:
 
     similar_max_samples: int | None = None  # digits kept for the digits 5-9 target (None: all)
     different_n: int = 1500  # images of the shapes target
-    epochs: int = 20  # epochs per strategy
-    label_sweep: tuple = (30, 100, 300)  # label counts of the scratch-vs-fine-tune sweep
+    seeds: int = 3  # seeds per strategy (mid-size models: at least 3)
+    max_epochs: int = 40  # most epochs per run; early stopping on validation usually ends it sooner
+    patience: int = 5  # epochs without a better validation accuracy before a run stops
+    steps_per_epoch: int = 8  # updates between two validation checks, whatever the label count
+    label_sweep: tuple = (20, 50)  # label counts of the scratch-vs-fine-tune sweep
     cats_dogs_epochs: int = 3  # epochs of the ImageNet MobileNetV2 example
     cats_dogs_steps_per_epoch: int | None = None  # its steps per epoch (None: the whole set)
 
@@ -317,8 +320,11 @@ FAST = Profile(
     transfer_learning=TransferLearning(
         similar_max_samples=700,
         different_n=500,
-        epochs=6,
-        label_sweep=(30, 100),
+        seeds=2,
+        max_epochs=3,
+        patience=1,
+        steps_per_epoch=4,
+        label_sweep=(50,),
         cats_dogs_epochs=1,
         cats_dogs_steps_per_epoch=2,
     ),

@@ -10,6 +10,7 @@ works, so the refusal comes from the bad value. Nothing trains; examples are few
 derandomized, so the file is deterministic and stays well under a minute and a half.
 """
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -131,6 +132,23 @@ def _switch_args():
 def _warmup_args():
     args = {"seeds": (0, 1), "epochs": 1, "rate": 0.01, "warmup_steps": 1}
     return {**_tiny_split_args(), **args}
+
+
+@functools.cache
+def _two_digits():
+    return data.digits_rgb(classes=(5, 6), max_samples=200)
+
+
+def _strategy_arguments():
+    """compare_strategies on a small task; only the SVM arm runs, so a valid call is cheap."""
+    return {
+        "task": _two_digits(),
+        "n_labelled": 8,
+        "seeds": (0,),
+        "strategies": ("features + SVM",),
+        "max_epochs": 1,
+        "patience": 0,
+    }
 
 
 SCCE = "sparse_categorical_crossentropy"
@@ -524,6 +542,15 @@ ROWS = [
         "batch_size",
         COUNT,
         lambda: {"backbone": _tiny_model(), "x": np.zeros((2, 4), "float32")},
+    ),
+    *(
+        Row(transfer.compare_strategies, argument, kinds, _strategy_arguments)
+        for argument, kinds in (
+            ("n_labelled", COUNT),
+            ("max_epochs", COUNT),
+            ("patience", INDEX),
+            ("steps_per_epoch", COUNT),
+        )
     ),
     Row(data.load_digits, "val_fraction", FRACTION),
     Row(data.load_digits, "image_size", COUNT),

@@ -1,5 +1,6 @@
 """Transfer builders: trainable flags per mode, BN statistics frozen, strategy table, bad input."""
 
+import json
 import warnings
 
 import keras
@@ -9,6 +10,7 @@ import pytest
 from course.data import digits_rgb
 from course.transfer import (
     STRATEGIES,
+    TWO_PHASE,
     bn_drift,
     build_transfer_model,
     compare_strategies,
@@ -18,6 +20,7 @@ from course.transfer import (
     load_backbone,
     pretrained_digits_backbone,
     recommend_strategy,
+    train_batchnorm,
     unfreeze,
 )
 from course.transfer.freezing import all_layers
@@ -213,31 +216,56 @@ def test_bn_drift_is_zero_only_with_batchnorm_layers_frozen(target):
     assert bn_drift(x, y, freeze_bn=True) == 0.0
 
 
-def test_compare_strategies_scores_each_strategy_on_the_test_set(target):
-    scores = compare_strategies(target, 100, epochs=1)
-    assert list(scores) == list(STRATEGIES)
-    assert all(0.0 <= value <= 1.0 for value in scores.values())
-    assert scores["features + SVM"] > 0.5  # pretrained digit features carry digits 5-9 (chance 0.2)
+def test_compare_strategies_scores_every_seed_on_the_same_test_items(target):
+    runs = compare_strategies(target, 64, (0, 1), max_epochs=3, patience=0, steps_per_epoch=2)
+    assert list(runs) == list(STRATEGIES)
+    for name, run in runs.items():
+        assert run.strategy == name and run.seeds == (0, 1)
+        assert run.correct.shape == (2, len(target.y_test)) and run.correct.dtype == bool
+    svm = runs["features + SVM"]
+    assert svm.histories == (None, None) and svm.best_epochs == (None, None)
+    np.testing.assert_array_equal(svm.correct[0], svm.correct[1])  # nothing random in it
+    assert svm.correct.mean() > 0.5  # pretrained digit features carry digits 5-9 (chance 0.2)
+    scratch = runs["from scratch"]
+    assert not np.array_equal(scratch.correct[0], scratch.correct[1])  # each seed its own weights
+
+
+def test_compare_strategies_stops_early_and_keeps_the_best_validation_epoch(target):
+    run = compare_strategies(
+        target, 64, (0,), ("fine-tune everything",), max_epochs=12, patience=1, steps_per_epoch=1
+    )["fine-tune everything"]
+    (history,), (best,) = run.histories, run.best_epochs
+    val_accuracy = history["val_accuracy"]
+    assert best == int(np.argmax(val_accuracy))  # the first epoch with the best accuracy
+    # Stopped after `patience` + 1 epochs without a new best, or at max_epochs.
+    assert len(val_accuracy) == min(12, best + 3)
+
+
+def test_two_phase_keeps_the_best_epoch_over_both_phases(target):
+    run = compare_strategies(
+        target, 64, (0,), (TWO_PHASE,), max_epochs=4, patience=0, steps_per_epoch=2
+    )[TWO_PHASE]
+    (history,), (best,) = run.histories, run.best_epochs
+    assert best == int(np.argmax(history["val_accuracy"]))  # the best of both phases
+    assert 2 <= len(history["val_accuracy"]) <= 8  # two phases of 1 to 4 epochs
+
+
+def test_compare_strategies_refuses_bad_arguments(target):
+    options = {"max_epochs": 1, "patience": 0}
     with pytest.raises(ValueError, match="n_labelled"):
-        compare_strategies(target, 0, epochs=1)
-
-
-def test_compare_strategies_runs_a_subset_and_returns_learning_curves(target):
-    scores, histories = compare_strategies(
-        target, 64, epochs=2, strategies=("from scratch", "features + SVM"), return_histories=True
-    )
-    assert list(scores) == ["from scratch", "features + SVM"] and list(histories) == [
-        "from scratch"
-    ]
-    assert {"accuracy", "val_accuracy", "loss", "val_loss"} <= set(histories["from scratch"])
-    assert len(histories["from scratch"]["val_accuracy"]) == 2
+        compare_strategies(target, 0, (0,), **options)
+    with pytest.raises(ValueError, match="batchnorm"):
+        compare_strategies(target, 64, (0,), batchnorm="train", **options)
+    with pytest.raises(ValueError, match="seeds"):
+        compare_strategies(target, 64, (1, 1), **options)
     with pytest.raises(ValueError, match="valid names: from scratch"):
-        compare_strategies(target, 64, epochs=1, strategies=("transfer",))
+        compare_strategies(target, 64, (0,), strategies=("transfer",), **options)
 
 
-def test_from_scratch_trains_its_batchnorm_statistics(target, monkeypatch):
-    """A new network has no source statistics to protect: frozen at mean 0 / variance 1, BN would
-    not normalise."""
+@pytest.mark.parametrize("batchnorm", ["trained", "frozen"])
+def test_every_arm_treats_batchnorm_alike(target, monkeypatch, batchnorm):
+    """trained: BN statistics move in every arm, the head-only arm included, while its
+    convolutions stay put; frozen: no BN statistic moves, not even from scratch."""
     import course.transfer.builder as builder
 
     built, original = [], builder.build_transfer_model
@@ -246,6 +274,59 @@ def test_from_scratch_trains_its_batchnorm_statistics(target, monkeypatch):
         "build_transfer_model",
         lambda *a, **k: built.append(original(*a, **k)) or built[-1],
     )
-    compare_strategies(target, 64, epochs=1, strategies=("from scratch",))
-    bn = next(layer for layer in _bn_layers(built[0]) if layer.name == "bn1")
-    assert bn.trainable and np.abs(bn.moving_mean.numpy()).max() > 0  # moved from its initial zeros
+    strategies = ("from scratch", "freeze + train head", "fine-tune everything")
+    compare_strategies(target, 64, (0,), strategies, max_epochs=1, patience=0, batchnorm=batchnorm)
+    source = pretrained_digits_backbone()
+    for name, model in zip(strategies, built):
+        base = find_backbone(model)
+        start = np.zeros(16) if name == "from scratch" else source.get_layer("bn1").moving_mean
+        moved = not np.allclose(base.get_layer("bn1").moving_mean.numpy(), start)
+        assert moved == (batchnorm == "trained"), name
+    head_arm = find_backbone(built[1])
+    np.testing.assert_array_equal(
+        head_arm.get_layer("conv1").kernel.numpy(), source.get_layer("conv1").kernel.numpy()
+    )
+
+
+def test_train_batchnorm_lets_only_batchnorm_train_in_a_frozen_backbone():
+    model = build_transfer_model(pretrained_digits_backbone(), 5, mode="feature_extraction")
+    assert train_batchnorm(find_backbone(model)) == 3
+    n_trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    assert n_trainable == 2 * (16 + 32 + 64) + (64 * 5 + 5)  # BN gamma and beta, then the head
+    trained = {lay.name for lay in find_backbone(model).layers if lay.trainable and lay.weights}
+    assert trained == {"bn1", "bn2", "bn3"}
+    with pytest.raises(TypeError, match="model"):
+        train_batchnorm("backbone")
+
+
+def test_imagenet_example_offline_names_what_it_would_do(monkeypatch):
+    import course.data.keras_datasets as keras_datasets
+    from course.transfer import imagenet
+
+    monkeypatch.setattr(keras_datasets, "is_online", lambda *a, **k: False)
+    with pytest.raises(ConnectionError, match="MobileNetV2's ImageNet weights.*Colab"):
+        imagenet.cats_vs_dogs(1)
+    with pytest.raises(ValueError, match="epochs"):
+        imagenet.cats_vs_dogs(0)
+
+
+def test_imagenet_stored_figures_are_read_only_when_a_run_stored_them(monkeypatch, tmp_path):
+    from course import artifacts
+    from course.transfer import imagenet
+
+    monkeypatch.setattr(artifacts, "names", lambda: ["digits_backbone.weights.h5"])
+    assert imagenet.stored_figures() is None  # no stored run: nothing is invented
+    figures = {
+        "backbone": "MobileNetV2",
+        "epochs": 2,
+        "steps_per_epoch": None,
+        "train_accuracy": [0.9, 0.95],
+        "val_accuracy": [0.96, 0.975],
+        "val_images": 1000,
+    }
+    path = tmp_path / imagenet.FIGURES_FILE
+    path.write_text(json.dumps(figures))
+    assert imagenet.stored_figures(path) == figures
+    assert "0.960, 0.975" in imagenet.describe(figures) and "1000" in imagenet.describe(figures)
+    with pytest.raises(ValueError, match="path"):
+        imagenet.stored_figures(tmp_path / "missing.json")

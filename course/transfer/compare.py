@@ -1,14 +1,19 @@
 """The notes' transfer strategies measured side by side, and the Keras 3 BatchNorm pitfall shown.
 
 `compare_strategies` trains each strategy (from scratch, frozen backbone + head, fine-tuning
-the top block, fine-tuning everything, features + SVM) on the same few labelled examples of a
-task and scores it on the task's test set. `bn_drift` shows that `base(x, training=False)`
-alone does not keep BatchNorm's moving statistics fixed once the base is trainable.
+the top block, fine-tuning everything, features + SVM) once per seed on the same few labelled
+examples of a task, stops each Keras run early on the task's validation accuracy (keeping the
+best weights), and records which test items each run gets right, so that
+`course.analysis.comparison.compare` can judge the strategies on the same items. `bn_drift`
+shows that `base(x, training=False)` alone does not keep BatchNorm's moving statistics fixed
+once the base is trainable.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
-from course.validation import check_number
+from course.validation import check_choice, check_number
 
 STRATEGIES = (
     "from scratch",
@@ -17,86 +22,188 @@ STRATEGIES = (
     "fine-tune everything",
     "features + SVM",
 )
+# The usual recipe in two phases: train the head on the frozen backbone, then unfreeze the top
+# block at a 100x smaller learning rate and go on (`unfreeze`). Not in STRATEGIES, the notes'
+# table, but accepted by `compare_strategies`.
+TWO_PHASE = "head, then fine-tune top block"
+FINE_TUNE_LEARNING_RATE = 1e-4  # the second phase of TWO_PHASE
+BATCHNORM = ("trained", "frozen")
+HEAD_LEARNING_RATE = 1e-2  # only the head trains: a convex problem on fixed features
+LEARNING_RATE = 1e-3  # any convolution trains
+
+
+@dataclass(frozen=True, eq=False)
+class StrategyRuns:
+    """One strategy trained once per seed.
+
+    correct: per-item test correctness, shape (seeds, test items), `compare`'s input.
+    histories: each seed's logs per epoch (loss and accuracy on the training batches and on the
+    validation split); None for features + SVM, which has no epochs. best_epochs: the epoch whose
+    weights each seed kept (the first with the best validation accuracy); None for the SVM.
+    """
+
+    strategy: str
+    seeds: tuple
+    correct: np.ndarray
+    histories: tuple
+    best_epochs: tuple
 
 
 def compare_strategies(
     task,
     n_labelled,
-    epochs,
+    seeds,
+    strategies=STRATEGIES,
+    *,
+    max_epochs,
+    patience,
+    steps_per_epoch=8,
+    batchnorm="trained",
     backbone=None,
     fine_tune_from="conv3",
-    seed=0,
-    strategies=STRATEGIES,
-    return_histories=False,
 ):
-    """Test accuracy of each of `strategies` (default all `STRATEGIES`) trained on the first
-    `n_labelled` training examples.
+    """Train each of `strategies` on the first `n_labelled` training examples of `task` once per
+    seed; return {strategy: StrategyRuns}, every run scored on the task's whole test split.
 
-    task: a `course.data.Split`. backbone: a zero-argument callable returning a fresh pretrained
-    backbone (default `pretrained_digits_backbone`); "from scratch" clones its architecture with
-    new weights, and its BatchNorm layers train as in any new network (the pretrained strategies
-    keep theirs frozen: there are source statistics to protect). The head trains at 1e-2 when
-    the backbone is frozen and at 1e-3 otherwise. With `return_histories`, also return each
-    Keras strategy's per-epoch logs (loss and accuracy on the labelled examples and on the
-    task's validation split) as a second dict, for learning curves.
+    task: a `course.data.Split`. seeds: distinct ints. Each Keras strategy sees shuffled batches
+    of 32 of the labelled examples; an epoch here is `steps_per_epoch` steps, whatever
+    `n_labelled` is, so a small and a large label budget get the same number of updates and
+    checks. After each epoch the validation accuracy is measured (accuracy, not loss: the loss
+    keeps creeping down as the model grows confident long after its predictions have settled);
+    training stops after `patience` epochs without improvement (or `max_epochs`) and keeps the
+    weights of the best epoch.
+
+    batchnorm: how every Keras arm treats BatchNorm, the same in all of them: "trained" (gamma,
+    beta and moving statistics learn from the target's batches, also under a frozen backbone)
+    or "frozen" (inference mode with the statistics the backbone has: the source's, or mean 0
+    and variance 1 for a network trained from scratch, which then does not normalise at all).
+    features + SVM never trains the backbone: its features use the source statistics.
+    backbone: a zero-argument callable returning a fresh pretrained backbone (default
+    `pretrained_digits_backbone`); "from scratch" clones its architecture with new weights
+    drawn from the seed. The head trains at `HEAD_LEARNING_RATE` when the convolutions are
+    frozen and at `LEARNING_RATE` otherwise; `TWO_PHASE` then fine-tunes from `fine_tune_from`
+    at `FINE_TUNE_LEARNING_RATE`, with its own early stopping (its history holds both phases).
     """
-    import keras
-
-    from course.models import compile_classifier
     from course.transfer.backbones import pretrained_digits_backbone
-    from course.transfer.builder import build_transfer_model
-    from course.transfer.features import extract_features, fit_feature_classifier
 
     check_number("n_labelled", n_labelled, 1, len(task.x_train), integer=True)
-    check_number("epochs", epochs, 1, integer=True)
-    unknown = [name for name in strategies if name not in STRATEGIES]
+    check_number("max_epochs", max_epochs, 1, integer=True)
+    check_number("patience", patience, 0, integer=True)
+    check_number("steps_per_epoch", steps_per_epoch, 1, integer=True)
+    check_choice("batchnorm", batchnorm, BATCHNORM)
+    seeds = tuple(seeds)
+    for seed in seeds:
+        check_number("seeds", seed, 0, integer=True)
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be one or more different ints, got {list(seeds)}")
+    unknown = [name for name in strategies if name not in (*STRATEGIES, TWO_PHASE)]
     if unknown:
-        raise ValueError(f"unknown strategies {unknown}; valid names: {', '.join(STRATEGIES)}")
+        raise ValueError(
+            f"unknown strategies {unknown}; valid names: {', '.join((*STRATEGIES, TWO_PHASE))}"
+        )
     backbone = backbone or pretrained_digits_backbone
     x, y = task.x_train[:n_labelled], task.y_train[:n_labelled]
-    runs = [
-        ("from scratch", lambda: keras.models.clone_model(backbone()), "full"),
-        ("freeze + train head", backbone, "feature_extraction"),
-        ("fine-tune top block", backbone, "fine_tune"),
-        ("fine-tune everything", backbone, "full"),
-    ]
-    scores, histories = {}, {}
-    for label, make_base, mode in runs:
-        if label not in strategies:
-            continue
-        keras.utils.set_random_seed(seed)
-        base = make_base()
-        model = build_transfer_model(
-            base, task.num_classes, mode=mode, fine_tune_from=fine_tune_from
-        )
-        if label == "from scratch":
-            _train_batchnorm(model)
-        compile_classifier(model, 1e-2 if mode == "feature_extraction" else 1e-3)
-        histories[label] = model.fit(
-            x, y, epochs=epochs, batch_size=32, verbose=0, validation_data=(task.x_val, task.y_val)
-        ).history
-        scores[label] = float(
-            model.evaluate(task.x_test, task.y_test, verbose=0, return_dict=True)["accuracy"]
-        )
-    if "features + SVM" in strategies:
-        base = backbone()
-        svm = fit_feature_classifier(extract_features(base, x), y, kind="svm", seed=seed)
-        scores["features + SVM"] = float(
-            svm.score(extract_features(base, task.x_test), task.y_test)
-        )
-    return (scores, histories) if return_histories else scores
+    training = {
+        "max_epochs": max_epochs,
+        "patience": patience,
+        "steps_per_epoch": steps_per_epoch,
+        "batchnorm": batchnorm,
+        "fine_tune_from": fine_tune_from,
+    }
+    results = {}
+    for name in strategies:
+        if name == "features + SVM":
+            runs = [_features_svm(task, x, y, backbone, seed) for seed in seeds]
+        else:
+            runs = [_keras_strategy(task, x, y, name, backbone, seed, **training) for seed in seeds]
+        correct, histories, best = zip(*runs)
+        results[name] = StrategyRuns(name, seeds, np.stack(correct), histories, best)
+    return results
 
 
-def _train_batchnorm(model):
-    """Let every BatchNorm layer of a new network learn (`build_transfer_model` freezes them all).
+_MODES = {
+    "from scratch": "full",
+    "freeze + train head": "feature_extraction",
+    "fine-tune top block": "fine_tune",
+    "fine-tune everything": "full",
+    TWO_PHASE: "feature_extraction",
+}
 
-    Frozen at their initial statistics (mean 0, variance 1) they would not normalise at all.
-    """
-    from course.transfer.freezing import _BN_TYPES, all_layers
 
-    for layer in all_layers(model):
-        if isinstance(layer, _BN_TYPES):
-            layer.trainable = True
+def _keras_strategy(
+    task,
+    x,
+    y,
+    name,
+    backbone,
+    seed,
+    *,
+    max_epochs,
+    patience,
+    steps_per_epoch,
+    batchnorm,
+    fine_tune_from,
+):
+    """(test correctness, history, best epoch) of one Keras strategy trained from `seed`."""
+    import keras
+    import tensorflow as tf
+
+    from course.models import compile_classifier
+    from course.train.callbacks import EarlyStopping
+    from course.transfer.builder import build_transfer_model
+    from course.transfer.freezing import train_batchnorm, unfreeze
+
+    keras.utils.set_random_seed(seed)
+    base = backbone()
+    if name == "from scratch":
+        base = keras.models.clone_model(base)  # the architecture, new weights from the seed
+    mode = _MODES[name]
+    model = build_transfer_model(
+        base, task.num_classes, mode=mode, fine_tune_from=fine_tune_from
+    )  # every BN layer frozen
+    if batchnorm == "trained":
+        train_batchnorm(base)
+    compile_classifier(model, HEAD_LEARNING_RATE if mode == "feature_extraction" else LEARNING_RATE)
+    batches = (
+        tf.data.Dataset.from_tensor_slices((x, y))
+        .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+        .repeat()
+        .batch(32)
+    )
+    fit = {
+        "epochs": max_epochs,
+        "steps_per_epoch": steps_per_epoch,
+        "validation_data": (task.x_val, task.y_val),
+        "shuffle": False,  # the dataset shuffles, seeded
+        "verbose": 0,
+    }
+    stop = EarlyStopping("val_accuracy", patience=patience, restore_best_weights=True)
+    history = model.fit(batches, callbacks=[stop], **fit).history
+    best = stop.best_epoch
+    if name == TWO_PHASE:  # go on from the best head with the top block trainable
+        head_accuracy, head_weights = stop.best, model.get_weights()
+        unfreeze(model, from_layer=fine_tune_from, recompile=False)  # freezes BN again
+        if batchnorm == "trained":
+            train_batchnorm(base)
+        compile_classifier(model, FINE_TUNE_LEARNING_RATE)
+        stop = EarlyStopping("val_accuracy", patience=patience, restore_best_weights=True)
+        second = model.fit(batches, callbacks=[stop], **fit).history
+        if stop.best > head_accuracy:  # else the head alone stays the best epoch
+            best = len(history["loss"]) + stop.best_epoch
+        else:
+            model.set_weights(head_weights)
+        history = {key: history[key] + second[key] for key in history}
+    predicted = model.predict(task.x_test, batch_size=256, verbose=0).argmax(axis=-1)
+    return predicted == task.y_test, history, best
+
+
+def _features_svm(task, x, y, backbone, seed):
+    """(test correctness, None, None) of an SVM on the frozen backbone's pooled features."""
+    from course.transfer.features import extract_features, fit_feature_classifier
+
+    base = backbone()
+    svm = fit_feature_classifier(extract_features(base, x), y, kind="svm", seed=seed)
+    return svm.predict(extract_features(base, task.x_test)) == task.y_test, None, None
 
 
 def bn_drift(x, y, freeze_bn, layer="bn1", backbone=None, learning_rate=1e-4):

@@ -25,6 +25,26 @@ def freeze_batchnorm(model):
     return count
 
 
+def train_batchnorm(model):
+    """Set `trainable=True` on every batch-normalisation layer inside `model`, keeping every other
+    layer's flag (a frozen backbone stays frozen); return the count.
+
+    A trainable BN layer normalises with batch statistics in `fit` and updates its moving
+    statistics, gamma and beta: the way to give every arm of a comparison the same BN handling
+    (a network trained from scratch has no source statistics to keep).
+    """
+    check_model("model", model)
+    flags = {id(layer): layer.trainable for layer in all_layers(model)}
+    model.trainable = True  # Keras propagates this to every sublayer; put their flags back
+    count = 0
+    for layer in all_layers(model):  # parents come before their sublayers
+        holds_bn = any(isinstance(inner, _BN_TYPES) for inner in all_layers(layer))
+        is_bn = isinstance(layer, _BN_TYPES)
+        layer.trainable = flags[id(layer)] or is_bn or holds_bn  # a container must let BN train
+        count += is_bn
+    return count
+
+
 def all_layers(model):
     """Every layer inside `model`, nested models included (public `.layers` only)."""
     for layer in getattr(model, "layers", []):
