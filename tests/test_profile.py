@@ -293,7 +293,7 @@ def test_gan_experiments_run_as_a_graph_in_both_modes(monkeypatch):
     from course.data import load_digits
     from course.generative.gan import DCGAN, experiments
 
-    assert 'experiments.run("dcgan", digits, EPOCHS)' in _notebook_cell(
+    assert 'experiments.run("dcgan", digits, EPOCHS' in _notebook_cell(
         "session07/03_gans.ipynb", "experiments.run("
     )
     eager = []

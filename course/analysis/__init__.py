@@ -1,6 +1,6 @@
 """Error analysis: how a trained model fails and which augmentations would fix it; comparisons of
 arms over seeds with intervals and verdict sentences (`compare`); stored figures over seeds and
-where one more run falls among them (`seed_spread`).
+where one more run falls among them (`course.analysis.seed_spread`).
 
 `robustness_sweeps` measures accuracy (overall and per class) under rotation, blur, scale,
 occlusion and noise at a grid of severities; `error_report` adds the confusion matrix and names
@@ -42,7 +42,6 @@ from course.analysis.seed_spread import (
     record_difference,
     record_spread,
     seed_difference,
-    seed_spread,
     setting_difference,
 )
 from course.analysis.sweeps import (
@@ -60,7 +59,6 @@ __all__ = [
     "record_difference",
     "record_spread",
     "seed_difference",
-    "seed_spread",
     "setting_difference",
     "PERTURBATIONS",
     "ArmSummary",
