@@ -243,6 +243,8 @@ class Autoencoders:
     code_sizes: tuple = (2, 4, 8, 16)  # code sizes of the PCA comparison
     detector_epochs: int = 150  # epochs of the anomaly-detecting autoencoder
     pseudo_label_rounds: int = 3  # pseudo-labelling rounds
+    seeds: int = 3  # training seeds of the PCA-vs-autoencoder comparison
+    pseudo_label_seeds: int = 5  # seeds (labelled subset and weights) of the pseudo-labelling
 
 
 @dataclass(frozen=True)
@@ -364,7 +366,13 @@ FAST = Profile(
     mlp_activations=MlpActivations(dead_relu_epochs=5, dead_relu_seeds=3, smoothing_epochs=40),
     regularization=Regularization(epochs=8, seeds=2, folds=3, fold_epochs=10),
     autoencoders=Autoencoders(
-        epochs=15, sequence_epochs=15, code_sizes=(2, 8), detector_epochs=20, pseudo_label_rounds=1
+        epochs=15,
+        sequence_epochs=15,
+        code_sizes=(2, 8),
+        detector_epochs=20,
+        pseudo_label_rounds=1,
+        seeds=2,
+        pseudo_label_seeds=2,
     ),
     init_residuals=InitResiduals(symmetry_epochs=5, sweep_width=128, seeds=2, skip_seeds=2),
     optimization=Optimization(

@@ -32,5 +32,12 @@ def test_pseudo_labels_are_mostly_right_and_recorded():
     assert len(result.round_accuracies) == len(result.pseudo_labels_added) == 1
     assert 0 < result.pseudo_labels_added[0] <= len(split.x_train) - 30
     assert result.pseudo_label_precision[0] > 0.8
+    # The per-item correctness agrees with Keras's own accuracy metric, model by model.
+    for correct, accuracy in [
+        (result.baseline_correct, result.baseline_accuracy),
+        (result.final_correct, result.final_accuracy),
+    ]:
+        assert correct.shape == split.y_test.shape and correct.dtype == bool
+        assert correct.mean() == pytest.approx(accuracy, abs=1e-6)
     with pytest.raises(ValueError, match="threshold"):
         pseudo_labelling(split, threshold=0.0)

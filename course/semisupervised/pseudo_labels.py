@@ -4,7 +4,9 @@ With few labels and many unlabelled examples: train on the labels, label the unl
 with the model's confident predictions (probability >= `threshold`), retrain on both, repeat.
 `pseudo_labelling` measures the gain over the supervised-only baseline trained on the same
 labels, and how often the pseudo-labels were right (known here because the pool is labelled
-data with the labels hidden).
+data with the labels hidden). It keeps which test items each model got right, so the baseline
+and the pseudo-labelled model can be compared item by item over several seeds
+(`course.analysis.comparison.compare`, McNemar on the per-item correctness).
 """
 
 from dataclasses import dataclass, field
@@ -40,17 +42,28 @@ def make_classifier(input_shape, num_classes, learning_rate=1e-2):
 
 @dataclass
 class PseudoLabelResult:
-    """Test accuracy of the supervised-only baseline and of each pseudo-labelling round."""
+    """Test accuracy of the supervised-only baseline and of each pseudo-labelling round.
+
+    `baseline_correct` and `round_correct` hold the per-item correctness (bool, one per test
+    item, in the split's order) of the baseline and of each round's model.
+    """
 
     n_labelled: int
     baseline_accuracy: float
     round_accuracies: list = field(default_factory=list)
     pseudo_labels_added: list = field(default_factory=list)
     pseudo_label_precision: list = field(default_factory=list)
+    baseline_correct: np.ndarray | None = None
+    round_correct: list = field(default_factory=list)
 
     @property
     def final_accuracy(self):
         return self.round_accuracies[-1] if self.round_accuracies else self.baseline_accuracy
+
+    @property
+    def final_correct(self):
+        """Per-item test correctness of the last model (the baseline's if no round ran)."""
+        return self.round_correct[-1] if self.round_correct else self.baseline_correct
 
     @property
     def gain(self):
@@ -78,6 +91,8 @@ def pseudo_labelling(
 
     Each round retrains a fresh `classifier(input_shape, num_classes)` on the labelled examples
     plus the unlabelled ones the previous model predicts with probability >= `threshold`.
+    `seed` draws which `n_labelled` examples keep their labels (`labelled_subset`) and the
+    initial weights and batch order of every model trained.
     """
     import keras
 
@@ -112,14 +127,18 @@ def pseudo_labelling(
             model.evaluate(split.x_test, split.y_test, verbose=0, return_dict=True)["accuracy"]
         )
 
+    def correct(model):
+        return model.predict(split.x_test, verbose=0).argmax(axis=1) == split.y_test
+
     model = train(x_lab, y_lab)
-    result = PseudoLabelResult(int(n_labelled), accuracy(model))
+    result = PseudoLabelResult(int(n_labelled), accuracy(model), baseline_correct=correct(model))
     for _ in range(rounds):
         probs = model.predict(x_pool, verbose=0)
         confident = probs.max(axis=1) >= threshold
         pseudo = probs.argmax(axis=1)[confident]
         model = train(np.concatenate([x_lab, x_pool[confident]]), np.concatenate([y_lab, pseudo]))
         result.round_accuracies.append(accuracy(model))
+        result.round_correct.append(correct(model))
         result.pseudo_labels_added.append(int(confident.sum()))
         result.pseudo_label_precision.append(
             float(np.mean(pseudo == y_pool_hidden[confident])) if confident.any() else float("nan")
