@@ -143,7 +143,7 @@ def _strategy_arguments():
     """compare_strategies on a small task; only the SVM arm runs, so a valid call is cheap."""
     return {
         "task": _two_digits(),
-        "n_labelled": 8,
+        "n_labelled": 16,  # the first 8 are all of one class
         "seeds": (0,),
         "strategies": ("features + SVM",),
         "max_epochs": 1,

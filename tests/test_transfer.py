@@ -254,6 +254,10 @@ def test_compare_strategies_refuses_bad_arguments(target):
     options = {"max_epochs": 1, "patience": 0}
     with pytest.raises(ValueError, match="n_labelled"):
         compare_strategies(target, 0, (0,), **options)
+    two_digits = digits_rgb(classes=(5, 6), max_samples=200)
+    assert len(set(two_digits.y_train[:8])) == 1  # the first 8 training examples share a class
+    with pytest.raises(ValueError, match="n_labelled must take examples of at least two"):
+        compare_strategies(two_digits, 8, (0,), **options)
     with pytest.raises(ValueError, match="batchnorm"):
         compare_strategies(target, 64, (0,), batchnorm="train", **options)
     with pytest.raises(ValueError, match="seeds"):

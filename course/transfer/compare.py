@@ -103,6 +103,11 @@ def compare_strategies(
         )
     backbone = backbone or pretrained_digits_backbone
     x, y = task.x_train[:n_labelled], task.y_train[:n_labelled]
+    if len(np.unique(y)) < 2:
+        raise ValueError(
+            f"n_labelled must take examples of at least two classes from the task's training "
+            f"split; its first {n_labelled} are all of class {y[0]}"
+        )
     training = {
         "max_epochs": max_epochs,
         "patience": patience,
