@@ -93,6 +93,8 @@ def test_ranking_orders_only_resolved_arms_and_states_the_tie_break():
     results = {"tuned": good, "default": good.copy(), "tiny": bad}
     ranking = compare(results).ranking()
     assert ranking.startswith("Ranking (3 seeds): {tuned, default} > tiny")
+    # the braces group arms left unordered; every arm after ">" is resolved-worse than each before
+    assert "; arms inside one pair of braces are not ordered among themselves" in ranking
     assert "Tie-break" in ranking and "best mean" in ranking
     preferred = compare(results, prefer=["default", "tuned", "tiny"])
     assert preferred.best() == "default"

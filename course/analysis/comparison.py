@@ -194,7 +194,7 @@ class Comparison:
         else:
             sentence = f"Ranking ({self._tail()}): " + " > ".join(words)
             if any(len(t) > 1 for t in tiers):
-                sentence += "; arms in braces are not separated from the other groups"
+                sentence += "; arms inside one pair of braces are not ordered among themselves"
         if inside:
             pairs = "; ".join(self.verdict(d.a, d.b) for d in inside)
             sentence += f"; resolved within {'them' if len(tiers) == 1 else 'braces'}: {pairs}"
