@@ -246,3 +246,12 @@ def test_compare_robustness_refuses_uneven_arms_and_unknown_perturbations():
         compare_robustness(
             {"a": [left_or_right] * 2, "b": [left_or_right] * 2}, x, y, [("blur", 1), ("jpeg", 1)]
         )
+
+
+def test_a_recommendation_prints_the_worst_drop_that_orders_the_list():
+    from course.analysis.report import Recommendation
+
+    rec = Recommendation("rotation", 30.0, 0.9, 0.57, 0.36, 0.9, "RandomRotation(0.08)", "rotate")
+    text = str(rec)
+    assert "drops 36%" in text and "at worst 90% over the sweep" in text
+    assert text.endswith("-> add RandomRotation(0.08)")

@@ -25,10 +25,12 @@ class Recommendation:
     augment_name: str
 
     def __str__(self):
+        """The drop at `severity`, and the worst drop of the sweep, which orders recommendations."""
         where = PERTURBATIONS[self.perturbation].describe(self.severity)
         return (
             f"accuracy drops {self.drop:.0%} under {where} "
-            f"({self.clean_accuracy:.2f} -> {self.accuracy:.2f}) -> add {self.layer}"
+            f"({self.clean_accuracy:.2f} -> {self.accuracy:.2f}; "
+            f"at worst {self.worst_drop:.0%} over the sweep) -> add {self.layer}"
         )
 
 
