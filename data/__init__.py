@@ -9,7 +9,9 @@ repository path, so a Colab-style install with no repository around it finds the
 
 import atexit
 import contextlib
+import json
 from importlib import resources
+from pathlib import Path
 
 _extracted = contextlib.ExitStack()  # temporary copies, only when installed from a zip
 atexit.register(_extracted.close)
@@ -43,3 +45,17 @@ def path(name):
 def read_text(name):
     """The artifact `name` as text (UTF-8)."""
     return _resource(name).read_text(encoding="utf-8")
+
+
+def read_figures(name, what, command, file=None):
+    """The figures a benchmark stored as JSON, as a dict: the artifact `name`, or `file` if given.
+
+    `what` names the figures and `command` the benchmark that measures them, for the
+    FileNotFoundError raised when the file is missing.
+    """
+    file = path(name) if file is None else Path(file)
+    if not file.exists():
+        raise FileNotFoundError(
+            f"no stored {what} figures at {file}; measure them with `{command}`"
+        )
+    return json.loads(file.read_text())

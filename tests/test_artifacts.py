@@ -72,6 +72,18 @@ def test_path_and_read_text():
     assert artifacts.read_text("reviews.tsv").splitlines()[0] == "label\tdomain\ttext"
 
 
+def test_read_figures_reads_the_artifact_or_a_file_and_names_the_command(tmp_path):
+    import json
+
+    stored = artifacts.read_figures("gan_full_mode_figures.json", "GAN", "python bench.py")
+    assert stored == json.loads(artifacts.read_text("gan_full_mode_figures.json"))
+    own = tmp_path / "figures.json"
+    own.write_text('{"fid": 1.5}')
+    assert artifacts.read_figures("unused.json", "GAN", "python bench.py", own) == {"fid": 1.5}
+    with pytest.raises(FileNotFoundError, match="no stored VAE figures .*`python bench.py`"):
+        artifacts.read_figures("unused.json", "VAE", "python bench.py", tmp_path / "missing.json")
+
+
 def test_unknown_artifact_names_the_available_ones():
     with pytest.raises(FileNotFoundError, match="fruits.csv"):
         artifacts.path("no_such_file.json")

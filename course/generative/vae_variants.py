@@ -8,9 +8,6 @@ once per training seed) are stored in ``data/vae_full_mode_figures.json`` and re
 `stored_figures`.
 """
 
-import json
-from pathlib import Path
-
 import keras
 
 from course import artifacts
@@ -64,9 +61,4 @@ def stored_figures(path=None):
 
     Reads the shipped `course.artifacts` file unless `path` names another.
     """
-    path = artifacts.path(FIGURES_FILE) if path is None else Path(path)
-    if not path.exists():
-        raise FileNotFoundError(
-            f"no stored VAE figures at {path}; measure them with `{FIGURES_COMMAND}`"
-        )
-    return json.loads(path.read_text())
+    return artifacts.read_figures(FIGURES_FILE, "VAE", FIGURES_COMMAND, path)

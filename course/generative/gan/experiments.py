@@ -8,10 +8,8 @@ measured by ``python benchmarks/gan_quality.py`` are stored in ``data/gan_full_m
 and read back by `stored_figures`.
 """
 
-import json
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -149,9 +147,4 @@ def stored_figures(path=None):
 
     Reads the shipped `course.artifacts` file unless `path` names another.
     """
-    path = artifacts.path(FIGURES_FILE) if path is None else Path(path)
-    if not path.exists():
-        raise FileNotFoundError(
-            f"no stored GAN figures at {path}; measure them with `{FIGURES_COMMAND}`"
-        )
-    return json.loads(path.read_text())
+    return artifacts.read_figures(FIGURES_FILE, "GAN", FIGURES_COMMAND, path)
